@@ -1,0 +1,1 @@
+//! Strict decoding of request bodies.

@@ -1,0 +1,152 @@
+//! The resource registry: group, version, kind, plural, short names, scope and
+//! verbs of every resource the API server serves. It drives discovery,
+//! `kubectl api-resources`, type-name resolution in kubectl and the wording of
+//! errors (`the server doesn't have a resource type "foo"`).
+//!
+//! Only kinds the engine actually simulates are listed: a kind that is not
+//! here is answered the way a cluster without it answers (`no matches for kind`).
+
+/// The verbs a resource supports, as discovery reports them.
+pub const VERBS_STANDARD: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
+
+/// One served resource.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ResourceInfo {
+    /// API group (`""` for core).
+    pub group: &'static str,
+    /// API version within the group.
+    pub version: &'static str,
+    /// Kind (`Pod`).
+    pub kind: &'static str,
+    /// Plural resource name (`pods`).
+    pub plural: &'static str,
+    /// Singular name (`pod`).
+    pub singular: &'static str,
+    /// Short names (`po`).
+    pub short_names: &'static [&'static str],
+    /// Whether objects live in a namespace.
+    pub namespaced: bool,
+    /// Verbs.
+    pub verbs: &'static [&'static str],
+    /// Categories (`all`).
+    pub categories: &'static [&'static str],
+}
+
+impl ResourceInfo {
+    /// `v1` or `apps/v1`.
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.to_string()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+
+    /// `pods` or `replicasets.apps`: how kubectl names the resource in
+    /// messages such as `replicasets.apps "x" not found`.
+    pub fn qualified_plural(&self) -> String {
+        if self.group.is_empty() {
+            self.plural.to_string()
+        } else {
+            format!("{}.{}", self.plural, self.group)
+        }
+    }
+}
+
+macro_rules! res {
+    ($group:expr, $version:expr, $kind:expr, $plural:expr, $singular:expr, [$($short:expr),*], $ns:expr, [$($cat:expr),*]) => {
+        ResourceInfo {
+            group: $group,
+            version: $version,
+            kind: $kind,
+            plural: $plural,
+            singular: $singular,
+            short_names: &[$($short),*],
+            namespaced: $ns,
+            verbs: VERBS_STANDARD,
+            categories: &[$($cat),*],
+        }
+    };
+}
+
+/// Every served resource, in discovery order (core group first, then by group).
+pub static RESOURCES: &[ResourceInfo] = &[
+    res!("", "v1", "ConfigMap", "configmaps", "configmap", ["cm"], true, []),
+    res!("", "v1", "Event", "events", "event", ["ev"], true, []),
+    res!("", "v1", "Namespace", "namespaces", "namespace", ["ns"], false, []),
+    res!("", "v1", "Node", "nodes", "node", ["no"], false, []),
+    res!("", "v1", "Pod", "pods", "pod", ["po"], true, ["all"]),
+    res!("", "v1", "Secret", "secrets", "secret", [], true, []),
+    res!("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", ["sa"], true, []),
+    res!("apps", "v1", "ReplicaSet", "replicasets", "replicaset", ["rs"], true, ["all"]),
+    res!("coordination.k8s.io", "v1", "Lease", "leases", "lease", [], true, []),
+];
+
+/// The resource of `apiVersion`/`kind`, if served.
+pub fn by_kind(api_version: &str, kind: &str) -> Option<&'static ResourceInfo> {
+    RESOURCES
+        .iter()
+        .find(|r| r.kind == kind && r.api_version() == api_version)
+}
+
+/// Resolves a name as kubectl accepts it on the command line: plural,
+/// singular, short name or kind, case-insensitively, optionally qualified by
+/// group (`replicasets.apps`), or by version and group (`replicasets.v1.apps`).
+pub fn resolve(name: &str) -> Option<&'static ResourceInfo> {
+    let lower = name.to_ascii_lowercase();
+    let (base, qualifier) = match lower.split_once('.') {
+        Some((b, q)) => (b.to_string(), Some(q.to_string())),
+        None => (lower.clone(), None),
+    };
+    RESOURCES.iter().find(|r| {
+        let name_matches = r.plural == base
+            || r.singular == base
+            || r.kind.eq_ignore_ascii_case(&base)
+            || r.short_names.contains(&base.as_str());
+        let group_matches = match &qualifier {
+            None => true,
+            Some(q) => *q == r.group || *q == format!("{}.{}", r.version, r.group),
+        };
+        name_matches && group_matches
+    })
+}
+
+/// Whether some group/version knows this kind, for the wording of
+/// `no matches for kind "X" in version "Y"`.
+pub fn kinds_in_version(api_version: &str) -> impl Iterator<Item = &'static ResourceInfo> + '_ {
+    RESOURCES
+        .iter()
+        .filter(move |r| r.api_version() == api_version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_plural_singular_short_and_kind() {
+        for n in ["pods", "pod", "po", "Pod", "PODS"] {
+            assert_eq!(resolve(n).map(|r| r.kind), Some("Pod"), "{n}");
+        }
+        assert_eq!(resolve("rs").map(|r| r.kind), Some("ReplicaSet"));
+        assert_eq!(resolve("replicasets.apps").map(|r| r.kind), Some("ReplicaSet"));
+        assert_eq!(resolve("replicasets.v1.apps").map(|r| r.kind), Some("ReplicaSet"));
+        assert!(resolve("replicasets.batch").is_none());
+        assert!(resolve("foo").is_none());
+    }
+
+    #[test]
+    fn qualified_plural_names_group_for_non_core() {
+        assert_eq!(resolve("rs").unwrap().qualified_plural(), "replicasets.apps");
+        assert_eq!(resolve("po").unwrap().qualified_plural(), "pods");
+    }
+}

@@ -1,0 +1,1 @@
+//! Admission: defaulting as Kubernetes defaults (pkg/apis/*/v1/defaults.go).

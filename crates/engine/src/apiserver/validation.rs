@@ -1,0 +1,1 @@
+//! Validation with Kubernetes field paths and wording (pkg/apis/core/validation).

@@ -1,0 +1,1 @@
+//! The default cluster topology (kubeadm-like).

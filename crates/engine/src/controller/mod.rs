@@ -1,0 +1,3 @@
+//! kube-controller-manager: controllers as reconcile functions over a work queue.
+
+pub mod replicaset;

@@ -1,0 +1,1 @@
+//! The ReplicaSet controller (pkg/controller/replicaset).

@@ -1,0 +1,1 @@
+//! The prober (pkg/kubelet/prober).

@@ -1,0 +1,127 @@
+//! Seeded, reproducible randomness.
+//!
+//! One scenario seed; every subsystem draws from its own ChaCha8 stream derived
+//! from `(seed, name)`, so adding a random draw in one place never reshuffles
+//! another. ChaCha8 has documented, platform-independent output, and all draws
+//! are `u64`-based (never `usize`: wasm32 is 32-bit).
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+
+/// The default scenario seed.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// A named, reproducible random stream.
+#[derive(Clone, Debug)]
+pub struct Rng(ChaCha8Rng);
+
+/// FNV-1a 64-bit: a tiny, stable hash used to derive stream seeds and trace
+/// hashes (stable across platforms and Rust versions, unlike `DefaultHasher`).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl Rng {
+    /// The stream named `name` of scenario `seed`.
+    pub fn stream(seed: u64, name: &str) -> Rng {
+        let mut key = [0u8; 32];
+        key[..8].copy_from_slice(&seed.to_le_bytes());
+        key[8..16].copy_from_slice(&fnv1a(name.as_bytes()).to_le_bytes());
+        key[16..24].copy_from_slice(&(name.len() as u64).to_le_bytes());
+        key[24..32].copy_from_slice(&fnv1a(&seed.to_be_bytes()).to_le_bytes());
+        Rng(ChaCha8Rng::from_seed(key))
+    }
+
+    /// A uniformly random `u64`.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0.next_u64()
+    }
+
+    /// A uniform integer in `0..n` (`n > 0`), without modulo bias.
+    pub fn below(&mut self, n: u64) -> u64 {
+        assert!(n > 0, "Rng::below(0)");
+        let zone = u64::MAX - (u64::MAX % n);
+        loop {
+            let v = self.next_u64();
+            if v < zone {
+                return v % n;
+            }
+        }
+    }
+
+    /// A uniform integer in `lo..=hi`.
+    pub fn between(&mut self, lo: u64, hi: u64) -> u64 {
+        if hi <= lo {
+            return lo;
+        }
+        lo + self.below(hi - lo + 1)
+    }
+
+    /// `n` characters from Kubernetes' random-string alphabet
+    /// (`bcdfghjklmnpqrstvwxz2456789`, k8s.io/apimachinery/pkg/util/rand),
+    /// as used for generateName suffixes.
+    pub fn k8s_suffix(&mut self, n: usize) -> String {
+        const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+        (0..n)
+            .map(|_| ALPHANUMS[self.below(ALPHANUMS.len() as u64) as usize] as char)
+            .collect()
+    }
+
+    /// A random UUID (version 4 layout), for `metadata.uid`.
+    pub fn uuid(&mut self) -> String {
+        let a = self.next_u64();
+        let b = self.next_u64();
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&a.to_be_bytes());
+        bytes[8..].copy_from_slice(&b.to_be_bytes());
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        let h: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_and_name_give_the_same_stream() {
+        let mut a = Rng::stream(7, "scheduler");
+        let mut b = Rng::stream(7, "scheduler");
+        assert_eq!(a.next_u64(), b.next_u64());
+    }
+
+    #[test]
+    fn different_names_give_different_streams() {
+        let mut a = Rng::stream(7, "scheduler");
+        let mut b = Rng::stream(7, "kubelet");
+        assert_ne!(a.next_u64(), b.next_u64());
+    }
+
+    #[test]
+    fn suffix_uses_kubernetes_alphabet() {
+        let s = Rng::stream(1, "names").k8s_suffix(5);
+        assert_eq!(s.len(), 5);
+        assert!(s.chars().all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c)));
+    }
+
+    #[test]
+    fn uuid_has_version_4_layout() {
+        let u = Rng::stream(1, "uid").uuid();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+    }
+}

@@ -1,0 +1,1 @@
+//! The scheduling framework: extension points, Status, the scheduling cycle.

@@ -1,0 +1,1 @@
+//! In-tree plugins, named as upstream names them.
