@@ -47,6 +47,11 @@ impl Simulation {
         self.clock.advance_to(t);
     }
 
+    /// Every stored object, ordered by resource, namespace and name.
+    pub fn snapshot(&self) -> Vec<crate::api::Object> {
+        Vec::new()
+    }
+
     /// The trace.
     pub fn trace(&self) -> &Trace {
         &self.trace
