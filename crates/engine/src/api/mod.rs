@@ -4,7 +4,9 @@
 
 pub mod decode;
 pub mod quantity;
+pub mod podutil;
 pub mod registry;
+pub mod selector;
 
 pub use k8s_openapi::api::apps::v1 as apps;
 pub use k8s_openapi::api::coordination::v1 as coordination;

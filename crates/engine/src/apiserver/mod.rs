@@ -1,4 +1,727 @@
-//! kube-apiserver: request routing, admission and storage.
+//! kube-apiserver: every read and write of cluster state goes through here.
+//!
+//! A write runs the same pipeline as upstream's: resolve the resource →
+//! admission (namespace lifecycle, ServiceAccount, defaulting) → validation →
+//! store (etcd) → watch notification. Components read through the same
+//! object (standing in for their informer caches: see the README's
+//! "Simplifications") and write through it, so every write is traced.
 
 pub mod admission;
 pub mod validation;
+
+use crate::api::registry::{self, ResourceInfo};
+use crate::api::{self, core, meta, Object};
+use crate::clock::{Clock, Millis, SECOND};
+use crate::rng::Rng;
+use crate::store::{Key, Store, StoreError, WatchEvent};
+use crate::trace::{Trace, TraceKind};
+use std::fmt;
+
+/// `metav1.StatusReason` values the engine answers with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// 404.
+    NotFound,
+    /// 409 on create.
+    AlreadyExists,
+    /// 409 on a stale write.
+    Conflict,
+    /// 422.
+    Invalid,
+    /// 400.
+    BadRequest,
+    /// 403.
+    Forbidden,
+    /// 405.
+    MethodNotAllowed,
+    /// 410.
+    Gone,
+    /// 500.
+    InternalError,
+}
+
+impl Reason {
+    /// The reason as kubectl prints it in `Error from server (NotFound)`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::NotFound => "NotFound",
+            Reason::AlreadyExists => "AlreadyExists",
+            Reason::Conflict => "Conflict",
+            Reason::Invalid => "Invalid",
+            Reason::BadRequest => "BadRequest",
+            Reason::Forbidden => "Forbidden",
+            Reason::MethodNotAllowed => "MethodNotAllowed",
+            Reason::Gone => "Gone",
+            Reason::InternalError => "InternalError",
+        }
+    }
+
+    /// The HTTP status code.
+    pub fn code(self) -> u16 {
+        match self {
+            Reason::NotFound => 404,
+            Reason::AlreadyExists | Reason::Conflict => 409,
+            Reason::Invalid => 422,
+            Reason::BadRequest => 400,
+            Reason::Forbidden => 403,
+            Reason::MethodNotAllowed => 405,
+            Reason::Gone => 410,
+            Reason::InternalError => 500,
+        }
+    }
+}
+
+/// A failed request: a `metav1.Status` with its reason and message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// Why.
+    pub reason: Reason,
+    /// The message, in Kubernetes' words.
+    pub message: String,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl ApiError {
+    /// Builds an error.
+    pub fn new(reason: Reason, message: impl Into<String>) -> ApiError {
+        ApiError {
+            reason,
+            message: message.into(),
+        }
+    }
+
+    /// `pods "x" not found`.
+    pub fn not_found(res: &ResourceInfo, name: &str) -> ApiError {
+        ApiError::new(Reason::NotFound, format!("{} \"{name}\" not found", res.qualified_plural()))
+    }
+
+    /// `pods "x" already exists`.
+    pub fn already_exists(res: &ResourceInfo, name: &str) -> ApiError {
+        ApiError::new(Reason::AlreadyExists, format!("{} \"{name}\" already exists", res.qualified_plural()))
+    }
+
+    /// The optimistic-concurrency failure, worded as the registry words it.
+    pub fn conflict(res: &ResourceInfo, name: &str) -> ApiError {
+        ApiError::new(
+            Reason::Conflict,
+            format!(
+                "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+                res.qualified_plural()
+            ),
+        )
+    }
+
+    /// `pods "x" is forbidden: <why>`.
+    pub fn forbidden(res: &ResourceInfo, name: &str, why: &str) -> ApiError {
+        ApiError::new(Reason::Forbidden, format!("{} \"{name}\" is forbidden: {why}", res.qualified_plural()))
+    }
+
+    fn from_store(e: StoreError, res: &ResourceInfo, name: &str) -> ApiError {
+        match e {
+            StoreError::AlreadyExists => ApiError::already_exists(res, name),
+            StoreError::NotFound => ApiError::not_found(res, name),
+            StoreError::Conflict => ApiError::conflict(res, name),
+            StoreError::Compacted { oldest } => ApiError::new(
+                Reason::Gone,
+                format!("too old resource version: {oldest}"),
+            ),
+        }
+    }
+}
+
+/// How dependents of a deleted object are treated (`--cascade`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Propagation {
+    /// Delete the owner now; the garbage collector deletes dependents.
+    #[default]
+    Background,
+    /// Dependents first, then the owner (simplified as Background here).
+    Foreground,
+    /// Keep the dependents, removing their ownerReferences.
+    Orphan,
+}
+
+/// `DeleteOptions` as the engine honours them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeleteOptions {
+    /// Seconds of graceful termination; `None` uses the object's default
+    /// (a pod's terminationGracePeriodSeconds).
+    pub grace_period_seconds: Option<i64>,
+    /// Dependent handling.
+    pub propagation: Propagation,
+}
+
+/// Who is asking, for the trace (`kubectl`, `system:kube-scheduler`, ...).
+pub type User<'a> = &'a str;
+
+/// The API server with its store.
+pub struct ApiServer {
+    /// etcd.
+    pub store: Store,
+    /// The virtual clock (the simulation advances it).
+    pub clock: Clock,
+    /// The trace every component records into.
+    pub trace: Trace,
+    rng: Rng,
+    notifications: Vec<WatchEvent>,
+    event_seq: u64,
+    meaningful_revision: u64,
+}
+
+/// Kinds whose `metadata.generation` counts spec changes (set by their
+/// registry strategies upstream); pods do not track it in v1.32.
+fn tracks_generation(obj: &Object) -> bool {
+    matches!(obj, Object::ReplicaSet(_))
+}
+
+/// Kinds whose status can only be written through the `/status` subresource.
+fn has_status_subresource(obj: &Object) -> bool {
+    matches!(obj, Object::Pod(_) | Object::ReplicaSet(_) | Object::Namespace(_) | Object::Node(_))
+}
+
+fn spec_of(v: &serde_json::Value) -> serde_json::Value {
+    v.get("spec").cloned().unwrap_or(serde_json::Value::Null)
+}
+
+/// Replaces `to`'s status with `from`'s (both of the same kind).
+fn copy_status(to: &mut Object, from: &Object) {
+    match (to, from) {
+        (Object::Pod(t), Object::Pod(f)) => t.status = f.status.clone(),
+        (Object::ReplicaSet(t), Object::ReplicaSet(f)) => t.status = f.status.clone(),
+        (Object::Namespace(t), Object::Namespace(f)) => t.status = f.status.clone(),
+        (Object::Node(t), Object::Node(f)) => t.status = f.status.clone(),
+        _ => {}
+    }
+}
+
+impl ApiServer {
+    /// An API server over an empty store.
+    pub fn new(clock: Clock, seed: u64) -> ApiServer {
+        ApiServer {
+            store: Store::default(),
+            clock,
+            trace: Trace::new(),
+            rng: Rng::stream(seed, "kube-apiserver"),
+            notifications: Vec::new(),
+            event_seq: 0,
+            meaningful_revision: 0,
+        }
+    }
+
+    /// Current virtual time.
+    pub fn now(&self) -> Millis {
+        self.clock.now()
+    }
+
+    /// Drains the watch events committed since the last call.
+    pub fn take_notifications(&mut self) -> Vec<WatchEvent> {
+        std::mem::take(&mut self.notifications)
+    }
+
+    /// Records a request in the trace.
+    pub fn trace_request(&mut self, user: User, verb: &str, resource: &str, namespace: &str, name: &str, code: u16) {
+        let now = self.now();
+        self.trace.record(
+            now,
+            "kube-apiserver",
+            TraceKind::ApiRequest {
+                user: user.to_string(),
+                verb: verb.to_string(),
+                resource: resource.to_string(),
+                namespace: namespace.to_string(),
+                name: name.to_string(),
+                code,
+            },
+        );
+    }
+
+    /// The revision of the last write that was not a Lease renewal: the
+    /// simulation is "settled" when this stops moving.
+    pub fn last_meaningful_revision(&self) -> u64 {
+        self.meaningful_revision
+    }
+
+    /// Every stored object, ordered by resource, namespace and name.
+    pub fn store_objects(&self) -> impl Iterator<Item = &Object> {
+        self.store.iter()
+    }
+
+    fn notify(&mut self, ev: WatchEvent) {
+        if !matches!(ev.object, Object::Lease(_)) {
+            self.meaningful_revision = ev.revision;
+        }
+        let key = Key::of(&ev.object);
+        let now = self.now();
+        self.trace.record(
+            now,
+            "etcd",
+            TraceKind::WatchEvent {
+                event_type: ev.event_type.as_str(),
+                resource: key.resource,
+                namespace: key.namespace,
+                name: key.name,
+                revision: ev.revision,
+            },
+        );
+        self.notifications.push(ev);
+    }
+
+    fn traced<T>(&mut self, user: User, verb: &str, res: &ResourceInfo, ns: &str, name: &str, r: Result<T, ApiError>) -> Result<T, ApiError> {
+        let code = match &r {
+            Ok(_) if verb == "create" => 201,
+            Ok(_) => 200,
+            Err(e) => e.reason.code(),
+        };
+        self.trace_request(user, verb, res.plural, ns, name, code);
+        r
+    }
+
+    /// Reads one object (as an informer cache would: untraced).
+    pub fn get(&self, res: &ResourceInfo, namespace: &str, name: &str) -> Option<&Object> {
+        let ns = if res.namespaced { namespace } else { "" };
+        self.store.get(&Key::new(res.qualified_plural(), ns, name))
+    }
+
+    /// Reads one object of a typed kind.
+    pub fn get_typed<'a, T>(&'a self, res: &ResourceInfo, namespace: &str, name: &str) -> Option<&'a T>
+    where
+        &'a T: TryFrom<&'a Object>,
+    {
+        self.get(res, namespace, name).and_then(|o| o.try_into().ok())
+    }
+
+    /// Lists objects of a resource, of one namespace or all.
+    pub fn list<'a>(&'a self, res: &ResourceInfo, namespace: Option<&str>) -> impl Iterator<Item = &'a Object> + 'a {
+        self.store.list(&res.qualified_plural(), namespace)
+    }
+
+    /// Creates an object: admission, validation, storage.
+    pub fn create(&mut self, user: User, obj: Object) -> Result<Object, ApiError> {
+        let res = obj.resource();
+        let ns = obj.namespace().to_string();
+        let name = obj.name().to_string();
+        let r = self.do_create(obj);
+        let shown = r.as_ref().map(|o| o.name().to_string()).unwrap_or(name);
+        self.traced(user, "create", res, &ns, &shown, r)
+    }
+
+    fn do_create(&mut self, mut obj: Object) -> Result<Object, ApiError> {
+        let res = obj.resource();
+        // Namespaced objects need a namespace; cluster-scoped ones have none.
+        if res.namespaced {
+            if obj.namespace().is_empty() {
+                obj.meta_mut().namespace = Some("default".into());
+            }
+        } else {
+            obj.meta_mut().namespace = None;
+        }
+        // generateName: the name is the prefix plus 5 random characters.
+        if obj.name().is_empty() {
+            match obj.meta().generate_name.clone() {
+                Some(prefix) if !prefix.is_empty() => {
+                    let suffix = self.rng.k8s_suffix(5);
+                    obj.meta_mut().name = Some(format!("{prefix}{suffix}"));
+                }
+                // No name: validation reports `metadata.name: Required value`.
+                _ => {}
+            }
+        }
+        let name = obj.name().to_string();
+        let ns = obj.namespace().to_string();
+
+        // Admission: NamespaceLifecycle.
+        if res.namespaced {
+            match self.get_typed::<core::Namespace>(registry::by_kind("v1", "Namespace").unwrap(), "", &ns) {
+                None => {
+                    return Err(ApiError::new(Reason::NotFound, format!("namespaces \"{ns}\" not found")));
+                }
+                Some(n) if n.metadata.deletion_timestamp.is_some() => {
+                    return Err(ApiError::forbidden(
+                        res,
+                        &name,
+                        &format!("unable to create new content in namespace {ns} because it is being terminated"),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        // Admission: ServiceAccount (the pod's service account must exist).
+        let suffix = self.rng.k8s_suffix(5);
+        let ctx = admission::AdmissionContext { token_volume_suffix: suffix };
+        admission::default_object(&mut obj, &ctx);
+        if let Object::Pod(p) = &obj {
+            let sa = p
+                .spec
+                .as_ref()
+                .and_then(|s| s.service_account_name.clone())
+                .unwrap_or_else(|| "default".into());
+            let sa_res = registry::by_kind("v1", "ServiceAccount").unwrap();
+            if self.get(sa_res, &ns, &sa).is_none() {
+                return Err(ApiError::forbidden(
+                    res,
+                    &name,
+                    &format!("error looking up service account {ns}/{sa}: serviceaccount \"{sa}\" not found"),
+                ));
+            }
+        }
+        let errs = validation::validate_create(&obj);
+        if !errs.is_empty() {
+            return Err(ApiError::new(Reason::Invalid, validation::invalid_message(obj.kind(), &name, &errs)));
+        }
+        // Fields the server owns.
+        let now = self.clock.time();
+        let uid = self.rng.uuid();
+        let m = obj.meta_mut();
+        m.uid = Some(uid);
+        m.creation_timestamp = Some(now);
+        m.resource_version = None;
+        m.deletion_timestamp = None;
+        m.deletion_grace_period_seconds = None;
+        m.generation = None;
+        if tracks_generation(&obj) {
+            obj.meta_mut().generation = Some(1);
+        }
+        if let Object::Pod(p) = &mut obj {
+            // A new pod's status is the server's: Pending, nothing else.
+            p.status = Some(core::PodStatus {
+                phase: Some("Pending".into()),
+                qos_class: Some(qos_class(p.spec.as_ref())),
+                ..Default::default()
+            });
+        }
+        if let Object::Namespace(n) = &mut obj {
+            n.status = Some(core::NamespaceStatus {
+                phase: Some("Active".into()),
+                ..Default::default()
+            });
+        }
+        let ev = self.store.create(obj).map_err(|e| ApiError::from_store(e, res, &name))?;
+        let stored = ev.object.clone();
+        self.notify(ev);
+        Ok(stored)
+    }
+
+    /// Replaces an object (the main resource: status changes are ignored
+    /// for kinds with a status subresource).
+    pub fn update(&mut self, user: User, obj: Object) -> Result<Object, ApiError> {
+        let res = obj.resource();
+        let (ns, name) = (obj.namespace().to_string(), obj.name().to_string());
+        let r = self.do_update(obj, false);
+        self.traced(user, "update", res, &ns, &name, r)
+    }
+
+    /// Writes an object's status (the `/status` subresource): only the
+    /// status of `obj` is taken; everything else stays as stored.
+    pub fn update_status(&mut self, user: User, obj: Object) -> Result<Object, ApiError> {
+        let res = obj.resource();
+        let (ns, name) = (obj.namespace().to_string(), obj.name().to_string());
+        let r = self.do_update(obj, true);
+        self.traced(user, "update", res, &ns, &format!("{name}/status"), r)
+    }
+
+    fn do_update(&mut self, mut obj: Object, status_only: bool) -> Result<Object, ApiError> {
+        let res = obj.resource();
+        if res.namespaced && obj.namespace().is_empty() {
+            obj.meta_mut().namespace = Some("default".into());
+        }
+        let name = obj.name().to_string();
+        let key = Key::of(&obj);
+        let old = self.store.get(&key).cloned().ok_or_else(|| ApiError::not_found(res, &name))?;
+        if let Some(rv) = obj.meta().resource_version.as_deref().filter(|s| !s.is_empty()) {
+            if Some(rv) != old.meta().resource_version.as_deref() {
+                return Err(ApiError::conflict(res, &name));
+            }
+        }
+        let mut new = if status_only {
+            let mut n = old.clone();
+            copy_status(&mut n, &obj);
+            n
+        } else {
+            if has_status_subresource(&obj) {
+                copy_status(&mut obj, &old);
+            }
+            obj
+        };
+        // Server-owned metadata is kept from the stored object.
+        {
+            let (om, nm) = (old.meta(), new.meta_mut());
+            nm.uid = om.uid.clone();
+            nm.creation_timestamp = om.creation_timestamp.clone();
+            nm.deletion_timestamp = om.deletion_timestamp.clone();
+            nm.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
+            nm.generation = om.generation;
+            nm.resource_version = om.resource_version.clone();
+        }
+        if !status_only {
+            let errs = validation::validate_update(&new, &old);
+            if !errs.is_empty() {
+                return Err(ApiError::new(Reason::Invalid, validation::invalid_message(new.kind(), &name, &errs)));
+            }
+            if tracks_generation(&new) && spec_of(&new.to_value()) != spec_of(&old.to_value()) {
+                new.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
+            }
+        }
+        if new == old {
+            // A no-op write does not touch etcd or wake watchers.
+            return Ok(old);
+        }
+        // Removing the last finalizer of an object being deleted deletes it.
+        if new.meta().deletion_timestamp.is_some()
+            && new.meta().finalizers.as_ref().is_none_or(|f| f.is_empty())
+            && !matches!(new, Object::Pod(_))
+        {
+            let ev = self.store.delete(&key, None).map_err(|e| ApiError::from_store(e, res, &name))?;
+            let gone = ev.object.clone();
+            self.notify(ev);
+            return Ok(gone);
+        }
+        let ev = self.store.update(new).map_err(|e| ApiError::from_store(e, res, &name))?;
+        let stored = ev.object.clone();
+        self.notify(ev);
+        Ok(stored)
+    }
+
+    /// Deletes an object. Pods on a node terminate gracefully: they get a
+    /// deletionTimestamp and stay until the kubelet confirms (or the grace
+    /// period is 0). Objects with finalizers wait for them.
+    pub fn delete(&mut self, user: User, res: &ResourceInfo, namespace: &str, name: &str, opts: DeleteOptions) -> Result<Object, ApiError> {
+        let r = self.do_delete(res, namespace, name, opts);
+        self.traced(user, "delete", res, namespace, name, r)
+    }
+
+    fn do_delete(&mut self, res: &ResourceInfo, namespace: &str, name: &str, opts: DeleteOptions) -> Result<Object, ApiError> {
+        let ns = if res.namespaced { namespace } else { "" };
+        let key = Key::new(res.qualified_plural(), ns, name);
+        let mut obj = self.store.get(&key).cloned().ok_or_else(|| ApiError::not_found(res, name))?;
+        if opts.propagation == Propagation::Orphan {
+            self.orphan_dependents(&obj);
+        }
+        let now = self.clock.now();
+        // Graceful deletion of pods bound to a node.
+        if let Object::Pod(p) = &mut obj {
+            let bound = p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+            let default_grace = p.spec.as_ref().and_then(|s| s.termination_grace_period_seconds).unwrap_or(30);
+            let mut grace = opts.grace_period_seconds.unwrap_or(default_grace).max(0);
+            // A pod that never started, or already finished, needs no grace.
+            let phase = p.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("Pending");
+            if !bound || phase == "Succeeded" || phase == "Failed" {
+                grace = 0;
+            }
+            if grace > 0 {
+                let already = p.metadata.deletion_grace_period_seconds;
+                if already.is_some_and(|g| g <= grace) {
+                    return Ok(obj);
+                }
+                p.metadata.deletion_timestamp = Some(self.clock.time_at(now + grace as u64 * SECOND));
+                p.metadata.deletion_grace_period_seconds = Some(grace);
+                let ev = self.store.update(obj).map_err(|e| ApiError::from_store(e, res, name))?;
+                let stored = ev.object.clone();
+                self.notify(ev);
+                return Ok(stored);
+            }
+        }
+        let has_finalizers = obj.meta().finalizers.as_ref().is_some_and(|f| !f.is_empty())
+            || matches!(&obj, Object::Namespace(n) if n.spec.as_ref().and_then(|s| s.finalizers.as_ref()).is_some_and(|f| !f.is_empty()));
+        if has_finalizers {
+            if obj.meta().deletion_timestamp.is_none() {
+                obj.meta_mut().deletion_timestamp = Some(self.clock.time());
+                obj.meta_mut().deletion_grace_period_seconds = Some(0);
+                if let Object::Namespace(n) = &mut obj {
+                    n.status.get_or_insert_with(Default::default).phase = Some("Terminating".into());
+                }
+                let ev = self.store.update(obj).map_err(|e| ApiError::from_store(e, res, name))?;
+                let stored = ev.object.clone();
+                self.notify(ev);
+                return Ok(stored);
+            }
+            return Ok(obj);
+        }
+        let ev = self.store.delete(&key, None).map_err(|e| ApiError::from_store(e, res, name))?;
+        let gone = ev.object.clone();
+        self.notify(ev);
+        Ok(gone)
+    }
+
+    /// Removes ownerReferences to `owner` from its dependents (`--cascade=orphan`).
+    fn orphan_dependents(&mut self, owner: &Object) {
+        let Some(uid) = owner.meta().uid.clone() else { return };
+        let ns = owner.namespace().to_string();
+        let mut changed = Vec::new();
+        for r in registry::RESOURCES.iter().filter(|r| r.namespaced) {
+            for o in self.list(r, Some(&ns)) {
+                if let Some(refs) = &o.meta().owner_references {
+                    if refs.iter().any(|x| x.uid == uid) {
+                        let mut o = o.clone();
+                        o.meta_mut().owner_references = Some(refs.iter().filter(|x| x.uid != uid).cloned().collect());
+                        if o.meta().owner_references.as_ref().is_some_and(|v| v.is_empty()) {
+                            o.meta_mut().owner_references = None;
+                        }
+                        changed.push(o);
+                    }
+                }
+            }
+        }
+        for o in changed {
+            let _ = self.do_update(o, false);
+        }
+    }
+
+    /// The pods/binding subresource: assigns a pod to a node.
+    pub fn bind(&mut self, user: User, namespace: &str, pod: &str, node: &str) -> Result<Object, ApiError> {
+        let res = registry::by_kind("v1", "Pod").unwrap();
+        let r = self.do_bind(namespace, pod, node);
+        self.traced(user, "create", res, namespace, &format!("{pod}/binding"), r)
+    }
+
+    fn do_bind(&mut self, namespace: &str, pod: &str, node: &str) -> Result<Object, ApiError> {
+        let res = registry::by_kind("v1", "Pod").unwrap();
+        let key = Key::new("pods", namespace, pod);
+        let mut obj = self.store.get(&key).cloned().ok_or_else(|| ApiError::not_found(res, pod))?;
+        let Object::Pod(p) = &mut obj else { unreachable!() };
+        if p.metadata.deletion_timestamp.is_some() {
+            return Err(ApiError::conflict(res, pod));
+        }
+        let spec = p.spec.get_or_insert_with(Default::default);
+        if let Some(existing) = &spec.node_name {
+            return Err(ApiError::new(
+                Reason::Conflict,
+                format!("Operation cannot be fulfilled on pods/binding \"{pod}\": pod {pod} is already assigned to node \"{existing}\""),
+            ));
+        }
+        spec.node_name = Some(node.to_string());
+        let now = self.clock.time();
+        let status = p.status.get_or_insert_with(Default::default);
+        set_condition(status, "PodScheduled", "True", None, None, &now);
+        let ev = self.store.update(obj).map_err(|e| ApiError::from_store(e, res, pod))?;
+        let stored = ev.object.clone();
+        self.notify(ev);
+        Ok(stored)
+    }
+
+    /// Records an Event about `involved`, aggregating repeats as the
+    /// client-go event recorder does (same source, object, type, reason and
+    /// message: the count goes up and lastTimestamp moves).
+    pub fn record_event(&mut self, component: &str, host: Option<&str>, involved: &Object, field_path: Option<&str>, type_: &str, reason: &str, message: &str) {
+        let ns = if involved.namespace().is_empty() { "default".to_string() } else { involved.namespace().to_string() };
+        let now = self.clock.time();
+        let ev_res = registry::by_kind("v1", "Event").unwrap();
+        let involved_ref = core::ObjectReference {
+            api_version: Some(involved.api_version().to_string()),
+            kind: Some(involved.kind().to_string()),
+            name: Some(involved.name().to_string()),
+            namespace: (!involved.namespace().is_empty()).then(|| involved.namespace().to_string()),
+            uid: involved.meta().uid.clone(),
+            resource_version: involved.meta().resource_version.clone(),
+            field_path: field_path.map(str::to_string),
+        };
+        // Aggregate with an existing identical event.
+        let existing = self.list(ev_res, Some(&ns)).find_map(|o| match o {
+            Object::Event(e)
+                if e.involved_object.uid == involved_ref.uid
+                    && e.involved_object.field_path == involved_ref.field_path
+                    && e.reason.as_deref() == Some(reason)
+                    && e.message.as_deref() == Some(message)
+                    && e.type_.as_deref() == Some(type_)
+                    && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(component) =>
+            {
+                Some(e.clone())
+            }
+            _ => None,
+        });
+        let user = format!("system:{component}");
+        if let Some(mut e) = existing {
+            e.count = Some(e.count.unwrap_or(1) + 1);
+            e.last_timestamp = Some(now);
+            let _ = self.update(&user, Object::Event(e));
+            return;
+        }
+        self.event_seq += 1;
+        let nanos = self.clock.datetime(self.clock.now()).timestamp_nanos_opt().unwrap_or(0) as u64 + self.event_seq;
+        let event = core::Event {
+            metadata: meta::ObjectMeta {
+                name: Some(format!("{}.{nanos:x}", involved.name())),
+                namespace: Some(ns),
+                ..Default::default()
+            },
+            involved_object: involved_ref,
+            reason: Some(reason.to_string()),
+            message: Some(message.to_string()),
+            type_: Some(type_.to_string()),
+            source: Some(core::EventSource {
+                component: Some(component.to_string()),
+                host: host.map(str::to_string),
+            }),
+            first_timestamp: Some(now.clone()),
+            last_timestamp: Some(now),
+            count: Some(1),
+            reporting_component: Some(component.to_string()),
+            reporting_instance: Some(host.unwrap_or(component).to_string()),
+            ..Default::default()
+        };
+        let _ = self.create(&user, Object::Event(event));
+    }
+}
+
+/// Sets (or updates) a pod condition; `lastTransitionTime` moves only when
+/// the status changes, as the kubelet's status manager does.
+pub fn set_condition(status: &mut core::PodStatus, type_: &str, value: &str, reason: Option<&str>, message: Option<&str>, now: &meta::Time) {
+    let conds = status.conditions.get_or_insert_with(Vec::new);
+    if let Some(c) = conds.iter_mut().find(|c| c.type_ == type_) {
+        if c.status != value {
+            c.last_transition_time = Some(now.clone());
+        }
+        c.status = value.to_string();
+        c.reason = reason.map(str::to_string);
+        c.message = message.map(str::to_string);
+    } else {
+        conds.push(core::PodCondition {
+            type_: type_.to_string(),
+            status: value.to_string(),
+            reason: reason.map(str::to_string),
+            message: message.map(str::to_string),
+            last_transition_time: Some(now.clone()),
+            last_probe_time: None,
+            ..Default::default()
+        });
+    }
+}
+
+/// The pod's QoS class (pkg/apis/core/helper/qos): Guaranteed when every
+/// container has equal cpu and memory requests and limits, BestEffort when
+/// none has any, Burstable otherwise.
+pub fn qos_class(spec: Option<&core::PodSpec>) -> String {
+    let Some(spec) = spec else { return "BestEffort".into() };
+    let all: Vec<&core::Container> = spec.containers.iter().chain(spec.init_containers.iter().flatten()).collect();
+    let mut any = false;
+    let mut guaranteed = true;
+    for c in &all {
+        let req = c.resources.as_ref().and_then(|r| r.requests.as_ref());
+        let lim = c.resources.as_ref().and_then(|r| r.limits.as_ref());
+        for r in ["cpu", "memory"] {
+            let q = req.and_then(|m| m.get(r)).map(|q| api::quantity::parse(&q.0).ok());
+            let l = lim.and_then(|m| m.get(r)).map(|q| api::quantity::parse(&q.0).ok());
+            if q.is_some() || l.is_some() {
+                any = true;
+            }
+            match (q, l) {
+                (_, None) => guaranteed = false,
+                (Some(a), Some(b)) if a != b => guaranteed = false,
+                _ => {}
+            }
+        }
+    }
+    if !any {
+        "BestEffort".into()
+    } else if guaranteed {
+        "Guaranteed".into()
+    } else {
+        "Burstable".into()
+    }
+}

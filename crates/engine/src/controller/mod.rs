@@ -1,3 +1,101 @@
-//! kube-controller-manager: controllers as reconcile functions over a work queue.
+//! kube-controller-manager: controllers as reconcile functions.
+//!
+//! Each controller follows client-go's pattern: watch handlers only enqueue
+//! a key; a work queue never holds a key twice; the reconcile reads current
+//! state, computes, and writes through the API server. It does not know why
+//! it was called and must be idempotent.
 
+pub mod garbagecollector;
 pub mod replicaset;
+pub mod serviceaccount;
+
+use crate::clock::Millis;
+use crate::simulation::{Ctx, Event};
+use crate::store::WatchEvent;
+use std::collections::BTreeSet;
+
+/// A controller's work item: which controller and which object key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Work {
+    /// The controller.
+    pub controller: ControllerName,
+    /// `namespace/name`.
+    pub key: String,
+}
+
+/// The controllers the manager runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ControllerName {
+    /// replicaset-controller.
+    ReplicaSet,
+    /// garbage-collector-controller.
+    GarbageCollector,
+    /// serviceaccount-controller (with root-ca-cert-publisher).
+    ServiceAccount,
+}
+
+impl ControllerName {
+    /// Upstream's name, as in events' `From` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControllerName::ReplicaSet => "replicaset-controller",
+            ControllerName::GarbageCollector => "garbage-collector-controller",
+            ControllerName::ServiceAccount => "serviceaccount-controller",
+        }
+    }
+}
+
+/// A work queue with client-go's de-duplication: a key waiting to be
+/// processed is not queued twice.
+#[derive(Default, Debug)]
+pub struct WorkQueue {
+    dirty: BTreeSet<(ControllerName, String)>,
+}
+
+/// How long after a watch event a controller's worker picks the key up
+/// (informer delivery plus queue latency).
+pub const QUEUE_LATENCY: Millis = 5;
+
+impl WorkQueue {
+    /// Enqueues `key` for `controller` unless it is already waiting.
+    pub fn add(&mut self, controller: ControllerName, key: String, ctx: &mut Ctx, delay: Millis) {
+        if self.dirty.insert((controller, key.clone())) {
+            ctx.after(delay, Event::Controller(Work { controller, key }));
+        }
+    }
+
+    /// Marks a key as taken by its worker (new adds queue it again).
+    pub fn done(&mut self, controller: ControllerName, key: &str) {
+        self.dirty.remove(&(controller, key.to_string()));
+    }
+}
+
+/// The controller manager: owns every controller and routes work to them.
+#[derive(Default)]
+pub struct ControllerManager {
+    queue: WorkQueue,
+    replicaset: replicaset::ReplicaSetController,
+}
+
+impl ControllerManager {
+    /// Dispatches a watch event to every controller's handler.
+    pub fn on_watch(&mut self, ev: &WatchEvent, ctx: &mut Ctx) {
+        replicaset::on_watch(&mut self.queue, ev, ctx);
+        garbagecollector::on_watch(&mut self.queue, ev, ctx);
+        serviceaccount::on_watch(&mut self.queue, ev, ctx);
+    }
+
+    /// Runs one work item.
+    pub fn handle(&mut self, work: Work, ctx: &mut Ctx) {
+        self.queue.done(work.controller, &work.key);
+        ctx.trace_reconcile(work.controller.as_str(), &work.key);
+        let requeue = match work.controller {
+            ControllerName::ReplicaSet => self.replicaset.sync(&work.key, ctx),
+            ControllerName::GarbageCollector => garbagecollector::sync(&work.key, ctx),
+            ControllerName::ServiceAccount => serviceaccount::sync(&work.key, ctx),
+        };
+        if let Some(delay) = requeue {
+            self.queue.add(work.controller, work.key, ctx, delay);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! kubectl's commands. Each takes the session, its words and stdin, and
+//! writes what kubectl would print.
+
+mod apply;
+mod delete;
+mod get;
+mod misc;
+mod pods;
+
+use crate::args::{self, FlagSpec};
+use crate::{Output, Session};
+use kubarium_engine::api::registry::{self, ResourceInfo};
+use kubarium_engine::api::Object;
+use kubarium_engine::apiserver::{ApiError, Reason};
+
+/// The commands kubectl has, for `unknown command` suggestions.
+const COMMANDS: &[&str] = &[
+    "annotate", "api-resources", "api-versions", "apply", "attach", "auth", "autoscale", "certificate", "cluster-info", "completion", "config", "cordon", "cp",
+    "create", "debug", "delete", "describe", "diff", "drain", "edit", "events", "exec", "explain", "expose", "get", "kustomize", "label", "logs", "options", "patch",
+    "plugin", "port-forward", "proxy", "replace", "rollout", "run", "scale", "set", "taint", "top", "uncordon", "version", "wait",
+];
+
+pub(crate) fn dispatch(s: &mut Session, words: &[String], stdin: Option<&str>, out: &mut Output) {
+    let Some((name, rest)) = words.split_first() else {
+        out.out("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n");
+        return;
+    };
+    match name.as_str() {
+        "get" => get::get(s, rest, out),
+        "describe" => get::describe(s, rest, out),
+        "apply" => apply::apply(s, rest, stdin, out),
+        "create" => apply::create(s, rest, stdin, out),
+        "run" => pods::run(s, rest, out),
+        "delete" => delete::delete(s, rest, stdin, out),
+        "logs" => pods::logs(s, rest, out),
+        "exec" => pods::exec(s, rest, out),
+        "label" => misc::label(s, rest, out, "labels"),
+        "annotate" => misc::label(s, rest, out, "annotations"),
+        "api-resources" => misc::api_resources(rest, out),
+        "version" => misc::version(rest, out),
+        "cluster-info" => misc::cluster_info(rest, out),
+        "config" => misc::config(s, rest, out),
+        "events" => get::events(s, rest, out),
+        other if COMMANDS.contains(&other) => {
+            out.fail(format!("error: \"kubectl {other}\" is not simulated by Kubarium yet"));
+        }
+        other => {
+            let mut msg = format!("Error: unknown command \"{other}\" for \"kubectl\"\n");
+            let close: Vec<&str> = COMMANDS.iter().copied().filter(|c| levenshtein(c, other) <= 2 || c.starts_with(other)).collect();
+            if !close.is_empty() {
+                msg.push_str("\nDid you mean this?\n");
+                for c in close {
+                    msg.push_str(&format!("\t{c}\n"));
+                }
+            }
+            msg.push('\n');
+            out.fail(msg);
+        }
+    }
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Parses flags, printing pflag's error and the usage hint on failure.
+pub(crate) fn parse_flags(cmd: &str, words: &[String], specs: &[FlagSpec], out: &mut Output) -> Option<args::Parsed> {
+    match args::parse(words, specs) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            out.fail(format!("error: {e}\nSee 'kubectl {cmd} --help' for usage."));
+            None
+        }
+    }
+}
+
+/// The namespace a command acts in: `-n`, else the context's.
+pub(crate) fn namespace(s: &Session, p: &args::Parsed) -> String {
+    p.get("namespace").map(str::to_string).unwrap_or_else(|| s.namespace.clone())
+}
+
+/// Resolves a resource type name, or prints kubectl's error.
+pub(crate) fn resolve_type(name: &str, out: &mut Output) -> Option<&'static ResourceInfo> {
+    match registry::resolve(name) {
+        Some(r) => Some(r),
+        None => {
+            out.fail(format!("error: the server doesn't have a resource type \"{name}\""));
+            None
+        }
+    }
+}
+
+/// `pod/nginx`, `replicaset.apps/frontend`: how kubectl names an object in
+/// `created`/`configured` lines and `-o name`.
+pub(crate) fn type_name(r: &ResourceInfo, name: &str) -> String {
+    if r.group.is_empty() {
+        format!("{}/{name}", r.singular)
+    } else {
+        format!("{}.{}/{name}", r.singular, r.group)
+    }
+}
+
+/// Prints an API error as kubectl does: `Error from server (NotFound): ...`,
+/// except Invalid, which kubectl prints bare.
+pub(crate) fn print_api_error(e: &ApiError, context: Option<&str>, out: &mut Output) {
+    match e.reason {
+        Reason::Invalid => out.fail(&e.message),
+        r => {
+            let ctx = context.map(|c| format!("{c}: ")).unwrap_or_default();
+            out.fail(format!("Error from server ({}): {ctx}{}", r.as_str(), e.message));
+        }
+    }
+}
+
+/// The virtual time as Unix milliseconds, for AGE columns.
+pub(crate) fn now_unix_ms(s: &Session) -> i64 {
+    s.sim.clock().datetime(s.sim.now()).timestamp_millis()
+}
+
+/// Objects of a resource in scope, cloned.
+pub(crate) fn list(s: &Session, r: &ResourceInfo, ns: Option<&str>) -> Vec<Object> {
+    let scope = if r.namespaced { ns } else { None };
+    s.sim.api().list(r, scope).cloned().collect()
+}
