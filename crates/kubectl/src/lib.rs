@@ -1,6 +1,8 @@
 //! A kubectl emulator over Kubarium's engine. (Skeleton: the command
 //! implementations land with the engine-core work.)
 
+pub mod printers;
+
 use kubarium_engine::Simulation;
 
 /// What a kubectl invocation printed and how it exited.
