@@ -11,5 +11,6 @@ pub mod yaml;
 
 pub use age::{human_duration, short_human_duration};
 
-pub use table::{no_resources_message, Table, TabWriter};
+pub use table::{no_resources_message, TabWriter, Table};
 
+pub use yaml::{list_value, to_json, to_yaml};

@@ -17,7 +17,11 @@ impl TabWriter {
     /// A writer with Go's `Init(out, minwidth, tabwidth, padding, ' ', 0)`
     /// (tabwidth only matters for tab padding, which kubectl never uses).
     pub fn new(minwidth: usize, padding: usize) -> TabWriter {
-        TabWriter { minwidth, padding, buf: String::new() }
+        TabWriter {
+            minwidth,
+            padding,
+            buf: String::new(),
+        }
     }
 
     /// kubectl get's writer (`printers.GetNewTabWriter`).
@@ -45,7 +49,14 @@ impl TabWriter {
         out
     }
 
-    fn format(&self, lines: &[Vec<&str>], line0: usize, line1: usize, widths: &mut Vec<usize>, out: &mut String) {
+    fn format(
+        &self,
+        lines: &[Vec<&str>],
+        line0: usize,
+        line1: usize,
+        widths: &mut Vec<usize>,
+        out: &mut String,
+    ) {
         let column = widths.len();
         let mut line0 = line0;
         let mut this = line0;
@@ -74,7 +85,13 @@ impl TabWriter {
         Self::write_lines(lines, line0, line1, widths, out);
     }
 
-    fn write_lines(lines: &[Vec<&str>], line0: usize, line1: usize, widths: &[usize], out: &mut String) {
+    fn write_lines(
+        lines: &[Vec<&str>],
+        line0: usize,
+        line1: usize,
+        widths: &[usize],
+        out: &mut String,
+    ) {
         for (i, line) in lines.iter().enumerate().take(line1).skip(line0) {
             for (j, cell) in line.iter().enumerate() {
                 out.push_str(cell);
@@ -177,10 +194,20 @@ mod tests {
     #[test]
     fn get_table_pads_columns_by_three_with_minimum_six() {
         let t = Table {
-            headers: vec!["NAME".into(), "READY".into(), "STATUS".into(), "RESTARTS".into(), "AGE".into()],
-            rows: vec![
-                vec!["echo-lp".into(), "0/1".into(), "CrashLoopBackOff".into(), "4 (24s ago)".into(), "69s".into()],
+            headers: vec![
+                "NAME".into(),
+                "READY".into(),
+                "STATUS".into(),
+                "RESTARTS".into(),
+                "AGE".into(),
             ],
+            rows: vec![vec![
+                "echo-lp".into(),
+                "0/1".into(),
+                "CrashLoopBackOff".into(),
+                "4 (24s ago)".into(),
+                "69s".into(),
+            ]],
         };
         assert_eq!(
             t.render(),
@@ -215,12 +242,18 @@ mod tests {
     #[test]
     fn empty_cells_are_padded_too() {
         let text = "Labels:\ta=b\n\tc=d\nStatus:\tRunning\n";
-        assert_eq!(describe_align(text), "Labels:  a=b\n         c=d\nStatus:  Running\n");
+        assert_eq!(
+            describe_align(text),
+            "Labels:  a=b\n         c=d\nStatus:  Running\n"
+        );
     }
 
     #[test]
     fn messages_for_nothing_found() {
-        assert_eq!(no_resources_message(Some("default")), "No resources found in default namespace.\n");
+        assert_eq!(
+            no_resources_message(Some("default")),
+            "No resources found in default namespace.\n"
+        );
         assert_eq!(no_resources_message(None), "No resources found\n");
     }
 }
