@@ -10,6 +10,7 @@ pub mod table;
 pub mod yaml;
 
 pub use age::{human_duration, short_human_duration};
+pub use get::{table, TableOptions};
 
 pub use table::{no_resources_message, TabWriter, Table};
 
