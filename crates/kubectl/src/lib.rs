@@ -5,6 +5,7 @@
 pub mod args;
 mod cmd;
 pub mod manifest;
+pub mod printers;
 
 use kubarium_engine::Simulation;
 use std::collections::BTreeMap;

@@ -1,0 +1,17 @@
+//! kubectl's output formatting as pure functions over API objects: the
+//! `get` tables (`printers.go`), `-o yaml`/`-o json`, `describe` and the
+//! helpers they share (ages, tab alignment). Nothing here reads a clock:
+//! callers pass `now_ms` (Unix milliseconds of the virtual clock).
+
+pub mod age;
+pub mod describe;
+pub mod get;
+pub mod table;
+pub mod yaml;
+
+pub use age::{human_duration, short_human_duration};
+pub use get::{table, TableOptions};
+
+pub use table::{no_resources_message, TabWriter, Table};
+
+pub use yaml::{list_value, to_json, to_yaml};
