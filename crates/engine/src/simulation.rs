@@ -334,8 +334,7 @@ impl Simulation {
         if !matches!(c.state, kubelet::RunState::Running { .. }) {
             return Err(format!("cannot exec into a container in a completed pod; current phase is {}", "Succeeded"));
         }
-        let env = c.process.as_ref().map(|p| p.env().clone()).unwrap_or_default();
-        Ok(crate::runtime::shell::exec(argv, &env, &mut c.fs, now))
+        Ok(crate::runtime::shell::exec_with(argv, &c.env, &mut c.fs, now, c.behavior.as_ref(), &mut crate::runtime::shell::NoNetwork))
     }
 
     /// Number of pending events (for tests and benchmarks).

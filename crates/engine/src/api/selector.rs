@@ -124,9 +124,9 @@ pub fn parse(s: &str) -> Result<Selector, String> {
         } else if let Some((k, v)) = p.split_once('=') {
             Requirement::In(k.trim().into(), vec![v.trim().into()])
         } else if let Some((k, rest)) = split_word(p, " notin ") {
-            Requirement::NotIn(k, set_values(rest)?)
+            Requirement::NotIn(k, set_values(&rest)?)
         } else if let Some((k, rest)) = split_word(p, " in ") {
-            Requirement::In(k, set_values(rest)?)
+            Requirement::In(k, set_values(&rest)?)
         } else if p.contains(' ') || p.contains('(') {
             return Err(format!("unable to parse requirement: found '{p}', expected: in, notin, =, ==, !=, gt, lt"));
         } else {

@@ -354,7 +354,7 @@ impl ApiServer {
         }
         // Admission: ServiceAccount (the pod's service account must exist).
         let suffix = self.rng.k8s_suffix(5);
-        let ctx = admission::AdmissionContext { token_volume_suffix: suffix };
+        let ctx = admission::AdmissionContext::create(suffix);
         admission::default_object(&mut obj, &ctx);
         if let Object::Pod(p) = &obj {
             let sa = p

@@ -20,7 +20,7 @@ use crate::rng::Rng;
 use crate::runtime::catalog::{self, ImageBehavior, Stream};
 use crate::runtime::fs::ContainerFs;
 use crate::runtime::image;
-use crate::runtime::shell::{self, Process, ProcessCtx, ProcessSpec, Step};
+use crate::runtime::shell::{NoNetwork, Process, ProcessCtx, ProcessSpec, Step};
 use crate::simulation::{Ctx, Event};
 use crate::store::{EventType, WatchEvent};
 use crate::trace::TraceKind;
@@ -108,7 +108,9 @@ pub struct ContainerRuntime {
     pull_message: Option<String>,
     image_id: String,
     probes: Vec<ProbeWorker>,
-    behavior: Option<ImageBehavior>,
+    pub(crate) behavior: Option<ImageBehavior>,
+    /// The environment the current process was started with (exec uses it).
+    pub env: BTreeMap<String, String>,
 }
 
 /// A log line with its virtual timestamp.
@@ -405,6 +407,7 @@ impl Kubelet {
                     image_id: String::new(),
                     probes: Vec::new(),
                     behavior: None,
+                    env: BTreeMap::new(),
                 });
             }
             // Init containers that are not the first wait with PodInitializing;
@@ -648,12 +651,14 @@ impl Kubelet {
         let behavior = catalog::lookup(reference);
         let hostname = pod.spec.as_ref().and_then(|s| s.hostname.clone()).unwrap_or_else(|| pod.metadata.name.clone().unwrap_or_default());
         let env = container_env(pod, cspec, &hostname);
+        let pod_ip = self.workers[&key].ip.clone();
         let process = Process::start(
             ProcessSpec {
                 command: cspec.command.clone(),
                 args: cspec.args.clone(),
-                env,
+                env: env.clone(),
                 hostname,
+                pod_ip,
             },
             &behavior,
         );
@@ -670,6 +675,7 @@ impl Kubelet {
             }
             c.process = Some(process);
             c.behavior = Some(behavior);
+            c.env = env;
             c.state = RunState::Running { started_at: now };
             c.ready = false;
             c.started = cspec.startup_probe.is_none();
@@ -695,7 +701,8 @@ impl Kubelet {
         let Some(process) = c.process.as_mut() else { return };
         let mut out = Vec::new();
         let step = {
-            let mut pctx = ProcessCtx { fs: &mut c.fs, now: datetime, out: &mut out };
+            let mut net = NoNetwork;
+            let mut pctx = ProcessCtx { fs: &mut c.fs, now: datetime, output: &mut out, network: &mut net };
             process.resume(&mut pctx)
         };
         for (stream, text) in out {
@@ -791,7 +798,7 @@ impl Kubelet {
                 killing.push((Self::field_path(c, &spec), c.name.clone()));
                 // Servers exit promptly on SIGTERM; a shell as PID 1 ignores it
                 // and is killed when the grace period ends.
-                let fast = c.process.as_ref().is_some_and(|p| p.handles_sigterm());
+                let fast = c.process.as_ref().is_some_and(|p| handles_sigterm(p));
                 all_stop_fast &= fast;
             }
         }
@@ -806,7 +813,7 @@ impl Kubelet {
         let names: Vec<(String, bool)> = self.workers[key]
             .containers
             .iter()
-            .map(|c| (c.name.clone(), c.process.as_ref().is_some_and(|p| p.handles_sigterm())))
+            .map(|c| (c.name.clone(), c.process.as_ref().is_some_and(|p| handles_sigterm(p))))
             .collect();
         for (n, graceful) in names {
             self.container_exited(key, &n, if graceful { 0 } else { 137 }, None, ctx);
@@ -932,6 +939,13 @@ impl Kubelet {
     pub fn node_name(&self) -> &str {
         &self.node
     }
+}
+
+/// Whether a process stops promptly on SIGTERM: the images' servers do; a
+/// shell running as PID 1 ignores SIGTERM (it has no handler), so the
+/// kubelet kills it with SIGKILL (exit 137) when the grace period ends.
+fn handles_sigterm(p: &Process) -> bool {
+    !p.listening_ports().is_empty() || p.grpc_health_port().is_some()
 }
 
 /// The environment a container sees: the pod's env (literal values and

@@ -154,7 +154,7 @@ pub(super) fn run_probe(k: &mut Kubelet, key: &str, container: &str, kind: Probe
     let kill = result == Some(false) && matches!(kind, ProbeKind::Liveness | ProbeKind::Startup);
     if kill {
         let what = if kind == ProbeKind::Liveness { "liveness" } else { "startup" };
-        let graceful = c.process.as_ref().is_some_and(|p| p.handles_sigterm());
+        let graceful = c.process.as_ref().is_some_and(|p| !p.listening_ports().is_empty());
         c.probes.clear();
         k.pod_event(key, container, ctx, "Normal", "Killing", &format!("Container {container} failed {what} probe, will be restarted"));
         // A process that handles SIGTERM stops at once; a shell as PID 1
@@ -191,7 +191,8 @@ fn evaluate(k: &mut Kubelet, key: &str, container: &str, probe: &core::Probe, cs
     let hostname = key.split_once('/').map(|(_, n)| n.to_string()).unwrap_or_default();
     let Some(w) = k.workers.get_mut(key) else { return (false, String::new()) };
     let Some(c) = w.containers.iter_mut().find(|c| c.name == container) else { return (false, String::new()) };
-    let service = c.process.as_ref().and_then(|p| p.service()).filter(|s| uptime >= s.ready_after_ms).cloned();
+    let _ = (uptime, &hostname);
+    let process = c.process.as_ref();
     if let Some(h) = &probe.http_get {
         let Some(port) = resolve_port(&h.port, cspec) else {
             return (false, format!("unable to resolve port {:?}", h.port));
@@ -200,7 +201,7 @@ fn evaluate(k: &mut Kubelet, key: &str, container: &str, probe: &core::Probe, cs
         let path = h.path.clone().unwrap_or_else(|| "/".into());
         let scheme = h.scheme.clone().unwrap_or_else(|| "HTTP".into()).to_lowercase();
         let url = format!("{scheme}://{host}:{port}{path}");
-        return match service.as_ref().and_then(|s| s.http_get(port, &path, uptime, &hostname, now)) {
+        return match process.and_then(|p| p.http_get(port, &path, now)) {
             Some(r) if (200..400).contains(&r.status) => (true, String::new()),
             Some(r) => (false, format!("HTTP probe failed with statuscode: {}", r.status)),
             None => (false, format!("Get \"{url}\": dial tcp {host}:{port}: connect: connection refused")),
@@ -211,7 +212,7 @@ fn evaluate(k: &mut Kubelet, key: &str, container: &str, probe: &core::Probe, cs
             return (false, format!("unable to resolve port {:?}", t.port));
         };
         let host = t.host.clone().unwrap_or_else(|| ip.to_string());
-        return if service.as_ref().is_some_and(|s| s.ports.contains(&port)) {
+        return if process.is_some_and(|p| p.listening_ports().contains(&port)) {
             (true, String::new())
         } else {
             (false, format!("dial tcp {host}:{port}: connect: connection refused"))
@@ -219,14 +220,17 @@ fn evaluate(k: &mut Kubelet, key: &str, container: &str, probe: &core::Probe, cs
     }
     if let Some(e) = &probe.exec {
         let argv = e.command.clone().unwrap_or_default();
-        let env = c.process.as_ref().map(|p| p.env().clone()).unwrap_or_default();
-        let r = shell::exec(&argv, &env, &mut c.fs, now);
+        let r = shell::exec_with(&argv, &c.env, &mut c.fs, now, c.behavior.as_ref(), &mut shell::NoNetwork);
+        if r.timed_out {
+            let secs = probe.timeout_seconds.unwrap_or(1);
+            return (false, format!("command timed out: \"{}\" timed out after {secs}s", argv.join(" ")));
+        }
         let out = format!("{}{}", r.stdout, r.stderr);
         return (r.exit_code == 0, out.trim_end().to_string());
     }
     if let Some(g) = &probe.grpc {
         let port = u16::try_from(g.port).unwrap_or(0);
-        return if service.as_ref().is_some_and(|s| s.grpc_health_port == Some(port)) {
+        return if process.and_then(|p| p.grpc_health_port()) == Some(port) {
             (true, String::new())
         } else {
             (false, format!("timeout: failed to connect service \"{ip}:{port}\" within 1s: context deadline exceeded"))

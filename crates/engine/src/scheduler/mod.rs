@@ -56,8 +56,8 @@ pub struct Scheduler {
     /// Pods placed on a node by this scheduler or the API (key → node).
     placed: BTreeMap<String, String>,
     cycle_pending: bool,
-    state: plugins::SchedulerState,
-    diagnoses: BTreeMap<String, plugins::Diagnosis>,
+    state: framework::SchedulerState,
+    diagnoses: BTreeMap<String, framework::Diagnosis>,
 }
 
 impl Scheduler {
@@ -73,7 +73,7 @@ impl Scheduler {
             node_index: BTreeMap::new(),
             placed: BTreeMap::new(),
             cycle_pending: false,
-            state: plugins::SchedulerState::default(),
+            state: framework::SchedulerState::default(),
             diagnoses: BTreeMap::new(),
         }
     }
@@ -227,7 +227,7 @@ impl Scheduler {
             return;
         }
         let now = ctx.now();
-        match plugins::schedule_one(&pod, &self.nodes, &mut self.state, &mut self.rng) {
+        match framework::schedule_one(&pod, &self.nodes, &mut self.state, &mut self.rng) {
             Ok(result) => {
                 let node = result.node_name.clone();
                 ctx.api.trace.record(
@@ -279,7 +279,7 @@ impl Scheduler {
 
     /// The last scheduling diagnosis of a pod: per node and per plugin, the
     /// filter verdicts and scores ("why here", "why not there").
-    pub fn diagnosis(&self, key: &str) -> Option<&plugins::Diagnosis> {
+    pub fn diagnosis(&self, key: &str) -> Option<&framework::Diagnosis> {
         self.diagnoses.get(key)
     }
 }
