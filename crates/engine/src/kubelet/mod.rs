@@ -106,6 +106,8 @@ pub struct ContainerRuntime {
     pulling: bool,
     pull_failed: bool,
     pull_message: Option<String>,
+    pulling_ref: String,
+    just_pulled: bool,
     image_id: String,
     probes: Vec<ProbeWorker>,
     pub(crate) behavior: Option<ImageBehavior>,
@@ -237,9 +239,8 @@ impl Kubelet {
                 if let Some(c) = self.container_mut(&pod, &container, generation) {
                     c.pulling = false;
                     if let Some(msg) = c.pull_message.take() {
-                        if let Some(id) = c.image_id.split('@').next().map(str::to_string) {
-                            self.images.insert(id);
-                        }
+                        let pulled = std::mem::take(&mut c.pulling_ref);
+                        self.images.insert(pulled);
                         self.pod_event(&pod, &container, ctx, "Normal", "Pulled", &msg);
                     }
                     self.sync_pod(&pod, ctx);
@@ -404,6 +405,8 @@ impl Kubelet {
                     pulling: false,
                     pull_failed: false,
                     pull_message: None,
+                    pulling_ref: String::new(),
+                    just_pulled: false,
                     image_id: String::new(),
                     probes: Vec::new(),
                     behavior: None,
@@ -594,6 +597,8 @@ impl Kubelet {
                     let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
                     c.pulling = true;
                     c.pull_failed = false;
+                    c.pulling_ref = normalized.clone();
+                    c.just_pulled = true;
                     c.image_id = format!("{}@{}", reference.name(), r.digest);
                     let generation = c.generation;
                     let secs = format_secs(r.duration_ms);
@@ -637,7 +642,8 @@ impl Kubelet {
             if self.workers[&key].containers[i].image_id.is_empty() {
                 self.workers.get_mut(&key).unwrap().containers[i].image_id = format!("{}@{}", reference.name(), catalog::fake_digest(&format!("digest:{normalized}")));
             }
-            if !needs_pull && policy != "Always" && self.workers[&key].containers[i].restart_count == 0 && self.workers[&key].containers[i].generation == 0 {
+            let just_pulled = std::mem::take(&mut self.workers.get_mut(&key).unwrap().containers[i].just_pulled);
+            if !just_pulled {
                 self.event(ctx, pod, Some(field.clone()), "Normal", "Pulled", &format!("Container image \"{image_str}\" already present on machine"));
             }
         }
@@ -677,8 +683,9 @@ impl Kubelet {
             c.behavior = Some(behavior);
             c.env = env;
             c.state = RunState::Running { started_at: now };
-            c.ready = false;
             c.started = cspec.startup_probe.is_none();
+            // Without a readiness probe a started container is ready at once.
+            c.ready = c.started && cspec.readiness_probe.is_none();
             c.probes = prober::workers_for(cspec);
         }
         self.event(ctx, pod, Some(field.to_string()), "Normal", "Created", &format!("Created container: {}", cspec.name));

@@ -2,7 +2,7 @@
 
 use super::{list, namespace, now_unix_ms, parse_flags, resolve_type, type_name};
 use crate::args::{flag, Kind};
-use crate::printers::{describe as d, get as g, table, yaml};
+use crate::printers::{get as g, table, yaml};
 use crate::{Output, Session};
 use kubarium_engine::api::registry::{self, ResourceInfo};
 use kubarium_engine::api::{selector, Object};
@@ -180,57 +180,21 @@ pub(super) fn describe(s: &mut Session, words: &[String], out: &mut Output) {
             v
         };
         for o in chosen {
-            texts.push(describe_one(s, &o, now));
+            match describe_one(s, &o, now) {
+                Ok(t) => texts.push(t),
+                Err(e) => {
+                    out.fail(e);
+                    return;
+                }
+            }
         }
     }
     out.out(texts.join("\n\n"));
 }
 
-fn events_for<'a>(all: &'a [Object], o: &Object) -> Vec<&'a kubarium_engine::api::core::Event> {
-    let uid = o.meta().uid.clone();
-    let mut v: Vec<&kubarium_engine::api::core::Event> = all
-        .iter()
-        .filter_map(|e| match e {
-            Object::Event(ev) if ev.involved_object.uid == uid => Some(ev),
-            _ => None,
-        })
-        .collect();
-    v.sort_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0));
-    v
-}
-
-fn describe_one(s: &Session, o: &Object, now: i64) -> String {
-    let ev_res = registry::by_kind("v1", "Event").unwrap();
-    let events: Vec<Object> = s.sim.api().list(ev_res, None).cloned().collect();
-    let evs = events_for(&events, o);
-    let pods: Vec<Object> = list(s, registry::by_kind("v1", "Pod").unwrap(), None);
-    match o {
-        Object::Pod(p) => d::describe_pod(p, &evs, now),
-        Object::Node(n) => {
-            let on_node: Vec<&kubarium_engine::api::core::Pod> = pods
-                .iter()
-                .filter_map(|x| match x {
-                    Object::Pod(p) if p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == n.metadata.name.as_deref() => Some(p),
-                    _ => None,
-                })
-                .collect();
-            let lease_res = registry::by_kind("coordination.k8s.io/v1", "Lease").unwrap();
-            let lease = s.sim.api().get_typed::<kubarium_engine::api::coordination::Lease>(lease_res, "kube-node-lease", n.metadata.name.as_deref().unwrap_or(""));
-            d::describe_node(n, &on_node, lease, &evs, now)
-        }
-        Object::ReplicaSet(rs) => {
-            let owned: Vec<&kubarium_engine::api::core::Pod> = pods
-                .iter()
-                .filter_map(|x| match x {
-                    Object::Pod(p) if p.metadata.owner_references.iter().flatten().any(|r| Some(&r.uid) == rs.metadata.uid.as_ref()) => Some(p),
-                    _ => None,
-                })
-                .collect();
-            d::describe_replicaset(rs, &owned, &evs, now)
-        }
-        Object::Namespace(n) => d::describe_namespace(n, now),
-        other => d::describe_generic(other, &evs, now),
-    }
+fn describe_one(_s: &Session, o: &Object, _now: i64) -> Result<String, String> {
+    // The describe layouts (describe.go) land with the printers work.
+    Err(format!("error: \"kubectl describe {}\" is not simulated by Kubarium yet", o.resource().singular))
 }
 
 const EVENTS_FLAGS: &[crate::args::FlagSpec] = &[

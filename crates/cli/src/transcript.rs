@@ -1,0 +1,157 @@
+//! Transcripts: what a learner would type into a terminal — `kubectl ...`
+//! lines, heredocs (`-f - <<EOF`), `sleep N` (s/m/h) advancing virtual time,
+//! comments — run against a simulated cluster, printing each command as
+//! `$ <command>` and then exactly what the terminal would show.
+
+use kubarium_engine::clock::SECOND;
+use kubarium_kubectl::{Files, Session};
+use std::path::{Path, PathBuf};
+
+/// One step of a transcript.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A command line and the heredoc text fed to its stdin.
+    Command { line: String, stdin: Option<String> },
+}
+
+/// Parses a transcript. Errors (an unterminated heredoc) name the line.
+pub fn parse(text: &str) -> Result<Vec<Step>, String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut steps = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let raw = lines[i];
+        let line = raw.trim();
+        i += 1;
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(pos) = line.find("<<") {
+            let marker = line[pos + 2..].trim().trim_start_matches('-').trim_matches(|c| c == '\'' || c == '"').to_string();
+            if marker.is_empty() {
+                return Err(format!("line {i}: heredoc without a delimiter"));
+            }
+            let cmd = line[..pos].trim_end().to_string();
+            let start = i;
+            let mut body = String::new();
+            loop {
+                if i >= lines.len() {
+                    return Err(format!("line {start}: here-document delimited by end-of-file (wanted `{marker}')"));
+                }
+                let l = lines[i];
+                i += 1;
+                if l.trim() == marker {
+                    break;
+                }
+                body.push_str(l);
+                body.push('\n');
+            }
+            steps.push(Step::Command { line: cmd, stdin: Some(body) });
+        } else {
+            steps.push(Step::Command { line: line.to_string(), stdin: None });
+        }
+    }
+    Ok(steps)
+}
+
+/// Files on disk, relative to the transcript's directory.
+pub struct DiskFiles {
+    /// The transcript's directory.
+    pub base: PathBuf,
+}
+
+impl DiskFiles {
+    fn path(&self, p: &str) -> PathBuf {
+        let p = Path::new(p);
+        if p.is_absolute() { p.to_path_buf() } else { self.base.join(p) }
+    }
+}
+
+impl Files for DiskFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        let full = self.path(path);
+        if full.is_dir() {
+            return Err(format!("the path \"{path}\" is a directory"));
+        }
+        std::fs::read_to_string(&full).map_err(|_| format!("the path \"{path}\" does not exist"))
+    }
+    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
+        let full = self.path(path);
+        let rd = std::fs::read_dir(&full).ok()?;
+        let mut v: Vec<String> = rd
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_file())
+            .map(|e| format!("{}/{}", path.trim_end_matches('/'), e.file_name().to_string_lossy()))
+            .collect();
+        v.sort();
+        Some(v)
+    }
+}
+
+/// Parses `30`, `30s`, `2m`, `1h`, `0.5` as `sleep` does.
+pub fn parse_sleep(arg: &str) -> Option<u64> {
+    let (num, mult) = match arg.chars().last()? {
+        's' => (&arg[..arg.len() - 1], 1.0),
+        'm' => (&arg[..arg.len() - 1], 60.0),
+        'h' => (&arg[..arg.len() - 1], 3600.0),
+        'd' => (&arg[..arg.len() - 1], 86400.0),
+        _ => (arg, 1.0),
+    };
+    let v: f64 = num.parse().ok()?;
+    (v >= 0.0).then(|| (v * mult * SECOND as f64).round() as u64)
+}
+
+/// Runs the steps, returning what the terminal shows.
+pub fn run(session: &mut Session, steps: &[Step]) -> String {
+    let mut out = String::new();
+    for Step::Command { line, stdin } in steps {
+        out.push_str(&format!("$ {line}\n"));
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.first().copied() {
+            Some("sleep") => match words.get(1).and_then(|a| parse_sleep(a)) {
+                Some(ms) => session.sim.advance(ms),
+                None => out.push_str(&format!("sleep: invalid time interval '{}'\n", words.get(1).unwrap_or(&""))),
+            },
+            Some("echo") => {
+                out.push_str(&words[1..].join(" "));
+                out.push('\n');
+            }
+            _ => {
+                let o = session.run(line, stdin.as_deref());
+                out.push_str(&o.stdout);
+                out.push_str(&o.stderr);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heredocs_become_stdin() {
+        let steps = parse("# c\nkubectl apply -f - <<EOF\na: 1\nEOF\nsleep 5\n").unwrap();
+        assert_eq!(
+            steps,
+            vec![
+                Step::Command { line: "kubectl apply -f -".into(), stdin: Some("a: 1\n".into()) },
+                Step::Command { line: "sleep 5".into(), stdin: None },
+            ]
+        );
+    }
+
+    #[test]
+    fn unterminated_heredoc_is_an_error() {
+        assert!(parse("kubectl apply -f - <<EOF\na: 1\n").is_err());
+    }
+
+    #[test]
+    fn sleep_units() {
+        assert_eq!(parse_sleep("30"), Some(30_000));
+        assert_eq!(parse_sleep("2m"), Some(120_000));
+        assert_eq!(parse_sleep("0.5s"), Some(500));
+        assert_eq!(parse_sleep("x"), None);
+    }
+}
