@@ -88,10 +88,20 @@ impl fmt::Display for DecodeError {
                 write!(f, "Object 'apiVersion' is missing in '{json}'")
             }
             DecodeError::UnknownKind { api_version, kind } => {
-                write!(f, "no matches for kind \"{kind}\" in version \"{api_version}\"")
+                write!(
+                    f,
+                    "no matches for kind \"{kind}\" in version \"{api_version}\""
+                )
             }
-            DecodeError::UnknownFields { api_version, kind, paths } => {
-                let list: Vec<String> = paths.iter().map(|p| format!("unknown field \"{p}\"")).collect();
+            DecodeError::UnknownFields {
+                api_version,
+                kind,
+                paths,
+            } => {
+                let list: Vec<String> = paths
+                    .iter()
+                    .map(|p| format!("unknown field \"{p}\""))
+                    .collect();
                 write!(
                     f,
                     "{kind} in version \"{}\" cannot be handled as a {kind}: strict decoding error: {}",
@@ -99,7 +109,11 @@ impl fmt::Display for DecodeError {
                     list.join(", ")
                 )
             }
-            DecodeError::Invalid { api_version, kind, message } => write!(
+            DecodeError::Invalid {
+                api_version,
+                kind,
+                message,
+            } => write!(
                 f,
                 "{kind} in version \"{}\" cannot be handled as a {kind}: {message}",
                 version_of(api_version)
@@ -147,7 +161,11 @@ pub fn decode(v: Value) -> Result<Object, DecodeError> {
                 if st.unknown.is_empty() {
                     return Ok(obj);
                 }
-                return Err(DecodeError::UnknownFields { api_version, kind, paths: st.unknown });
+                return Err(DecodeError::UnknownFields {
+                    api_version,
+                    kind,
+                    paths: st.unknown,
+                });
             }
             Err(e) => {
                 let msg = e.to_string();
@@ -160,11 +178,19 @@ pub fn decode(v: Value) -> Result<Object, DecodeError> {
                     Some(err) => err.go_message(&msg),
                     None => msg,
                 };
-                return Err(DecodeError::Invalid { api_version, kind, message });
+                return Err(DecodeError::Invalid {
+                    api_version,
+                    kind,
+                    message,
+                });
             }
         }
     }
-    Err(DecodeError::Invalid { api_version, kind, message: "too many missing fields".into() })
+    Err(DecodeError::Invalid {
+        api_version,
+        kind,
+        message: "too many missing fields".into(),
+    })
 }
 
 fn compact(v: &Value) -> String {
@@ -222,17 +248,30 @@ fn zero_fill(doc: &mut Value, path: &[Seg], field: &str) -> bool {
 /// Go's zero value for a required field k8s-openapi would reject as missing.
 fn zero_for(field: &str) -> Value {
     match field {
-        "containers" | "conditions" | "subjects" | "sources" | "nodeSelectorTerms" => Value::Array(vec![]),
+        "containers" | "conditions" | "subjects" | "sources" | "nodeSelectorTerms" => {
+            Value::Array(vec![])
+        }
         "containerPort" | "port" | "weight" => Value::from(0),
-        "podAffinityTerm" | "preference" | "labelSelector" | "template" | "selector" | "involvedObject"
-        | "fieldRef" | "resourceFieldRef" | "configMapKeyRef" | "secretKeyRef" => Value::Object(Map::new()),
+        "podAffinityTerm" | "preference" | "labelSelector" | "template" | "selector"
+        | "involvedObject" | "fieldRef" | "resourceFieldRef" | "configMapKeyRef"
+        | "secretKeyRef" => Value::Object(Map::new()),
         _ => Value::String(String::new()),
     }
 }
 
-fn decode_typed(api_version: &str, kind: &str, doc: Value, state: &RefCell<State>) -> Result<Object, serde_json::Error> {
+fn decode_typed(
+    api_version: &str,
+    kind: &str,
+    doc: Value,
+    state: &RefCell<State>,
+) -> Result<Object, serde_json::Error> {
     use super::{apps, coordination, core};
-    let d = Tracked { value: doc, path: Vec::new(), parent: None, state };
+    let d = Tracked {
+        value: doc,
+        path: Vec::new(),
+        parent: None,
+        state,
+    };
     macro_rules! go {
         ($($variant:ident => $ty:ty),*) => {
             $(
@@ -328,7 +367,10 @@ impl ErrAt {
                 "json: cannot unmarshal {} into Go struct field {p}.{field} of type {}",
                 self.found, self.expected
             ),
-            _ => format!("json: cannot unmarshal {} into Go value of type {}", self.found, self.expected),
+            _ => format!(
+                "json: cannot unmarshal {} into Go value of type {}",
+                self.found, self.expected
+            ),
         }
     }
 }
@@ -409,7 +451,11 @@ impl<'s> Tracked<'s> {
     }
 
     /// Records the first error's location (the deepest call sees it first).
-    fn note<T>(&self, r: Result<T, serde_json::Error>, expected: impl FnOnce() -> String) -> Result<T, serde_json::Error> {
+    fn note<T>(
+        &self,
+        r: Result<T, serde_json::Error>,
+        expected: impl FnOnce() -> String,
+    ) -> Result<T, serde_json::Error> {
         if r.is_err() {
             let mut st = self.state.borrow_mut();
             if st.error.is_none() {
@@ -516,7 +562,9 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         let key = self.last_key().to_string();
         let expected = match key.as_str() {
-            "port" | "targetPort" | "maxSurge" | "maxUnavailable" => "intstr.IntOrString".to_string(),
+            "port" | "targetPort" | "maxSurge" | "maxUnavailable" => {
+                "intstr.IntOrString".to_string()
+            }
             _ => "interface {}".to_string(),
         };
         let path = self.path.clone();
@@ -524,7 +572,13 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
         let value = self.value.clone();
         let state = self.state;
         let r = self.visit_compound(visitor, None);
-        Tracked { value, path, parent, state }.note(r, || expected)
+        Tracked {
+            value,
+            path,
+            parent,
+            state,
+        }
+        .note(r, || expected)
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
@@ -535,11 +589,19 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
         }
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
         self.deserialize_unit(visitor)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
         if name == "Quantity" {
             // resource.Quantity accepts JSON numbers and strings, and its own
             // parser rejects malformed strings with this message.
@@ -555,7 +617,9 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
                 return visitor.visit_newtype_struct(Value::String(text).into_deserializer());
             }
             let found = go_found(&self.value, false);
-            return self.custom_error(format!("json: cannot unmarshal {found} into Go value of type resource.Quantity"));
+            return self.custom_error(format!(
+                "json: cannot unmarshal {found} into Go value of type resource.Quantity"
+            ));
         }
         visitor.visit_newtype_struct(self)
     }
@@ -571,11 +635,20 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
         }
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Self::Error> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
         self.deserialize_seq(visitor)
     }
 
-    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _name: &'static str, _len: usize, visitor: V) -> Result<V::Value, Self::Error> {
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
         self.deserialize_seq(visitor)
     }
 
@@ -604,7 +677,13 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
                 let state = self.state;
                 let r = self.visit_compound(visitor, Some((name, fields)));
                 // A missing field is the struct's own error: note it here.
-                Tracked { value: Value::Object(Map::new()), path, parent, state }.note(r, || expected)
+                Tracked {
+                    value: Value::Object(Map::new()),
+                    path,
+                    parent,
+                    state,
+                }
+                .note(r, || expected)
             }
             _ => {
                 let r = Err(de::Error::invalid_type(unexpected(&self.value), &visitor));
@@ -655,7 +734,10 @@ struct TrackedMap<'s> {
 impl<'de> MapAccess<'de> for TrackedMap<'_> {
     type Error = serde_json::Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
         match self.entries.next() {
             Some((k, v)) => {
                 // Unknown fields are collected in decode order, as
@@ -673,11 +755,22 @@ impl<'de> MapAccess<'de> for TrackedMap<'_> {
         }
     }
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
-        let (k, v) = self.pending.take().ok_or_else(|| de::Error::custom("value without key"))?;
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        let (k, v) = self
+            .pending
+            .take()
+            .ok_or_else(|| de::Error::custom("value without key"))?;
         let mut path = self.path.clone();
         path.push(Seg::Key(k));
-        seed.deserialize(Tracked { value: v, path, parent: self.parent, state: self.state })
+        seed.deserialize(Tracked {
+            value: v,
+            path,
+            parent: self.parent,
+            state: self.state,
+        })
     }
 }
 
@@ -691,13 +784,21 @@ struct TrackedSeq<'s> {
 impl<'de> SeqAccess<'de> for TrackedSeq<'_> {
     type Error = serde_json::Error;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Self::Error> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Self::Error> {
         match self.items.next() {
             Some((i, v)) => {
                 let mut path = self.path.clone();
                 path.push(Seg::Index(i));
-                seed.deserialize(Tracked { value: v, path, parent: self.parent, state: self.state })
-                    .map(Some)
+                seed.deserialize(Tracked {
+                    value: v,
+                    path,
+                    parent: self.parent,
+                    state: self.state,
+                })
+                .map(Some)
             }
             None => Ok(None),
         }
@@ -721,12 +822,18 @@ mod tests {
         .unwrap();
         assert_eq!(obj.kind(), "Pod");
         let v = obj.to_value();
-        assert_eq!(v["spec"]["containers"][0]["resources"]["limits"]["cpu"], "1");
+        assert_eq!(
+            v["spec"]["containers"][0]["resources"]["limits"]["cpu"],
+            "1"
+        );
     }
 
     #[test]
     fn unknown_fields_nested_and_in_a_list_are_reported_in_sorted_order() {
-        let err = decode(pod(json!({"foo": 1, "containers": [{"name": "a", "imagee": "nginx"}]}))).unwrap_err();
+        let err = decode(pod(
+            json!({"foo": 1, "containers": [{"name": "a", "imagee": "nginx"}]}),
+        ))
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: \
@@ -785,7 +892,10 @@ mod tests {
     fn missing_required_fields_are_zero_filled_as_go_does() {
         let obj = decode(pod(json!({"containers": [{"image": "nginx"}]}))).unwrap();
         assert_eq!(obj.to_value()["spec"]["containers"][0]["name"], "");
-        let obj = decode(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {}})).unwrap();
+        let obj = decode(
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {}}),
+        )
+        .unwrap();
         assert_eq!(obj.to_value()["spec"]["containers"], json!([]));
     }
 
@@ -797,8 +907,14 @@ mod tests {
     #[test]
     fn missing_kind_and_version_and_unknown_kind() {
         let err = decode(json!({"apiVersion": "v1"})).unwrap_err();
-        assert_eq!(err.to_string(), "Object 'Kind' is missing in '{\"apiVersion\":\"v1\"}'");
-        assert!(matches!(decode(json!({"kind": "Pod"})), Err(DecodeError::MissingApiVersion { .. })));
+        assert_eq!(
+            err.to_string(),
+            "Object 'Kind' is missing in '{\"apiVersion\":\"v1\"}'"
+        );
+        assert!(matches!(
+            decode(json!({"kind": "Pod"})),
+            Err(DecodeError::MissingApiVersion { .. })
+        ));
         assert!(matches!(
             decode(json!({"apiVersion": "v1", "kind": "Widget"})),
             Err(DecodeError::UnknownKind { .. })
