@@ -224,7 +224,7 @@ fn zero_fill(doc: &mut Value, path: &[Seg], field: &str) -> bool {
     let mut cur = doc;
     for seg in path {
         cur = match (seg, cur) {
-            (Seg::Key(k), Value::Object(m)) => match m.get_mut(k) {
+            (Seg::Key(k) | Seg::MapKey(k), Value::Object(m)) => match m.get_mut(k) {
                 Some(v) => v,
                 None => return false,
             },
@@ -301,6 +301,9 @@ fn decode_typed(
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Seg {
     Key(String),
+    /// A key of a Go map (labels, data): not part of encoding/json's field
+    /// path in type errors.
+    MapKey(String),
     Index(usize),
 }
 
@@ -310,7 +313,7 @@ fn render_path(segs: &[Seg]) -> String {
     let mut s = String::new();
     for seg in segs {
         match seg {
-            Seg::Key(k) => {
+            Seg::Key(k) | Seg::MapKey(k) => {
                 if !s.is_empty() {
                     s.push('.');
                 }
@@ -328,7 +331,7 @@ fn render_go_field(segs: &[Seg]) -> String {
     segs.iter()
         .filter_map(|s| match s {
             Seg::Key(k) => Some(k.as_str()),
-            Seg::Index(_) => None,
+            Seg::MapKey(_) | Seg::Index(_) => None,
         })
         .collect::<Vec<_>>()
         .join(".")
@@ -351,12 +354,27 @@ struct ErrAt {
     found: String,
     /// The error is the type's own (quantity, base64), not a type mismatch.
     custom: Option<String>,
+    /// Length of the offending string value (for base64 errors).
+    input_len: usize,
 }
 
 impl ErrAt {
     fn go_message(&self, serde_msg: &str) -> String {
         if let Some(c) = &self.custom {
             return c.clone();
+        }
+        if serde_msg.starts_with("Invalid symbol")
+            || serde_msg.starts_with("Invalid last symbol")
+            || serde_msg.starts_with("Invalid input length")
+            || serde_msg.starts_with("Invalid padding")
+        {
+            // encoding/base64's CorruptInputError (Secret data).
+            let at = serde_msg
+                .split("offset ")
+                .nth(1)
+                .and_then(|r| r.trim_end_matches('.').parse::<usize>().ok())
+                .unwrap_or(self.input_len);
+            return format!("illegal base64 data at input byte {at}");
         }
         if !serde_msg.starts_with("invalid type") && !serde_msg.starts_with("invalid value") {
             return serde_msg.to_string();
@@ -445,7 +463,7 @@ impl<'s> Tracked<'s> {
             .rev()
             .find_map(|s| match s {
                 Seg::Key(k) => Some(k.as_str()),
-                Seg::Index(_) => None,
+                Seg::MapKey(_) | Seg::Index(_) => None,
             })
             .unwrap_or("")
     }
@@ -467,6 +485,7 @@ impl<'s> Tracked<'s> {
                     found: go_found(&self.value, integer),
                     expected: exp,
                     custom: None,
+                    input_len: self.value.as_str().map_or(0, str::len),
                 });
             }
         }
@@ -482,6 +501,7 @@ impl<'s> Tracked<'s> {
                 found: String::new(),
                 expected: String::new(),
                 custom: Some(message.clone()),
+                input_len: 0,
             });
         }
         Err(de::Error::custom(message))
@@ -502,8 +522,11 @@ impl<'s> Tracked<'s> {
                     entries: entries.into_iter(),
                     pending: None,
                     path,
-                    parent: strukt.map(|s| s.0),
+                    // Inside a map (labels, limits) Go still names the
+                    // innermost struct.
+                    parent: strukt.map(|s| s.0).or(self.parent),
                     fields: strukt.map(|s| s.1),
+                    is_map: strukt.is_none(),
                     state,
                 })
             }
@@ -728,6 +751,8 @@ struct TrackedMap<'s> {
     parent: Option<&'static str>,
     /// The struct's known fields (`None` for maps such as labels).
     fields: Option<&'static [&'static str]>,
+    /// A Go map rather than a struct.
+    is_map: bool,
     state: &'s RefCell<State>,
 }
 
@@ -764,7 +789,11 @@ impl<'de> MapAccess<'de> for TrackedMap<'_> {
             .take()
             .ok_or_else(|| de::Error::custom("value without key"))?;
         let mut path = self.path.clone();
-        path.push(Seg::Key(k));
+        path.push(if self.is_map {
+            Seg::MapKey(k)
+        } else {
+            Seg::Key(k)
+        });
         seed.deserialize(Tracked {
             value: v,
             path,
@@ -862,6 +891,25 @@ mod tests {
             err.to_string(),
             "Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal number \
              into Go struct field Container.spec.containers.image of type string"
+        );
+    }
+
+    #[test]
+    fn number_label_value_names_object_meta() {
+        let v = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "labels": {"v": 1}}});
+        assert_eq!(
+            decode(v).unwrap_err().to_string(),
+            "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal number \
+             into Go struct field ObjectMeta.metadata.labels of type string"
+        );
+    }
+
+    #[test]
+    fn bad_base64_in_secret_data_is_worded_as_go() {
+        let v = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": "ab!d"}});
+        assert_eq!(
+            decode(v).unwrap_err().to_string(),
+            "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 2"
         );
     }
 
