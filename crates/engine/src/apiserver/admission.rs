@@ -466,9 +466,7 @@ fn admit_default_toleration_seconds(spec: &mut PodSpec) {
         let tolerated = spec.tolerations.iter().flatten().any(|t| {
             let effect = t.effect.as_deref().unwrap_or("");
             (effect.is_empty() || effect == "NoExecute")
-                && (t.key.as_deref() == Some(key)
-                    || (t.key.as_deref().unwrap_or("").is_empty()
-                        && t.operator.as_deref() == Some("Exists")))
+                && (t.key.as_deref() == Some(key) || t.key.as_deref().unwrap_or("").is_empty())
         });
         if !tolerated {
             spec.tolerations
