@@ -88,10 +88,20 @@ impl fmt::Display for DecodeError {
                 write!(f, "Object 'apiVersion' is missing in '{json}'")
             }
             DecodeError::UnknownKind { api_version, kind } => {
-                write!(f, "no matches for kind \"{kind}\" in version \"{api_version}\"")
+                write!(
+                    f,
+                    "no matches for kind \"{kind}\" in version \"{api_version}\""
+                )
             }
-            DecodeError::UnknownFields { api_version, kind, paths } => {
-                let list: Vec<String> = paths.iter().map(|p| format!("unknown field \"{p}\"")).collect();
+            DecodeError::UnknownFields {
+                api_version,
+                kind,
+                paths,
+            } => {
+                let list: Vec<String> = paths
+                    .iter()
+                    .map(|p| format!("unknown field \"{p}\""))
+                    .collect();
                 write!(
                     f,
                     "{kind} in version \"{}\" cannot be handled as a {kind}: strict decoding error: {}",
@@ -99,7 +109,11 @@ impl fmt::Display for DecodeError {
                     list.join(", ")
                 )
             }
-            DecodeError::Invalid { api_version, kind, message } => write!(
+            DecodeError::Invalid {
+                api_version,
+                kind,
+                message,
+            } => write!(
                 f,
                 "{kind} in version \"{}\" cannot be handled as a {kind}: {message}",
                 version_of(api_version)
@@ -147,7 +161,11 @@ pub fn decode(v: Value) -> Result<Object, DecodeError> {
                 if st.unknown.is_empty() {
                     return Ok(obj);
                 }
-                return Err(DecodeError::UnknownFields { api_version, kind, paths: st.unknown });
+                return Err(DecodeError::UnknownFields {
+                    api_version,
+                    kind,
+                    paths: st.unknown,
+                });
             }
             Err(e) => {
                 let msg = e.to_string();
@@ -160,11 +178,19 @@ pub fn decode(v: Value) -> Result<Object, DecodeError> {
                     Some(err) => err.go_message(&msg),
                     None => msg,
                 };
-                return Err(DecodeError::Invalid { api_version, kind, message });
+                return Err(DecodeError::Invalid {
+                    api_version,
+                    kind,
+                    message,
+                });
             }
         }
     }
-    Err(DecodeError::Invalid { api_version, kind, message: "too many missing fields".into() })
+    Err(DecodeError::Invalid {
+        api_version,
+        kind,
+        message: "too many missing fields".into(),
+    })
 }
 
 fn compact(v: &Value) -> String {
@@ -198,7 +224,7 @@ fn zero_fill(doc: &mut Value, path: &[Seg], field: &str) -> bool {
     let mut cur = doc;
     for seg in path {
         cur = match (seg, cur) {
-            (Seg::Key(k), Value::Object(m)) => match m.get_mut(k) {
+            (Seg::Key(k) | Seg::MapKey(k), Value::Object(m)) => match m.get_mut(k) {
                 Some(v) => v,
                 None => return false,
             },
@@ -222,17 +248,30 @@ fn zero_fill(doc: &mut Value, path: &[Seg], field: &str) -> bool {
 /// Go's zero value for a required field k8s-openapi would reject as missing.
 fn zero_for(field: &str) -> Value {
     match field {
-        "containers" | "conditions" | "subjects" | "sources" | "nodeSelectorTerms" => Value::Array(vec![]),
+        "containers" | "conditions" | "subjects" | "sources" | "nodeSelectorTerms" => {
+            Value::Array(vec![])
+        }
         "containerPort" | "port" | "weight" => Value::from(0),
-        "podAffinityTerm" | "preference" | "labelSelector" | "template" | "selector" | "involvedObject"
-        | "fieldRef" | "resourceFieldRef" | "configMapKeyRef" | "secretKeyRef" => Value::Object(Map::new()),
+        "podAffinityTerm" | "preference" | "labelSelector" | "template" | "selector"
+        | "involvedObject" | "fieldRef" | "resourceFieldRef" | "configMapKeyRef"
+        | "secretKeyRef" => Value::Object(Map::new()),
         _ => Value::String(String::new()),
     }
 }
 
-fn decode_typed(api_version: &str, kind: &str, doc: Value, state: &RefCell<State>) -> Result<Object, serde_json::Error> {
+fn decode_typed(
+    api_version: &str,
+    kind: &str,
+    doc: Value,
+    state: &RefCell<State>,
+) -> Result<Object, serde_json::Error> {
     use super::{apps, coordination, core};
-    let d = Tracked { value: doc, path: Vec::new(), parent: None, state };
+    let d = Tracked {
+        value: doc,
+        path: Vec::new(),
+        parent: None,
+        state,
+    };
     macro_rules! go {
         ($($variant:ident => $ty:ty),*) => {
             $(
@@ -262,6 +301,9 @@ fn decode_typed(api_version: &str, kind: &str, doc: Value, state: &RefCell<State
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Seg {
     Key(String),
+    /// A key of a Go map (labels, data): not part of encoding/json's field
+    /// path in type errors.
+    MapKey(String),
     Index(usize),
 }
 
@@ -271,7 +313,7 @@ fn render_path(segs: &[Seg]) -> String {
     let mut s = String::new();
     for seg in segs {
         match seg {
-            Seg::Key(k) => {
+            Seg::Key(k) | Seg::MapKey(k) => {
                 if !s.is_empty() {
                     s.push('.');
                 }
@@ -289,7 +331,7 @@ fn render_go_field(segs: &[Seg]) -> String {
     segs.iter()
         .filter_map(|s| match s {
             Seg::Key(k) => Some(k.as_str()),
-            Seg::Index(_) => None,
+            Seg::MapKey(_) | Seg::Index(_) => None,
         })
         .collect::<Vec<_>>()
         .join(".")
@@ -312,12 +354,27 @@ struct ErrAt {
     found: String,
     /// The error is the type's own (quantity, base64), not a type mismatch.
     custom: Option<String>,
+    /// Length of the offending string value (for base64 errors).
+    input_len: usize,
 }
 
 impl ErrAt {
     fn go_message(&self, serde_msg: &str) -> String {
         if let Some(c) = &self.custom {
             return c.clone();
+        }
+        if serde_msg.starts_with("Invalid symbol")
+            || serde_msg.starts_with("Invalid last symbol")
+            || serde_msg.starts_with("Invalid input length")
+            || serde_msg.starts_with("Invalid padding")
+        {
+            // encoding/base64's CorruptInputError (Secret data).
+            let at = serde_msg
+                .split("offset ")
+                .nth(1)
+                .and_then(|r| r.trim_end_matches('.').parse::<usize>().ok())
+                .unwrap_or(self.input_len);
+            return format!("illegal base64 data at input byte {at}");
         }
         if !serde_msg.starts_with("invalid type") && !serde_msg.starts_with("invalid value") {
             return serde_msg.to_string();
@@ -328,7 +385,10 @@ impl ErrAt {
                 "json: cannot unmarshal {} into Go struct field {p}.{field} of type {}",
                 self.found, self.expected
             ),
-            _ => format!("json: cannot unmarshal {} into Go value of type {}", self.found, self.expected),
+            _ => format!(
+                "json: cannot unmarshal {} into Go value of type {}",
+                self.found, self.expected
+            ),
         }
     }
 }
@@ -403,13 +463,17 @@ impl<'s> Tracked<'s> {
             .rev()
             .find_map(|s| match s {
                 Seg::Key(k) => Some(k.as_str()),
-                Seg::Index(_) => None,
+                Seg::MapKey(_) | Seg::Index(_) => None,
             })
             .unwrap_or("")
     }
 
     /// Records the first error's location (the deepest call sees it first).
-    fn note<T>(&self, r: Result<T, serde_json::Error>, expected: impl FnOnce() -> String) -> Result<T, serde_json::Error> {
+    fn note<T>(
+        &self,
+        r: Result<T, serde_json::Error>,
+        expected: impl FnOnce() -> String,
+    ) -> Result<T, serde_json::Error> {
         if r.is_err() {
             let mut st = self.state.borrow_mut();
             if st.error.is_none() {
@@ -421,6 +485,7 @@ impl<'s> Tracked<'s> {
                     found: go_found(&self.value, integer),
                     expected: exp,
                     custom: None,
+                    input_len: self.value.as_str().map_or(0, str::len),
                 });
             }
         }
@@ -436,6 +501,7 @@ impl<'s> Tracked<'s> {
                 found: String::new(),
                 expected: String::new(),
                 custom: Some(message.clone()),
+                input_len: 0,
             });
         }
         Err(de::Error::custom(message))
@@ -456,8 +522,11 @@ impl<'s> Tracked<'s> {
                     entries: entries.into_iter(),
                     pending: None,
                     path,
-                    parent: strukt.map(|s| s.0),
+                    // Inside a map (labels, limits) Go still names the
+                    // innermost struct.
+                    parent: strukt.map(|s| s.0).or(self.parent),
                     fields: strukt.map(|s| s.1),
+                    is_map: strukt.is_none(),
                     state,
                 })
             }
@@ -516,7 +585,9 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         let key = self.last_key().to_string();
         let expected = match key.as_str() {
-            "port" | "targetPort" | "maxSurge" | "maxUnavailable" => "intstr.IntOrString".to_string(),
+            "port" | "targetPort" | "maxSurge" | "maxUnavailable" => {
+                "intstr.IntOrString".to_string()
+            }
             _ => "interface {}".to_string(),
         };
         let path = self.path.clone();
@@ -524,7 +595,13 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
         let value = self.value.clone();
         let state = self.state;
         let r = self.visit_compound(visitor, None);
-        Tracked { value, path, parent, state }.note(r, || expected)
+        Tracked {
+            value,
+            path,
+            parent,
+            state,
+        }
+        .note(r, || expected)
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
@@ -535,11 +612,19 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
         }
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
         self.deserialize_unit(visitor)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
         if name == "Quantity" {
             // resource.Quantity accepts JSON numbers and strings, and its own
             // parser rejects malformed strings with this message.
@@ -555,7 +640,9 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
                 return visitor.visit_newtype_struct(Value::String(text).into_deserializer());
             }
             let found = go_found(&self.value, false);
-            return self.custom_error(format!("json: cannot unmarshal {found} into Go value of type resource.Quantity"));
+            return self.custom_error(format!(
+                "json: cannot unmarshal {found} into Go value of type resource.Quantity"
+            ));
         }
         visitor.visit_newtype_struct(self)
     }
@@ -571,11 +658,20 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
         }
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Self::Error> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
         self.deserialize_seq(visitor)
     }
 
-    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _name: &'static str, _len: usize, visitor: V) -> Result<V::Value, Self::Error> {
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
         self.deserialize_seq(visitor)
     }
 
@@ -604,7 +700,13 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
                 let state = self.state;
                 let r = self.visit_compound(visitor, Some((name, fields)));
                 // A missing field is the struct's own error: note it here.
-                Tracked { value: Value::Object(Map::new()), path, parent, state }.note(r, || expected)
+                Tracked {
+                    value: Value::Object(Map::new()),
+                    path,
+                    parent,
+                    state,
+                }
+                .note(r, || expected)
             }
             _ => {
                 let r = Err(de::Error::invalid_type(unexpected(&self.value), &visitor));
@@ -649,13 +751,18 @@ struct TrackedMap<'s> {
     parent: Option<&'static str>,
     /// The struct's known fields (`None` for maps such as labels).
     fields: Option<&'static [&'static str]>,
+    /// A Go map rather than a struct.
+    is_map: bool,
     state: &'s RefCell<State>,
 }
 
 impl<'de> MapAccess<'de> for TrackedMap<'_> {
     type Error = serde_json::Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
         match self.entries.next() {
             Some((k, v)) => {
                 // Unknown fields are collected in decode order, as
@@ -673,11 +780,26 @@ impl<'de> MapAccess<'de> for TrackedMap<'_> {
         }
     }
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
-        let (k, v) = self.pending.take().ok_or_else(|| de::Error::custom("value without key"))?;
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        let (k, v) = self
+            .pending
+            .take()
+            .ok_or_else(|| de::Error::custom("value without key"))?;
         let mut path = self.path.clone();
-        path.push(Seg::Key(k));
-        seed.deserialize(Tracked { value: v, path, parent: self.parent, state: self.state })
+        path.push(if self.is_map {
+            Seg::MapKey(k)
+        } else {
+            Seg::Key(k)
+        });
+        seed.deserialize(Tracked {
+            value: v,
+            path,
+            parent: self.parent,
+            state: self.state,
+        })
     }
 }
 
@@ -691,13 +813,21 @@ struct TrackedSeq<'s> {
 impl<'de> SeqAccess<'de> for TrackedSeq<'_> {
     type Error = serde_json::Error;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Self::Error> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Self::Error> {
         match self.items.next() {
             Some((i, v)) => {
                 let mut path = self.path.clone();
                 path.push(Seg::Index(i));
-                seed.deserialize(Tracked { value: v, path, parent: self.parent, state: self.state })
-                    .map(Some)
+                seed.deserialize(Tracked {
+                    value: v,
+                    path,
+                    parent: self.parent,
+                    state: self.state,
+                })
+                .map(Some)
             }
             None => Ok(None),
         }
@@ -721,12 +851,18 @@ mod tests {
         .unwrap();
         assert_eq!(obj.kind(), "Pod");
         let v = obj.to_value();
-        assert_eq!(v["spec"]["containers"][0]["resources"]["limits"]["cpu"], "1");
+        assert_eq!(
+            v["spec"]["containers"][0]["resources"]["limits"]["cpu"],
+            "1"
+        );
     }
 
     #[test]
     fn unknown_fields_nested_and_in_a_list_are_reported_in_sorted_order() {
-        let err = decode(pod(json!({"foo": 1, "containers": [{"name": "a", "imagee": "nginx"}]}))).unwrap_err();
+        let err = decode(pod(
+            json!({"foo": 1, "containers": [{"name": "a", "imagee": "nginx"}]}),
+        ))
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: \
@@ -759,6 +895,25 @@ mod tests {
     }
 
     #[test]
+    fn number_label_value_names_object_meta() {
+        let v = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "labels": {"v": 1}}});
+        assert_eq!(
+            decode(v).unwrap_err().to_string(),
+            "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal number \
+             into Go struct field ObjectMeta.metadata.labels of type string"
+        );
+    }
+
+    #[test]
+    fn bad_base64_in_secret_data_is_worded_as_go() {
+        let v = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": "ab!d"}});
+        assert_eq!(
+            decode(v).unwrap_err().to_string(),
+            "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 2"
+        );
+    }
+
+    #[test]
     fn fractional_replicas_name_the_number() {
         let v = json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "r"},
             "spec": {"replicas": 1.5, "selector": {}, "template": {}}});
@@ -785,7 +940,10 @@ mod tests {
     fn missing_required_fields_are_zero_filled_as_go_does() {
         let obj = decode(pod(json!({"containers": [{"image": "nginx"}]}))).unwrap();
         assert_eq!(obj.to_value()["spec"]["containers"][0]["name"], "");
-        let obj = decode(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {}})).unwrap();
+        let obj = decode(
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {}}),
+        )
+        .unwrap();
         assert_eq!(obj.to_value()["spec"]["containers"], json!([]));
     }
 
@@ -797,8 +955,14 @@ mod tests {
     #[test]
     fn missing_kind_and_version_and_unknown_kind() {
         let err = decode(json!({"apiVersion": "v1"})).unwrap_err();
-        assert_eq!(err.to_string(), "Object 'Kind' is missing in '{\"apiVersion\":\"v1\"}'");
-        assert!(matches!(decode(json!({"kind": "Pod"})), Err(DecodeError::MissingApiVersion { .. })));
+        assert_eq!(
+            err.to_string(),
+            "Object 'Kind' is missing in '{\"apiVersion\":\"v1\"}'"
+        );
+        assert!(matches!(
+            decode(json!({"kind": "Pod"})),
+            Err(DecodeError::MissingApiVersion { .. })
+        ));
         assert!(matches!(
             decode(json!({"apiVersion": "v1", "kind": "Widget"})),
             Err(DecodeError::UnknownKind { .. })

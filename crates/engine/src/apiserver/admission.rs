@@ -22,9 +22,9 @@
 use std::collections::BTreeMap;
 
 use crate::api::core::{
-    ConfigMapProjection, Container, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath, ObjectFieldSelector,
-    PodSpec, PodTemplateSpec, Probe, ProjectedVolumeSource, ServiceAccountTokenProjection, Toleration, Volume,
-    VolumeMount, VolumeProjection,
+    ConfigMapProjection, Container, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
+    ObjectFieldSelector, PodSpec, PodTemplateSpec, Probe, ProjectedVolumeSource,
+    ServiceAccountTokenProjection, Toleration, Volume, VolumeMount, VolumeProjection,
 };
 use crate::api::Object;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -68,7 +68,11 @@ impl AdmissionContext {
 
     /// An update (defaulting only).
     pub fn update() -> AdmissionContext {
-        AdmissionContext { operation: Operation::Update, token_volume_suffix: String::new(), service_account_automount: None }
+        AdmissionContext {
+            operation: Operation::Update,
+            token_volume_suffix: String::new(),
+            service_account_automount: None,
+        }
     }
 }
 
@@ -164,7 +168,11 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
         _ => {}
     }
     let host_network = spec.host_network == Some(true);
-    for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut().flatten()) {
+    for c in spec
+        .containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut().flatten())
+    {
         default_container(c, host_network);
     }
     for v in spec.volumes.iter_mut().flatten() {
@@ -181,7 +189,8 @@ fn set_str(field: &mut Option<String>, value: &str) {
 /// `SetDefaults_Container` and the per-container parts of `SetDefaults_Pod`.
 fn default_container(c: &mut Container, host_network: bool) {
     if c.image_pull_policy.as_deref().unwrap_or("").is_empty() {
-        c.image_pull_policy = Some(default_pull_policy(c.image.as_deref().unwrap_or("")).to_string());
+        c.image_pull_policy =
+            Some(default_pull_policy(c.image.as_deref().unwrap_or("")).to_string());
     }
     set_str(&mut c.termination_message_path, "/dev/termination-log");
     set_str(&mut c.termination_message_policy, "File");
@@ -196,7 +205,14 @@ fn default_container(c: &mut Container, host_network: bool) {
             set_str(&mut f.api_version, "v1");
         }
     }
-    for probe in [&mut c.liveness_probe, &mut c.readiness_probe, &mut c.startup_probe].into_iter().flatten() {
+    for probe in [
+        &mut c.liveness_probe,
+        &mut c.readiness_probe,
+        &mut c.startup_probe,
+    ]
+    .into_iter()
+    .flatten()
+    {
         default_probe(probe);
     }
     if let Some(l) = c.lifecycle.as_mut() {
@@ -215,7 +231,12 @@ fn default_container(c: &mut Container, host_network: bool) {
             requests.entry(k).or_insert(v);
         }
     }
-    for q in r.limits.iter_mut().chain(r.requests.iter_mut()).flat_map(|m| m.values_mut()) {
+    for q in r
+        .limits
+        .iter_mut()
+        .chain(r.requests.iter_mut())
+        .flat_map(|m| m.values_mut())
+    {
         *q = canonical_quantity(q);
     }
 }
@@ -296,7 +317,9 @@ pub fn default_pull_policy(image: &str) -> &'static str {
 /// rejects are returned unchanged (decoding rejects them first).
 pub fn canonical_quantity(q: &Quantity) -> Quantity {
     let s = q.0.trim();
-    let Ok(m) = crate::api::quantity::parse(s) else { return q.clone() };
+    let Ok(m) = crate::api::quantity::parse(s) else {
+        return q.clone();
+    };
     let milli = m.milli();
     let binary = s.ends_with('i');
     if milli % 1000 != 0 {
@@ -311,7 +334,10 @@ pub fn canonical_quantity(q: &Quantity) -> Quantity {
             i += 1;
         }
         if i > 0 {
-            return Quantity(format!("{n}{}", ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][i]));
+            return Quantity(format!(
+                "{n}{}",
+                ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][i]
+            ));
         }
         return Quantity(v.to_string());
     }
@@ -327,34 +353,52 @@ pub fn canonical_quantity(q: &Quantity) -> Quantity {
 /// The ServiceAccount admission plugin: `serviceAccountName: default` and the
 /// projected API-access volume mounted read-only in every container.
 fn admit_service_account(spec: &mut PodSpec, ctx: &AdmissionContext) {
-    if spec.service_account_name.as_deref().unwrap_or("").is_empty() {
+    if spec
+        .service_account_name
+        .as_deref()
+        .unwrap_or("")
+        .is_empty()
+    {
         spec.service_account_name = Some("default".into());
     }
     spec.service_account = spec.service_account_name.clone();
     if spec.automount_service_account_token == Some(false)
-        || (spec.automount_service_account_token.is_none() && ctx.service_account_automount == Some(false))
+        || (spec.automount_service_account_token.is_none()
+            && ctx.service_account_automount == Some(false))
     {
         return;
     }
     let name = format!("kube-api-access-{}", ctx.token_volume_suffix);
     // The plugin does nothing when a container already mounts the path.
     let mounted = |c: &Container| {
-        c.volume_mounts.iter().flatten().any(|m| m.mount_path == SERVICE_ACCOUNT_MOUNT_PATH)
+        c.volume_mounts
+            .iter()
+            .flatten()
+            .any(|m| m.mount_path == SERVICE_ACCOUNT_MOUNT_PATH)
     };
     let mut needed = false;
-    for c in spec.init_containers.iter_mut().flatten().chain(spec.containers.iter_mut()) {
+    for c in spec
+        .init_containers
+        .iter_mut()
+        .flatten()
+        .chain(spec.containers.iter_mut())
+    {
         if !mounted(c) {
             needed = true;
-            c.volume_mounts.get_or_insert_with(Vec::new).push(VolumeMount {
-                name: name.clone(),
-                mount_path: SERVICE_ACCOUNT_MOUNT_PATH.into(),
-                read_only: Some(true),
-                ..Default::default()
-            });
+            c.volume_mounts
+                .get_or_insert_with(Vec::new)
+                .push(VolumeMount {
+                    name: name.clone(),
+                    mount_path: SERVICE_ACCOUNT_MOUNT_PATH.into(),
+                    read_only: Some(true),
+                    ..Default::default()
+                });
         }
     }
     if needed {
-        spec.volumes.get_or_insert_with(Vec::new).push(token_volume(name));
+        spec.volumes
+            .get_or_insert_with(Vec::new)
+            .push(token_volume(name));
     }
 }
 
@@ -376,7 +420,11 @@ fn token_volume(name: String) -> Volume {
                 VolumeProjection {
                     config_map: Some(ConfigMapProjection {
                         name: "kube-root-ca.crt".into(),
-                        items: Some(vec![KeyToPath { key: "ca.crt".into(), path: "ca.crt".into(), mode: None }]),
+                        items: Some(vec![KeyToPath {
+                            key: "ca.crt".into(),
+                            path: "ca.crt".into(),
+                            mode: None,
+                        }]),
                         optional: None,
                     }),
                     ..Default::default()
@@ -411,20 +459,25 @@ fn admit_priority(spec: &mut PodSpec) {
 /// DefaultTolerationSeconds: tolerate not-ready and unreachable nodes for
 /// 300 s unless the pod already tolerates them (NoExecute or any effect).
 fn admit_default_toleration_seconds(spec: &mut PodSpec) {
-    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
         let tolerated = spec.tolerations.iter().flatten().any(|t| {
             let effect = t.effect.as_deref().unwrap_or("");
             (effect.is_empty() || effect == "NoExecute")
-                && (t.key.as_deref() == Some(key) || (t.key.as_deref().unwrap_or("").is_empty() && t.operator.as_deref() == Some("Exists")))
+                && (t.key.as_deref() == Some(key) || t.key.as_deref().unwrap_or("").is_empty())
         });
         if !tolerated {
-            spec.tolerations.get_or_insert_with(Vec::new).push(Toleration {
-                key: Some(key.into()),
-                operator: Some("Exists".into()),
-                effect: Some("NoExecute".into()),
-                toleration_seconds: Some(300),
-                value: None,
-            });
+            spec.tolerations
+                .get_or_insert_with(Vec::new)
+                .push(Toleration {
+                    key: Some(key.into()),
+                    operator: Some("Exists".into()),
+                    effect: Some("NoExecute".into()),
+                    toleration_seconds: Some(300),
+                    value: None,
+                });
         }
     }
 }
@@ -505,11 +558,13 @@ mod tests {
 
     #[test]
     fn probes_ports_and_limits_only_resources_are_defaulted() {
-        let v = defaulted(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+        let v = defaulted(
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
             "spec": {"containers": [{"name": "a", "image": "nginx:1.27",
                 "ports": [{"containerPort": 80}],
                 "resources": {"limits": {"cpu": "0.5", "memory": "1024Mi"}},
-                "readinessProbe": {"httpGet": {"port": 80}}}]}}));
+                "readinessProbe": {"httpGet": {"port": 80}}}]}}),
+        );
         let c = &v["spec"]["containers"][0];
         assert_eq!(c["ports"][0]["protocol"], "TCP");
         assert_eq!(
@@ -517,14 +572,19 @@ mod tests {
             json!({"failureThreshold": 3, "httpGet": {"path": "/", "port": 80, "scheme": "HTTP"},
                    "periodSeconds": 10, "successThreshold": 1, "timeoutSeconds": 1})
         );
-        assert_eq!(c["resources"], json!({"limits": {"cpu": "500m", "memory": "1Gi"},
-                                          "requests": {"cpu": "500m", "memory": "1Gi"}}));
+        assert_eq!(
+            c["resources"],
+            json!({"limits": {"cpu": "500m", "memory": "1Gi"},
+                                          "requests": {"cpu": "500m", "memory": "1Gi"}})
+        );
     }
 
     #[test]
     fn automount_false_means_no_token_volume() {
-        let v = defaulted(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
-            "spec": {"automountServiceAccountToken": false, "containers": [{"name": "a", "image": "x"}]}}));
+        let v = defaulted(
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+            "spec": {"automountServiceAccountToken": false, "containers": [{"name": "a", "image": "x"}]}}),
+        );
         assert!(v["spec"].get("volumes").is_none());
         assert!(v["spec"]["containers"][0].get("volumeMounts").is_none());
         assert_eq!(v["spec"]["serviceAccountName"], "default");
@@ -532,10 +592,12 @@ mod tests {
 
     #[test]
     fn replicaset_template_gets_scheme_defaults_but_not_admission_plugins() {
-        let v = defaulted(json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "r"},
+        let v = defaulted(
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "r"},
             "spec": {"selector": {"matchLabels": {"app": "a"}},
                      "template": {"metadata": {"labels": {"app": "a"}},
-                                  "spec": {"containers": [{"name": "a", "image": "nginx"}]}}}}));
+                                  "spec": {"containers": [{"name": "a", "image": "nginx"}]}}}}),
+        );
         assert_eq!(v["spec"]["replicas"], 1);
         assert_eq!(
             v["spec"]["template"]["spec"],
@@ -548,16 +610,23 @@ mod tests {
 
     #[test]
     fn namespace_gets_name_label_finalizer_and_phase() {
-        let v = defaulted(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}}));
-        assert_eq!(v["metadata"]["labels"], json!({"kubernetes.io/metadata.name": "dev"}));
+        let v = defaulted(
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}}),
+        );
+        assert_eq!(
+            v["metadata"]["labels"],
+            json!({"kubernetes.io/metadata.name": "dev"})
+        );
         assert_eq!(v["spec"], json!({"finalizers": ["kubernetes"]}));
         assert_eq!(v["status"], json!({"phase": "Active"}));
     }
 
     #[test]
     fn secret_defaults_to_opaque_and_merges_string_data() {
-        let v = defaulted(json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
-            "data": {"a": "eA=="}, "stringData": {"a": "y", "b": "z"}}));
+        let v = defaulted(
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
+            "data": {"a": "eA=="}, "stringData": {"a": "y", "b": "z"}}),
+        );
         assert_eq!(v["type"], "Opaque");
         assert_eq!(v["data"], json!({"a": "eQ==", "b": "eg=="}));
         assert!(v.get("stringData").is_none());
