@@ -208,6 +208,19 @@ impl Kubelet {
         }
         self.report_node_status(ctx, true);
         self.renew_lease(ctx);
+        // The informer's initial LIST: pods bound here before the kubelet
+        // started (the control plane's static pods) get synced too.
+        let bound: Vec<String> = ctx
+            .api
+            .list(pod_res(), None)
+            .filter_map(|o| match o {
+                Object::Pod(p) if crate::api::podutil::node_name(p) == Some(self.node.as_str()) => Some(pod_key(p)),
+                _ => None,
+            })
+            .collect();
+        for key in bound {
+            ctx.after(WATCH_LATENCY, Event::Kubelet(self.node.clone(), Work::SyncPod(key)));
+        }
         ctx.after(LEASE_RENEW, Event::Kubelet(self.node.clone(), Work::RenewLease));
         ctx.after(NODE_STATUS_REPORT, Event::Kubelet(self.node.clone(), Work::NodeStatus));
     }
@@ -517,6 +530,13 @@ impl Kubelet {
                             return;
                         }
                         continue;
+                    }
+                    if reason == "CrashLoopBackOff" {
+                        // The back-off expired: this start is a restart.
+                        let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
+                        c.restart_count += 1;
+                        c.backoff = (c.backoff * 2).min(BACKOFF_MAX);
+                        c.state = RunState::Waiting { reason: "ContainerCreating".into(), message: None };
                     }
                     self.start_container(pod, i, ctx);
                     if init {

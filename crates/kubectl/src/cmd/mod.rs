@@ -77,7 +77,7 @@ pub(crate) fn parse_flags(cmd: &str, words: &[String], specs: &[FlagSpec], out: 
     match args::parse(words, specs) {
         Ok(p) => Some(p),
         Err(e) => {
-            out.fail(format!("error: {e}\nSee 'kubectl {cmd} --help' for usage."));
+            out.fail(format!("Error: {e}\nSee 'kubectl {cmd} --help' for usage."));
             None
         }
     }
