@@ -3,7 +3,7 @@
 //! spaces each) into a tab writer (minwidth 0, padding 2).
 
 use super::age::{rfc1123z, since, ZERO_RFC1123Z};
-use super::get::{event_interval, format_labels, node_roles, selector_string};
+use super::get::{event_interval, format_label_selector, format_labels, node_roles};
 use super::table::describe_align;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -23,21 +23,28 @@ struct W {
 }
 
 impl W {
+    /// `PrefixWriter.Write`: the level's indent, then the text with
+    /// terminal escapes made harmless (`printers.WriteEscaped`).
     fn w(&mut self, level: usize, s: &str) {
         for _ in 0..level {
             self.buf.push_str("  ");
         }
-        self.buf.push_str(s);
+        self.buf.push_str(&escape_terminal(s));
     }
 
     fn line(&mut self, s: &str) {
-        self.buf.push_str(s);
+        self.buf.push_str(&escape_terminal(s));
         self.buf.push('\n');
     }
 
     fn finish(self) -> String {
         describe_align(&self.buf)
     }
+}
+
+/// cli-runtime's terminal escaper: ESC becomes `^[`, CR becomes `\\r`.
+fn escape_terminal(s: &str) -> String {
+    s.replace('\x1b', "^[").replace('\r', "\\r")
 }
 
 /// Several describe outputs as `kubectl describe a b` prints them.
@@ -466,8 +473,21 @@ fn containers(
         } else {
             w.w(2, &format!("Host Port:\t{}\n", or_none(&host_str)));
         }
-        if let Some(rp) = &c.restart_policy {
-            w.w(2, &format!("Restart Policy:\t{rp}\n"));
+        if let Some(sp) = c
+            .security_context
+            .as_ref()
+            .and_then(|s| s.seccomp_profile.as_ref())
+        {
+            w.w(2, &format!("SeccompProfile:\t{}\n", sp.type_));
+            if sp.type_ == "Localhost" {
+                w.w(
+                    3,
+                    &format!(
+                        "LocalhostProfile:\t{}\n",
+                        sp.localhost_profile.as_deref().unwrap_or("")
+                    ),
+                );
+            }
         }
         for (title, items) in [("Command", &c.command), ("Args", &c.args)] {
             if let Some(items) = items.as_ref().filter(|i| !i.is_empty()) {
@@ -1080,8 +1100,18 @@ pub fn describe_node(
         0,
         &format!("Unschedulable:\t{}\n", spec.unschedulable == Some(true)),
     );
+    let Some(lease) = lease else {
+        w.w(
+            0,
+            &format!(
+                "Lease:\tFailed to get lease: leases.coordination.k8s.io \"{}\" not found\n",
+                m.name.as_deref().unwrap_or("")
+            ),
+        );
+        return describe_node_rest(w, node, &spec, &status, pods, events, now_ms);
+    };
     w.w(0, "Lease:\n");
-    let ls = lease.and_then(|l| l.spec.as_ref());
+    let ls = lease.spec.as_ref();
     w.w(
         1,
         &format!(
@@ -1106,6 +1136,19 @@ pub fn describe_node(
             micro(ls.and_then(|s| s.renew_time.as_ref()))
         ),
     );
+    describe_node_rest(w, node, &spec, &status, pods, events, now_ms)
+}
+
+/// describe node after the Lease section.
+fn describe_node_rest(
+    mut w: W,
+    node: &core::Node,
+    spec: &core::NodeSpec,
+    status: &core::NodeStatus,
+    pods: &[&core::Pod],
+    events: &[&core::Event],
+    now_ms: i64,
+) -> String {
     if let Some(conds) = status.conditions.as_ref().filter(|c| !c.is_empty()) {
         w.w(
             0,
@@ -1170,7 +1213,7 @@ pub fn describe_node(
     if let Some(p) = spec.provider_id.as_deref().filter(|s| !s.is_empty()) {
         w.w(0, &format!("ProviderID:\t{p}\n"));
     }
-    node_resources(&mut w, node, pods, &status, now_ms);
+    node_resources(&mut w, node, pods, status, now_ms);
     events_section(&mut w, events, now_ms);
     w.finish()
 }
@@ -1289,7 +1332,10 @@ pub fn describe_replica_set(
     );
     w.w(
         0,
-        &format!("Selector:\t{}\n", selector_string(Some(&spec.selector))),
+        &format!(
+            "Selector:\t{}\n",
+            format_label_selector(Some(&spec.selector))
+        ),
     );
     labels_multiline(&mut w, "", "Labels", m.labels.as_ref());
     annotations_multiline(&mut w, "", "Annotations", m.annotations.as_ref(), true);
@@ -1353,7 +1399,7 @@ fn pod_template(w: &mut W, t: Option<&core::PodTemplateSpec>) {
     let m = t.metadata.clone().unwrap_or_default();
     labels_multiline(w, "  ", "Labels", m.labels.as_ref());
     if m.annotations.as_ref().is_some_and(|a| !a.is_empty()) {
-        annotations_multiline(w, "  ", "Annotations", m.annotations.as_ref(), false);
+        annotations_multiline(w, "  ", "Annotations", m.annotations.as_ref(), true);
     }
     let spec = t.spec.clone().unwrap_or_default();
     if let Some(sa) = spec

@@ -347,3 +347,36 @@ fn long_and_multi_line_annotations_are_split() {
         "Annotations:  a: short\n              b:\n                x\n                y\n"
     );
 }
+
+#[test]
+fn describe_node_without_a_lease_says_so() {
+    let node: core::Node = de(
+        json!({"metadata": {"name": "worker", "creationTimestamp": "2025-03-03T08:00:00Z"},
+        "spec": {"unschedulable": true, "taints": [
+            {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"},
+            {"key": "dedicated", "value": "gpu", "effect": "NoExecute"}]}}),
+    );
+    let out = describe_node(&node, &[], &[], None, NOW);
+    assert!(
+        out.starts_with(
+            "Name:               worker\n\
+             Roles:              <none>\n\
+             Labels:             <none>\n\
+             Annotations:        <none>\n\
+             CreationTimestamp:  Mon, 03 Mar 2025 08:00:00 +0000\n\
+             Taints:             dedicated=gpu:NoExecute\n\
+             \x20                   node.kubernetes.io/unschedulable:NoSchedule\n\
+             Unschedulable:      true\n\
+             Lease:              Failed to get lease: leases.coordination.k8s.io \"worker\" not found\n\
+             Addresses:\n"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn terminal_escapes_are_neutralised() {
+    let mut w = W::default();
+    w.w(0, "Message:\tbad\x1b[31m\r\n");
+    assert_eq!(w.finish(), "Message:  bad^[[31m\\r\n");
+}
