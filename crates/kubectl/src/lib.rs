@@ -28,10 +28,7 @@ pub struct Session {
 impl Session {
     /// A session against `sim`, in namespace `default`.
     pub fn new(sim: Simulation) -> Session {
-        Session {
-            sim,
-            namespace: "default".into(),
-        }
+        Session { sim, namespace: "default".into() }
     }
 
     /// Runs one kubectl command line (`kubectl get pods -o wide`), with
