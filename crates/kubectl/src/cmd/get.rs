@@ -2,7 +2,7 @@
 
 use super::{list, namespace, now_unix_ms, parse_flags, resolve_type, type_name};
 use crate::args::{flag, Kind};
-use crate::printers::{get as g, table, yaml};
+use crate::printers::{describe as d, get as g, table, yaml};
 use crate::{Output, Session};
 use kubarium_engine::api::registry::{self, ResourceInfo};
 use kubarium_engine::api::{selector, Object};
@@ -189,12 +189,76 @@ pub(super) fn describe(s: &mut Session, words: &[String], out: &mut Output) {
             }
         }
     }
-    out.out(texts.join("\n\n"));
+    out.out(d::join_describes(&texts));
 }
 
-fn describe_one(_s: &Session, o: &Object, _now: i64) -> Result<String, String> {
-    // The describe layouts (describe.go) land with the printers work.
-    Err(format!("error: \"kubectl describe {}\" is not simulated by Kubarium yet", o.resource().singular))
+fn events_for<'a>(all: &'a [Object], o: &Object) -> Vec<&'a kubarium_engine::api::core::Event> {
+    let uid = o.meta().uid.clone();
+    let is_node = matches!(o, Object::Node(_));
+    let mut v: Vec<&kubarium_engine::api::core::Event> = all
+        .iter()
+        .filter_map(|e| match e {
+            // kubectl finds a node's events by uid and by name (kubelet
+            // events name the node as their object).
+            Object::Event(ev)
+                if ev.involved_object.uid == uid
+                    || (is_node && ev.involved_object.kind.as_deref() == Some("Node") && ev.involved_object.name.as_deref() == Some(o.name())) =>
+            {
+                Some(ev)
+            }
+            _ => None,
+        })
+        .collect();
+    v.sort_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0));
+    v
+}
+
+fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
+    use kubarium_engine::api::core::Pod;
+    let ev_res = registry::by_kind("v1", "Event").unwrap();
+    let events: Vec<Object> = s.sim.api().list(ev_res, None).cloned().collect();
+    let evs = events_for(&events, o);
+    let pod_res = registry::by_kind("v1", "Pod").unwrap();
+    Ok(match o {
+        Object::Pod(p) => d::describe_pod(p, &evs, now),
+        Object::Node(n) => {
+            // Non-terminated pods on the node.
+            let pods: Vec<&Pod> = s
+                .sim
+                .api()
+                .list(pod_res, None)
+                .filter_map(|x| match x {
+                    Object::Pod(p)
+                        if p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == n.metadata.name.as_deref()
+                            && !matches!(p.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded" | "Failed")) =>
+                    {
+                        Some(p)
+                    }
+                    _ => None,
+                })
+                .collect();
+            let lease_res = registry::by_kind("coordination.k8s.io/v1", "Lease").unwrap();
+            let lease = s.sim.api().get_typed::<kubarium_engine::api::coordination::Lease>(lease_res, "kube-node-lease", n.metadata.name.as_deref().unwrap_or(""));
+            d::describe_node(n, &pods, &evs, lease, now)
+        }
+        Object::ReplicaSet(rs) => {
+            let owned: Vec<&Pod> = s
+                .sim
+                .api()
+                .list(pod_res, rs.metadata.namespace.as_deref())
+                .filter_map(|x| match x {
+                    Object::Pod(p) if p.metadata.owner_references.iter().flatten().any(|r| Some(&r.uid) == rs.metadata.uid.as_ref()) => Some(p),
+                    _ => None,
+                })
+                .collect();
+            d::describe_replica_set(rs, &owned, &evs, now)
+        }
+        Object::Namespace(n) => d::describe_namespace(n),
+        Object::ConfigMap(c) => d::describe_config_map(c, &evs, now),
+        Object::Secret(x) => d::describe_secret(x),
+        Object::ServiceAccount(x) => d::describe_service_account(x, &evs, now),
+        other => return Err(format!("error: \"kubectl describe {}\" is not simulated by Kubarium yet", other.resource().singular)),
+    })
 }
 
 const EVENTS_FLAGS: &[crate::args::FlagSpec] = &[

@@ -186,7 +186,7 @@ fn lease_row(l: &coordination::Lease, name: String, age: String) -> Vec<String> 
 }
 
 fn replica_set_row(rs: &apps::ReplicaSet, name: String, age: String, wide: bool) -> Vec<String> {
-    let desired = rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0);
+    let desired = rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
     let status = rs.status.as_ref();
     let current = status.map_or(0, |s| s.replicas);
     let ready = status.and_then(|s| s.ready_replicas).unwrap_or(0);

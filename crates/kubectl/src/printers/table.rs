@@ -155,11 +155,12 @@ impl Table {
 }
 
 /// kubectl's table printer truncates a cell at its first line break
-/// (`\n`, `\r`, `\f`) and appends `...`.
+/// (`\n`, `\r`, `\f`), appends `...`, and escapes ESC as `^[`
+/// (`printers.WriteEscaped`). A tab in a cell is kept, as kubectl keeps it.
 fn cell_text(c: &str) -> String {
     match c.find(['\n', '\r', '\x0c']) {
-        Some(i) => format!("{}...", &c[..i]),
-        None => c.replace('\t', " "),
+        Some(i) => format!("{}...", c[..i].replace('\x1b', "^[")),
+        None => c.replace('\x1b', "^["),
     }
 }
 
