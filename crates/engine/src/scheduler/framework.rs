@@ -1151,10 +1151,12 @@ fn find_nodes_that_fit_pod(
             diagnosis.absent_nodes_status = Status::new(
                 Code::UnschedulableAndUnresolvable,
                 "",
-                format!(
-                    "node(s) didn't satisfy plugin(s) [{}]",
-                    with_nodes.join(" ")
-                ),
+                format!("node(s) didn't satisfy plugin(s) [{}]", {
+                    // `sets.List`: sorted.
+                    let mut names = with_nodes.clone();
+                    names.sort_unstable();
+                    names.join(" ")
+                }),
             );
             // Upstream walks a Go set (random order); we use name order.
             let by_name: BTreeMap<&str, usize> = nodes
@@ -1499,6 +1501,52 @@ mod tests {
             message(&p, &nodes),
             "0/3 nodes are available: 3 node(s) didn't satisfy plugin(s) [NodeAffinity]. \
              preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+        );
+    }
+
+    #[test]
+    fn conflicting_match_fields_fail_at_prefilter() {
+        let p = pod(
+            "a",
+            None,
+            json!({"spec": {"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                {"matchFields": [
+                    {"key": "metadata.name", "operator": "In", "values": ["node-1"]},
+                    {"key": "metadata.name", "operator": "In", "values": ["node-2"]}
+                ]}
+            ]}}}}}),
+        );
+        let err = run(&p, &cluster()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "0/3 nodes are available: pod affinity terms conflict. \
+             preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+        );
+        assert!(err.diagnosis.unschedulable_plugins.contains("NodeAffinity"));
+    }
+
+    #[test]
+    fn diagnosis_explains_each_plugin_score() {
+        let r = run(&pod("web", Some("500m"), json!({})), &cluster()).unwrap();
+        assert_eq!(r.diagnosis.scores.len(), 2);
+        let got: Vec<_> = r.diagnosis.node_plugin_scores(0).collect();
+        // LeastAllocated: cpu (4000-500)/4000 → 87, memory 8064/8192 → 98, mean 92.
+        // Balanced: fractions 0.125 and 0.015625 → 1 - 0.0546875 → 94.
+        assert_eq!(
+            got,
+            vec![
+                ("TaintToleration", 100, 300),
+                ("NodeResourcesFit", 92, 92),
+                ("NodeResourcesBalancedAllocation", 94, 94),
+            ]
+        );
+        assert_eq!(r.diagnosis.scores[0].total, 486);
+        assert_eq!(
+            r.diagnosis.status_of("control-plane").unwrap().reasons,
+            vec![
+                "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }"
+                    .to_string()
+            ]
         );
     }
 
