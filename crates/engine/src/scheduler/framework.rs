@@ -1764,6 +1764,21 @@ mod tests {
     }
 
     #[test]
+    fn victims_that_do_not_free_enough_report_the_filter_reason() {
+        let mut nodes = cluster();
+        nodes[1].add_pod(&pod("low", Some("1"), json!({})));
+        let p = pod("huge", Some("5"), json!({"spec": {"priority": 1000}}));
+        let err = run(&p, &nodes).unwrap_err();
+        assert!(err.post_filter_result.is_none());
+        assert_eq!(
+            err.to_string(),
+            "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, \
+             2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Insufficient cpu, \
+             1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."
+        );
+    }
+
+    #[test]
     fn host_port_conflicts_are_detected() {
         let mut nodes = cluster();
         let with_port = |name: &str| {

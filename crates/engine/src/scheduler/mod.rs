@@ -2,3 +2,8 @@
 
 pub mod framework;
 pub mod plugins;
+
+pub use framework::{
+    schedule_one, Code, Diagnosis, FitError, NodeInfo, Profile, ScheduleResult, SchedulerState,
+    Status,
+};
