@@ -18,7 +18,7 @@ use crate::rng::Rng;
 use crate::simulation::{Ctx, Event};
 use crate::store::{EventType, WatchEvent};
 use crate::trace::TraceKind;
-use framework::NodeInfo;
+pub use framework::{schedule_one, Code, Diagnosis, FitError, NodeInfo, Profile, ScheduleResult, SchedulerState, Status};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Delay of the binding request after the scheduling cycle.

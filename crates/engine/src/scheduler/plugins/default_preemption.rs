@@ -127,13 +127,16 @@ impl PostFilterPlugin for DefaultPreemption {
             ..Diagnosis::default()
         };
         let mut candidates: Vec<Candidate> = Vec::new();
-        let absent_unschedulable = diagnosis.absent_nodes_status.code == Code::Unschedulable;
+        // `NodesForStatusCode(Unschedulable)`: explicit statuses by node
+        // index (one pass, not a search per node), else the absent status.
+        let mut codes = vec![diagnosis.absent_nodes_status.code; nodes.len()];
+        for s in &diagnosis.node_to_status {
+            if let Some(c) = codes.get_mut(s.index) {
+                *c = s.status.code;
+            }
+        }
         for (i, node) in nodes.iter().enumerate() {
-            let code = match diagnosis.node_to_status.iter().find(|s| s.index == i) {
-                Some(s) => s.status.code,
-                None if absent_unschedulable => Code::Unschedulable,
-                None => continue,
-            };
+            let code = codes[i];
             if code != Code::Unschedulable {
                 continue;
             }

@@ -61,3 +61,72 @@ pub fn find_matching_untolerated_taint<'a>(
         .filter(|t| filter(t))
         .find(|t| !tolerations_tolerate_taint(tolerations, t))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taint(key: &str, value: &str, effect: &str) -> Taint {
+        Taint {
+            key: key.into(),
+            value: Some(value.into()),
+            effect: effect.into(),
+            ..Taint::default()
+        }
+    }
+
+    fn tol(
+        key: Option<&str>,
+        op: Option<&str>,
+        value: Option<&str>,
+        effect: Option<&str>,
+    ) -> Toleration {
+        Toleration {
+            key: key.map(Into::into),
+            operator: op.map(Into::into),
+            value: value.map(Into::into),
+            effect: effect.map(Into::into),
+            ..Toleration::default()
+        }
+    }
+
+    #[test]
+    fn tolerations_match_as_upstream() {
+        let t = taint("k", "v", "NoSchedule");
+        assert!(tolerates_taint(&tol(Some("k"), None, Some("v"), None), &t));
+        assert!(tolerates_taint(
+            &tol(Some("k"), Some("Equal"), Some("v"), Some("NoSchedule")),
+            &t
+        ));
+        assert!(!tolerates_taint(
+            &tol(Some("k"), Some("Equal"), Some("w"), None),
+            &t
+        ));
+        assert!(tolerates_taint(
+            &tol(Some("k"), Some("Exists"), None, None),
+            &t
+        ));
+        assert!(tolerates_taint(&tol(None, Some("Exists"), None, None), &t));
+        assert!(!tolerates_taint(
+            &tol(Some("k"), Some("Exists"), None, Some("NoExecute")),
+            &t
+        ));
+        assert!(!tolerates_taint(
+            &tol(Some("other"), Some("Exists"), None, None),
+            &t
+        ));
+    }
+
+    #[test]
+    fn normalization_scales_to_the_maximum() {
+        let mut s = [0, 5, 10];
+        default_normalize_score(&mut s, false);
+        assert_eq!(s, [0, 50, 100]);
+        let mut s = [0, 1, 2];
+        default_normalize_score(&mut s, true);
+        assert_eq!(s, [100, 50, 0]);
+        let mut s = [0, 0];
+        default_normalize_score(&mut s, true);
+        assert_eq!(s, [100, 100]);
+    }
+}
