@@ -150,6 +150,49 @@ fn set_values(rest: &str) -> Result<Vec<String>, String> {
     Ok(inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect())
 }
 
+/// A field selector (`status.phase=Running,spec.nodeName!=node-1`) as
+/// `kubectl get --field-selector` sends it: `=`, `==` and `!=` on dotted
+/// paths of the object's JSON form.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldSelector(pub Vec<(String, bool, String)>);
+
+impl FieldSelector {
+    /// Parses a field selector; the error is the API server's wording.
+    pub fn parse(s: &str) -> Result<FieldSelector, String> {
+        let mut reqs = Vec::new();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (k, eq, v) = if let Some((k, v)) = part.split_once("!=") {
+                (k, false, v)
+            } else if let Some((k, v)) = part.split_once("==") {
+                (k, true, v)
+            } else if let Some((k, v)) = part.split_once('=') {
+                (k, true, v)
+            } else {
+                return Err(format!("invalid selector: '{s}'; can't understand '{part}'"));
+            };
+            reqs.push((k.trim().to_string(), eq, v.trim().to_string()));
+        }
+        Ok(FieldSelector(reqs))
+    }
+
+    /// Whether the object's JSON form satisfies every requirement. Missing
+    /// fields read as the empty string.
+    pub fn matches(&self, v: &serde_json::Value) -> bool {
+        self.0.iter().all(|(path, eq, want)| {
+            let mut cur = Some(v);
+            for seg in path.split('.') {
+                cur = cur.and_then(|c| c.get(seg));
+            }
+            let got = match cur {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(serde_json::Value::Null) | None => String::new(),
+                Some(other) => other.to_string(),
+            };
+            (got == *want) == *eq
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +217,14 @@ mod tests {
         assert!(!parse("env notin (dev)").unwrap().matches(Some(&l)));
         assert!(parse("env,!app").unwrap().matches(Some(&l)));
         assert!(!parse("app").unwrap().matches(Some(&l)));
+    }
+
+    #[test]
+    fn field_selectors_compare_json_paths() {
+        let v = serde_json::json!({"metadata": {"name": "a"}, "status": {"phase": "Running"}});
+        assert!(FieldSelector::parse("metadata.name=a,status.phase!=Pending").unwrap().matches(&v));
+        assert!(!FieldSelector::parse("spec.nodeName=n1").unwrap().matches(&v));
+        assert!(FieldSelector::parse("spec.nodeName=").unwrap().matches(&v));
     }
 
     #[test]

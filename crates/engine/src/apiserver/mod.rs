@@ -460,6 +460,10 @@ impl ApiServer {
             nm.resource_version = om.resource_version.clone();
         }
         if !status_only {
+            // The decoded object is defaulted on update too, so fields a
+            // client left out (an apply of a shorter manifest) get their
+            // defaults before validation compares old and new.
+            admission::default_object(&mut new, &admission::AdmissionContext::update());
             let errs = validation::validate_update(&new, &old);
             if !errs.is_empty() {
                 return Err(ApiError::new(Reason::Invalid, validation::invalid_message(new.kind(), &name, &errs)));

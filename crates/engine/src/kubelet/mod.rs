@@ -792,7 +792,8 @@ impl Kubelet {
             c.backoff_until = finished_at + c.backoff;
             if first_report {
                 ctx.after(wake, Event::Kubelet(node, Work::SyncPod(key.clone())));
-                self.event(ctx, pod, Some(field), "Warning", "BackOff", "Back-off restarting failed container");
+                let c_name = self.workers[&key].containers[i].name.clone();
+                self.event(ctx, pod, Some(field), "Warning", "BackOff", &format!("Back-off restarting failed container {c_name} in pod {pod_name}_{ns}({uid})"));
             }
             let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
             c.last_state = Some(c.state.clone());
@@ -1036,10 +1037,20 @@ fn expand_refs(v: &str, env: &BTreeMap<String, String>) -> String {
     out
 }
 
-/// `2.345s` as the kubelet prints pull durations.
+/// A pull duration as the kubelet prints it: Go's `time.Duration` string
+/// truncated to milliseconds (`873ms`, `2s`, `3.374s`, `1m2.5s`).
 fn format_secs(ms: Millis) -> String {
-    let s = format!("{}.{:03}", ms / 1000, ms % 1000);
-    format!("{}s", s.trim_end_matches('0').trim_end_matches('.'))
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let (m, rest) = (ms / 60_000, ms % 60_000);
+    let s = format!("{}.{:03}", rest / 1000, rest % 1000);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if m > 0 {
+        format!("{m}m{s}s")
+    } else {
+        format!("{s}s")
+    }
 }
 
 /// `10s`, `20s`, `1m20s`, `5m0s` as Go prints a Duration.
@@ -1061,6 +1072,14 @@ mod tests {
         assert_eq!(format_backoff(10_000), "10s");
         assert_eq!(format_backoff(80_000), "1m20s");
         assert_eq!(format_backoff(300_000), "5m0s");
+    }
+
+    #[test]
+    fn pull_durations_print_as_truncated_go_durations() {
+        assert_eq!(format_secs(873), "873ms");
+        assert_eq!(format_secs(2000), "2s");
+        assert_eq!(format_secs(3374), "3.374s");
+        assert_eq!(format_secs(62_500), "1m2.5s");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! Simplification: lists are replaced wholesale instead of merged by their
 //! strategic-merge keys.
 
-use super::{namespace, parse_flags, print_api_error, type_name};
+use super::{dry_run, namespace, parse_flags, print_api_error, print_dry_run, type_name};
 use crate::args::{flag, Kind, Parsed};
 use crate::manifest::{self, Document};
 use crate::{Output, Session};
@@ -110,7 +110,7 @@ pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out
                 return;
             };
             let ns = core::Namespace { metadata: meta::ObjectMeta { name: Some(name.clone()), ..Default::default() }, ..Default::default() };
-            submit_generated(s, Object::Namespace(ns), out);
+            submit_generated(s, &p, Object::Namespace(ns), None, out);
         }
         Some("configmap" | "cm") => {
             let Some(name) = p.args.get(1) else {
@@ -119,11 +119,11 @@ pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out
             };
             let Some(data) = literal_data(s, &p, out) else { return };
             let cm = core::ConfigMap {
-                metadata: meta::ObjectMeta { name: Some(name.clone()), namespace: Some(namespace(s, &p)), ..Default::default() },
+                metadata: meta::ObjectMeta { name: Some(name.clone()), namespace: p.get("namespace").map(str::to_string), ..Default::default() },
                 data: (!data.is_empty()).then_some(data),
                 ..Default::default()
             };
-            submit_generated(s, Object::ConfigMap(cm), out);
+            submit_generated(s, &p, Object::ConfigMap(cm), Some("configmap"), out);
         }
         Some("secret") => {
             if p.args.get(1).map(String::as_str) != Some("generic") {
@@ -136,12 +136,12 @@ pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out
             };
             let Some(data) = literal_data(s, &p, out) else { return };
             let secret = core::Secret {
-                metadata: meta::ObjectMeta { name: Some(name.clone()), namespace: Some(namespace(s, &p)), ..Default::default() },
+                metadata: meta::ObjectMeta { name: Some(name.clone()), namespace: p.get("namespace").map(str::to_string), ..Default::default() },
                 data: (!data.is_empty()).then(|| data.into_iter().map(|(k, v)| (k, k8s_openapi::ByteString(v.into_bytes()))).collect()),
                 type_: Some(p.get("type").unwrap_or("Opaque").to_string()),
                 ..Default::default()
             };
-            submit_generated(s, Object::Secret(secret), out);
+            submit_generated(s, &p, Object::Secret(secret), Some("secret"), out);
         }
         Some(other) => out.fail(format!("error: \"kubectl create {other}\" is not simulated by Kubarium yet")),
     }
@@ -171,11 +171,24 @@ fn literal_data(s: &Session, p: &Parsed, out: &mut Output) -> Option<BTreeMap<St
     Some(data)
 }
 
-fn submit_generated(s: &mut Session, obj: Object, out: &mut Output) {
+/// Creates a generated object. The configmap and secret generators wrap a
+/// server error as `error: failed to create configmap: <err>` (kubectl's
+/// create_configmap.go / create_secret.go); namespace returns it as is.
+fn submit_generated(s: &mut Session, p: &Parsed, obj: Object, wrap: Option<&str>, out: &mut Output) {
+    let Ok(dry) = dry_run(p, out) else { return };
+    if dry {
+        print_dry_run(&obj, "created", p.get("output"), out);
+        return;
+    }
     let r = obj.resource();
-    match s.sim.with_api(|api| api.create("kubectl", obj)) {
-        Ok(o) => out.out(format!("{} created\n", type_name(r, o.name()))),
-        Err(e) => print_api_error(&e, None, out),
+    let mut obj = obj;
+    if r.namespaced {
+        obj.meta_mut().namespace = Some(namespace(s, p));
+    }
+    match (s.sim.with_api(|api| api.create("kubectl", obj)), wrap) {
+        (Ok(o), _) => out.out(format!("{} created\n", type_name(r, o.name()))),
+        (Err(e), Some(what)) => out.fail(format!("error: failed to create {what}: {}", e.message)),
+        (Err(e), None) => print_api_error(&e, None, out),
     }
 }
 
@@ -278,7 +291,16 @@ fn apply_one(s: &mut Session, p: &Parsed, d: &Document, mode: Mode, out: &mut Ou
         let text = serde_json::to_string(&stored).unwrap_or_default() + "\n";
         obj.meta_mut().annotations.get_or_insert_with(BTreeMap::new).insert(LAST_APPLIED.into(), text);
     }
+    let Ok(dry) = dry_run(p, out) else { return };
     let live = s.sim.api().get(r, &ns, &name).cloned();
+    if dry {
+        let verb = match (&live, mode) {
+            (Some(_), Mode::Apply) => "configured",
+            _ => "created",
+        };
+        print_dry_run(&obj, verb, p.get("output"), out);
+        return;
+    }
     match (mode, live) {
         (Mode::Apply, Some(live)) => {
             let live_v = live.to_value();

@@ -65,6 +65,13 @@ pub(super) fn get(s: &mut Session, words: &[String], out: &mut Output) {
             return;
         }
     };
+    let fsel = match p.get("field-selector").map(selector::FieldSelector::parse).transpose() {
+        Ok(f) => f,
+        Err(e) => {
+            out.fail(format!("Error from server (BadRequest): Unable to find \"\" that match label selector \"\", field selector \"{}\": {e}", p.get("field-selector").unwrap_or("")));
+            return;
+        }
+    };
     let Some(reqs) = requests(&p.args, out) else { return };
     let output = p.get("output").unwrap_or("");
     let multi_kind = reqs.len() > 1 || p.args.first().is_some_and(|a| a == "all");
@@ -74,7 +81,7 @@ pub(super) fn get(s: &mut Session, words: &[String], out: &mut Output) {
         let mut objs = Vec::new();
         if names.is_empty() {
             for o in list(s, r, scope) {
-                if sel.as_ref().is_none_or(|sel| sel.matches(o.meta().labels.as_ref())) {
+                if sel.as_ref().is_none_or(|sel| sel.matches(o.meta().labels.as_ref())) && fsel.as_ref().is_none_or(|f| f.matches(&o.to_value())) {
                     objs.push(o);
                 }
             }

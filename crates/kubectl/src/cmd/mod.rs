@@ -13,11 +13,12 @@ use kubarium_engine::api::registry::{self, ResourceInfo};
 use kubarium_engine::api::Object;
 use kubarium_engine::apiserver::{ApiError, Reason};
 
-/// The commands kubectl has, for `unknown command` suggestions.
+/// kubectl's commands in the order kubectl registers them (its help
+/// groups); cobra suggests close matches for an unknown command in this order.
 const COMMANDS: &[&str] = &[
-    "annotate", "api-resources", "api-versions", "apply", "attach", "auth", "autoscale", "certificate", "cluster-info", "completion", "config", "cordon", "cp",
-    "create", "debug", "delete", "describe", "diff", "drain", "edit", "events", "exec", "explain", "expose", "get", "kustomize", "label", "logs", "options", "patch",
-    "plugin", "port-forward", "proxy", "replace", "rollout", "run", "scale", "set", "taint", "top", "uncordon", "version", "wait",
+    "create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale", "autoscale", "certificate", "cluster-info", "top", "cordon",
+    "uncordon", "drain", "taint", "describe", "logs", "attach", "exec", "port-forward", "proxy", "cp", "auth", "debug", "events", "diff", "apply", "patch",
+    "replace", "wait", "kustomize", "label", "annotate", "completion", "api-resources", "api-versions", "config", "plugin", "version", "options",
 ];
 
 pub(crate) fn dispatch(s: &mut Session, words: &[String], stdin: Option<&str>, out: &mut Output) {
@@ -130,4 +131,48 @@ pub(crate) fn now_unix_ms(s: &Session) -> i64 {
 pub(crate) fn list(s: &Session, r: &ResourceInfo, ns: Option<&str>) -> Vec<Object> {
     let scope = if r.namespaced { ns } else { None };
     s.sim.api().list(r, scope).cloned().collect()
+}
+
+/// `--dry-run`: `none` (default), `client` or `server`; prints kubectl's
+/// error for anything else.
+pub(crate) fn dry_run(p: &args::Parsed, out: &mut Output) -> Result<bool, ()> {
+    match p.get("dry-run") {
+        None | Some("none") | Some("false") => Ok(false),
+        Some("client") | Some("true") => Ok(true),
+        Some("server") => {
+            out.fail("error: --dry-run=server is not simulated by Kubarium yet; use --dry-run=client");
+            Err(())
+        }
+        Some(other) => {
+            out.fail(format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."));
+            Err(())
+        }
+    }
+}
+
+/// Prints an object kubectl built without sending it (`--dry-run=client`):
+/// `-o yaml|json` shows the client-side object as Go serialises it
+/// (`creationTimestamp: null`, empty `status: {}`), otherwise
+/// `pod/x created (dry run)`.
+pub(crate) fn print_dry_run(obj: &Object, verb: &str, output: Option<&str>, out: &mut Output) {
+    let r = obj.resource();
+    match output {
+        Some(fmt @ ("yaml" | "json")) => {
+            let mut v = obj.to_value();
+            if let Some(m) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+                m.entry("creationTimestamp").or_insert(serde_json::Value::Null);
+            }
+            if let Some(m) = v.as_object_mut() {
+                if matches!(obj, Object::Pod(_) | Object::Namespace(_) | Object::ReplicaSet(_) | Object::Node(_)) {
+                    m.entry("status").or_insert_with(|| serde_json::json!({}));
+                }
+                if matches!(obj, Object::Namespace(_)) {
+                    m.entry("spec").or_insert_with(|| serde_json::json!({}));
+                }
+            }
+            out.out(if fmt == "yaml" { crate::printers::yaml::to_yaml(&v) } else { crate::printers::yaml::to_json(&v) });
+        }
+        Some("name") => out.out(format!("{}\n", type_name(r, obj.name()))),
+        _ => out.out(format!("{} {verb} (dry run)\n", type_name(r, obj.name()))),
+    }
 }

@@ -1,6 +1,6 @@
 //! Pod commands: `kubectl run`, `logs` and `exec`.
 
-use super::{namespace, parse_flags, print_api_error};
+use super::{dry_run, namespace, parse_flags, print_api_error, print_dry_run};
 use crate::args::{flag, Kind};
 use crate::{Output, Session};
 use kubarium_engine::api::{core, meta, registry, Object};
@@ -24,6 +24,7 @@ const RUN_FLAGS: &[crate::args::FlagSpec] = &[
 
 pub(super) fn run(s: &mut Session, words: &[String], out: &mut Output) {
     let Some(p) = parse_flags("run", words, RUN_FLAGS, out) else { return };
+    let Ok(dry) = dry_run(&p, out) else { return };
     let Some(name) = p.args.first().cloned() else {
         out.fail("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
         return;
@@ -72,7 +73,8 @@ pub(super) fn run(s: &mut Session, words: &[String], out: &mut Output) {
     let pod = core::Pod {
         metadata: meta::ObjectMeta {
             name: Some(name.clone()),
-            namespace: Some(namespace(s, &p)),
+            // kubectl puts the namespace in the object only when -n is given.
+            namespace: p.get("namespace").map(str::to_string),
             labels: Some(labels),
             ..Default::default()
         },
@@ -94,6 +96,12 @@ pub(super) fn run(s: &mut Session, words: &[String], out: &mut Output) {
         }),
         status: None,
     };
+    if dry {
+        print_dry_run(&Object::Pod(pod), "created", p.get("output"), out);
+        return;
+    }
+    let mut pod = pod;
+    pod.metadata.namespace = Some(namespace(s, &p));
     match s.sim.with_api(|api| api.create("kubectl", Object::Pod(pod))) {
         Ok(o) => out.out(format!("pod/{} created\n", o.name())),
         Err(e) => print_api_error(&e, None, out),
