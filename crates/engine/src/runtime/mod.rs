@@ -2,7 +2,11 @@
 //! catalogue gives well-known images a behaviour and a small shell runs
 //! `command`/`args`.
 
+mod arith;
 pub mod catalog;
+mod commands;
 pub mod fs;
 pub mod image;
+mod interp;
+pub mod parse;
 pub mod shell;

@@ -1,0 +1,1290 @@
+//! The shell's interpreter: scripts are compiled to a flat instruction list
+//! with jumps, so a running script is just (frames, program counters,
+//! variables) and can stop at any `sleep` and resume later on virtual time.
+//!
+//! Pipelines and command substitutions run to completion inside one step
+//! (their `sleep`s take no time); only top-level commands yield.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::chrono::{DateTime, Utc};
+
+use super::arith;
+use super::catalog::{basename, ImageBehavior, Stream};
+use super::commands;
+use super::fs::{normalize, ContainerFs};
+use super::parse::{self, is_name, AndOr, Node, Part, Redir, Simple, Word};
+use super::shell::Network;
+
+/// Everything outside the shell a command can touch.
+pub(crate) struct Env<'a> {
+    pub fs: &'a mut ContainerFs,
+    pub now: DateTime<Utc>,
+    pub net: &'a mut dyn Network,
+    pub image: Option<&'a ImageBehavior>,
+}
+
+/// The result of a builtin command.
+#[derive(Default)]
+pub(crate) struct Out {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: i32,
+}
+
+impl Out {
+    pub fn ok(stdout: String) -> Out {
+        Out {
+            stdout,
+            ..Out::default()
+        }
+    }
+    pub fn err(stderr: String, status: i32) -> Out {
+        Out {
+            stderr,
+            status,
+            ..Out::default()
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Ins {
+    Run {
+        cmd: Simple,
+        cond: bool,
+    },
+    Exec {
+        cmd: Simple,
+    },
+    Pipe {
+        cmds: Vec<Node>,
+        bang: bool,
+        cond: bool,
+    },
+    Not,
+    Jz(usize),
+    Jnz(usize),
+    Jmp(usize),
+    ForInit(Option<Vec<Word>>),
+    ForNext {
+        var: String,
+        exit: usize,
+    },
+    ForPop,
+    PushRedir(Vec<Redir>),
+    PopRedir,
+    SaveVars,
+    RestoreVars,
+    SetStatus(i32),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Target {
+    Term(Stream),
+    File(String),
+    Null,
+}
+
+#[derive(Clone, Debug)]
+struct Frame {
+    code: Vec<Ins>,
+    pc: usize,
+    fors: Vec<(Vec<String>, usize)>,
+    positional: Vec<String>,
+    saved: Vec<(BTreeMap<String, String>, BTreeSet<String>)>,
+    /// A child shell's parent variables, restored when it ends.
+    scope: Option<(BTreeMap<String, String>, BTreeSet<String>)>,
+    redir_depth: usize,
+}
+
+/// Why the machine stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// `sleep` for this many milliseconds.
+    Sleep(u64),
+    /// The script ended or ran `exit`.
+    Exit(i32),
+    /// The script became the image's server (`exec nginx`, `nginx -g ...`).
+    Serve(Vec<String>),
+    /// Blocked forever (`sleep infinity`, `tail -f`).
+    Block,
+    /// Step budget used up: a busy loop.
+    Busy,
+}
+
+enum Step {
+    Next,
+    Flow(Flow),
+}
+
+/// How many instructions one `run` executes before yielding [`Flow::Busy`].
+pub(crate) const STEP_BUDGET: u64 = 10_000;
+
+/// The interpreter state.
+#[derive(Clone, Debug)]
+pub(crate) struct Machine {
+    frames: Vec<Frame>,
+    pub vars: BTreeMap<String, String>,
+    pub exported: BTreeSet<String>,
+    status: i32,
+    redirs: Vec<[Target; 2]>,
+    /// Output written to the terminal (container log) since last drained.
+    pub term: Vec<(Stream, String)>,
+    cwd: String,
+    errexit: bool,
+    /// Sleeps take no time; blocking ends the run.
+    sync: bool,
+    stdin: Option<String>,
+    subst_status: Option<i32>,
+}
+
+struct Compiler {
+    code: Vec<Ins>,
+    loops: Vec<(usize, Vec<usize>, usize)>, // (continue target, break fixups, for-depth)
+    for_depth: usize,
+}
+
+impl Compiler {
+    fn emit(&mut self, i: Ins) -> usize {
+        self.code.push(i);
+        self.code.len() - 1
+    }
+
+    fn patch(&mut self, at: usize, to: usize) {
+        match &mut self.code[at] {
+            Ins::Jz(t) | Ins::Jnz(t) | Ins::Jmp(t) => *t = to,
+            Ins::ForNext { exit, .. } => *exit = to,
+            _ => {}
+        }
+    }
+
+    fn node(&mut self, n: &Node, cond: bool) {
+        match n {
+            Node::Simple(s) => {
+                let first = s.words.first().and_then(Word::plain);
+                match first.as_deref() {
+                    Some("break") | Some("continue") if !self.loops.is_empty() => {
+                        let levels = s
+                            .words
+                            .get(1)
+                            .and_then(Word::plain)
+                            .and_then(|n| n.parse::<usize>().ok())
+                            .unwrap_or(1)
+                            .clamp(1, self.loops.len());
+                        let idx = self.loops.len() - levels;
+                        let is_break = first.as_deref() == Some("break");
+                        // Pop the states of the for-loops nested inside the
+                        // target; a for target's own state is popped by its
+                        // end label (break) or kept (continue).
+                        let pops = self.for_depth.saturating_sub(self.loops[idx].2);
+                        for _ in 0..pops {
+                            self.emit(Ins::ForPop);
+                        }
+                        if is_break {
+                            let j = self.emit(Ins::Jmp(0));
+                            self.loops[idx].1.push(j);
+                        } else {
+                            let t = self.loops[idx].0;
+                            self.emit(Ins::Jmp(t));
+                        }
+                    }
+                    Some("exec") if s.words.len() > 1 => {
+                        let mut c = s.clone();
+                        c.words.remove(0);
+                        self.emit(Ins::Exec { cmd: c });
+                    }
+                    _ => {
+                        self.emit(Ins::Run {
+                            cmd: s.clone(),
+                            cond,
+                        });
+                    }
+                }
+            }
+            Node::Pipeline { bang, cmds } => {
+                if cmds.len() == 1 {
+                    self.node(&cmds[0], true);
+                    if *bang {
+                        self.emit(Ins::Not);
+                    }
+                } else {
+                    self.emit(Ins::Pipe {
+                        cmds: cmds.clone(),
+                        bang: *bang,
+                        cond: cond || *bang,
+                    });
+                }
+            }
+            Node::AndOr { first, rest } => {
+                self.node(first, true);
+                for (k, (op, p)) in rest.iter().enumerate() {
+                    let j = match op {
+                        AndOr::And => self.emit(Ins::Jnz(0)),
+                        AndOr::Or => self.emit(Ins::Jz(0)),
+                    };
+                    self.node(p, cond || k + 1 < rest.len());
+                    let end = self.code.len();
+                    self.patch(j, end);
+                }
+            }
+            Node::List(items) => {
+                for it in items {
+                    self.node(it, cond);
+                }
+            }
+            Node::If {
+                branches,
+                otherwise,
+            } => {
+                let mut ends = Vec::new();
+                for (c, body) in branches {
+                    self.node(c, true);
+                    let j = self.emit(Ins::Jnz(0));
+                    self.node(body, cond);
+                    ends.push(self.emit(Ins::Jmp(0)));
+                    let next = self.code.len();
+                    self.patch(j, next);
+                }
+                match otherwise {
+                    Some(b) => self.node(b, cond),
+                    None => {
+                        self.emit(Ins::SetStatus(0));
+                    }
+                }
+                let end = self.code.len();
+                for e in ends {
+                    self.patch(e, end);
+                }
+            }
+            Node::Loop {
+                until,
+                cond: c,
+                body,
+            } => {
+                let top = self.code.len();
+                self.node(c, true);
+                let j = if *until {
+                    self.emit(Ins::Jz(0))
+                } else {
+                    self.emit(Ins::Jnz(0))
+                };
+                self.loops.push((top, vec![], self.for_depth));
+                self.node(body, cond);
+                self.emit(Ins::Jmp(top));
+                let (_, breaks, _) = self.loops.pop().unwrap_or_default();
+                let end = self.code.len();
+                self.patch(j, end);
+                for b in breaks {
+                    self.patch(b, end);
+                }
+                self.emit(Ins::SetStatus(0));
+            }
+            Node::For { var, words, body } => {
+                self.emit(Ins::ForInit(words.clone()));
+                self.for_depth += 1;
+                let top = self.emit(Ins::ForNext {
+                    var: var.clone(),
+                    exit: 0,
+                });
+                // `break` out of this loop lands on ForPop (after popping
+                // inner for-loops); depth below counts this loop's state
+                // as kept so the end label pops it.
+                self.loops.push((top, vec![], self.for_depth));
+                self.node(body, cond);
+                self.emit(Ins::Jmp(top));
+                let (_, breaks, _) = self.loops.pop().unwrap_or_default();
+                self.for_depth -= 1;
+                let end = self.emit(Ins::ForPop);
+                self.patch(top, end);
+                for b in breaks {
+                    self.patch(b, end);
+                }
+                self.emit(Ins::SetStatus(0));
+            }
+            Node::Group {
+                body,
+                subshell,
+                redirs,
+            } => {
+                if !redirs.is_empty() {
+                    self.emit(Ins::PushRedir(redirs.clone()));
+                }
+                if *subshell {
+                    self.emit(Ins::SaveVars);
+                }
+                self.node(body, cond);
+                if *subshell {
+                    self.emit(Ins::RestoreVars);
+                }
+                if !redirs.is_empty() {
+                    self.emit(Ins::PopRedir);
+                }
+            }
+            Node::Redirected { body, redirs } => {
+                self.emit(Ins::PushRedir(redirs.clone()));
+                self.node(body, cond);
+                self.emit(Ins::PopRedir);
+            }
+        }
+    }
+}
+
+fn compile(n: &Node) -> Vec<Ins> {
+    let mut c = Compiler {
+        code: vec![],
+        loops: vec![],
+        for_depth: 0,
+    };
+    c.node(n, false);
+    c.code
+}
+
+/// The directories whose programs are found by basename.
+const BIN_DIRS: &[&str] = &[
+    "/bin",
+    "/sbin",
+    "/usr/bin",
+    "/usr/sbin",
+    "/usr/local/bin",
+    "/usr/local/sbin",
+];
+
+impl Machine {
+    /// A machine that will run `argv` as one command (the container's
+    /// process: `["/bin/sh", "-c", "..."]`, `["sleep", "3600"]`).
+    pub fn for_argv(argv: &[String], vars: BTreeMap<String, String>, sync: bool) -> Machine {
+        let cmd = Simple {
+            assigns: vec![],
+            words: argv.iter().map(|a| Word::literal(a)).collect(),
+            redirs: vec![],
+        };
+        let exported = vars.keys().cloned().collect();
+        Machine {
+            frames: vec![Frame {
+                code: vec![Ins::Run { cmd, cond: false }],
+                pc: 0,
+                fors: vec![],
+                positional: vec!["sh".into()],
+                saved: vec![],
+                scope: None,
+                redir_depth: 1,
+            }],
+            vars,
+            exported,
+            status: 0,
+            redirs: vec![[Target::Term(Stream::Stdout), Target::Term(Stream::Stderr)]],
+            term: vec![],
+            cwd: "/".into(),
+            errexit: false,
+            sync,
+            stdin: None,
+            subst_status: None,
+        }
+    }
+
+    fn child(&self, node: &Node, stdin: Option<String>) -> Machine {
+        Machine {
+            frames: vec![Frame {
+                code: compile(node),
+                pc: 0,
+                fors: vec![],
+                positional: self
+                    .frames
+                    .last()
+                    .map(|f| f.positional.clone())
+                    .unwrap_or_default(),
+                saved: vec![],
+                scope: None,
+                redir_depth: 1,
+            }],
+            vars: self.vars.clone(),
+            exported: self.exported.clone(),
+            status: self.status,
+            redirs: vec![[Target::Term(Stream::Stdout), Target::Term(Stream::Stderr)]],
+            term: vec![],
+            cwd: self.cwd.clone(),
+            errexit: false,
+            sync: true,
+            stdin,
+            subst_status: None,
+        }
+    }
+
+    /// Runs to completion with sleeps taking no time. Returns the status and
+    /// whether it had to be cut off (blocked forever or too many steps).
+    pub fn run_sync(&mut self, env: &mut Env<'_>) -> (i32, bool) {
+        for _ in 0..20 {
+            match self.run(env) {
+                Flow::Exit(c) => return (c, false),
+                Flow::Sleep(_) => {}
+                Flow::Busy => {}
+                Flow::Serve(_) | Flow::Block => return (137, true),
+            }
+        }
+        (137, true)
+    }
+
+    fn write(&mut self, target: &Target, text: &str, env: &mut Env<'_>) {
+        if text.is_empty() {
+            return;
+        }
+        match target {
+            Target::Term(s) => self.term.push((*s, text.to_string())),
+            Target::File(p) => {
+                let _ = env.fs.append(p, text);
+            }
+            Target::Null => {}
+        }
+    }
+
+    fn emit_out(&mut self, fds: &[Target; 2], out: &Out, env: &mut Env<'_>) {
+        self.write(&fds[0].clone(), &out.stdout, env);
+        self.write(&fds[1].clone(), &out.stderr, env);
+    }
+
+    fn top_fds(&self) -> [Target; 2] {
+        self.redirs
+            .last()
+            .cloned()
+            .unwrap_or([Target::Term(Stream::Stdout), Target::Term(Stream::Stderr)])
+    }
+
+    /// Applies redirections to the current fds; returns the fds, stdin from
+    /// `<`, or an error message (busybox wording).
+    fn apply_redirs(
+        &mut self,
+        redirs: &[Redir],
+        env: &mut Env<'_>,
+    ) -> Result<([Target; 2], Option<String>), String> {
+        let mut fds = self.top_fds();
+        let mut stdin = None;
+        for r in redirs {
+            let target = self.expand_word(&r.target, env).join(" ");
+            let path = normalize(&self.cwd, &target);
+            match r.op.as_str() {
+                ">" | ">>" => {
+                    let res = if r.op == ">" {
+                        env.fs.write(&path, "")
+                    } else {
+                        env.fs.append(&path, "")
+                    };
+                    if let Err(e) = res {
+                        let why = match e {
+                            super::fs::FsError::NotFound => "nonexistent directory".to_string(),
+                            e => e.message().to_string(),
+                        };
+                        return Err(format!("sh: can't create {target}: {why}\n"));
+                    }
+                    let t = if path == "/dev/null" {
+                        Target::Null
+                    } else if path == "/dev/stdout" {
+                        fds[0].clone()
+                    } else if path == "/dev/stderr" {
+                        fds[1].clone()
+                    } else {
+                        Target::File(path)
+                    };
+                    if r.fd == 1 || r.fd == 2 {
+                        fds[(r.fd - 1) as usize] = t;
+                    }
+                }
+                ">&" => {
+                    let t = match target.as_str() {
+                        "1" => fds[0].clone(),
+                        "2" => fds[1].clone(),
+                        "-" => Target::Null,
+                        _ => return Err(format!("sh: {target}: bad file descriptor\n")),
+                    };
+                    if r.fd == 1 || r.fd == 2 {
+                        fds[(r.fd - 1) as usize] = t;
+                    }
+                }
+                "<" => match env.fs.read(&path) {
+                    Ok(c) => stdin = Some(c.to_string()),
+                    Err(e) => return Err(format!("sh: can't open '{target}': {}\n", e.message())),
+                },
+                _ => {}
+            }
+        }
+        Ok((fds, stdin))
+    }
+
+    fn param(&self, name: &str) -> Option<String> {
+        let frame = self.frames.last();
+        let pos = frame.map(|f| f.positional.as_slice()).unwrap_or(&[]);
+        match name {
+            "?" => Some(self.status.to_string()),
+            "$" => Some("1".into()),
+            "!" | "-" => Some(String::new()),
+            "#" => Some(pos.len().saturating_sub(1).to_string()),
+            "@" | "*" => Some(pos.iter().skip(1).cloned().collect::<Vec<_>>().join(" ")),
+            n if n.chars().all(|c| c.is_ascii_digit()) => {
+                pos.get(n.parse::<usize>().unwrap_or(usize::MAX)).cloned()
+            }
+            n => self.vars.get(n).cloned(),
+        }
+    }
+
+    /// Expands a word into fields.
+    pub fn expand_word(&mut self, w: &Word, env: &mut Env<'_>) -> Vec<String> {
+        let mut fields: Vec<String> = Vec::new();
+        let mut cur = String::new();
+        let mut have = false;
+        for part in &w.parts {
+            let (text, quoted) = match part {
+                Part::Lit { text, quoted } => (text.clone(), *quoted),
+                Part::Param {
+                    name,
+                    modifier,
+                    quoted,
+                } => {
+                    if name == "@" && *quoted && modifier.is_none() {
+                        let pos: Vec<String> = self
+                            .frames
+                            .last()
+                            .map(|f| f.positional.iter().skip(1).cloned().collect())
+                            .unwrap_or_default();
+                        for (k, p) in pos.iter().enumerate() {
+                            if k > 0 {
+                                fields.push(std::mem::take(&mut cur));
+                            }
+                            cur.push_str(p);
+                            have = true;
+                        }
+                        continue;
+                    }
+                    let v = self.param(name);
+                    let text = match modifier {
+                        None => v.unwrap_or_default(),
+                        Some((op, word)) => {
+                            let set = v.is_some();
+                            let nonempty = v.as_deref().is_some_and(|s| !s.is_empty());
+                            let use_word = |colon: bool| if colon { !nonempty } else { !set };
+                            let w = Word {
+                                parts: word.clone(),
+                            };
+                            match op.as_str() {
+                                "#" => v.unwrap_or_default().chars().count().to_string(),
+                                ":-" | "-" => {
+                                    if use_word(op.starts_with(':')) {
+                                        self.expand_word(&w, env).join(" ")
+                                    } else {
+                                        v.unwrap_or_default()
+                                    }
+                                }
+                                ":=" | "=" => {
+                                    if use_word(op.starts_with(':')) {
+                                        let val = self.expand_word(&w, env).join(" ");
+                                        self.vars.insert(name.clone(), val.clone());
+                                        val
+                                    } else {
+                                        v.unwrap_or_default()
+                                    }
+                                }
+                                ":+" | "+" => {
+                                    if use_word(op.starts_with(':')) {
+                                        String::new()
+                                    } else {
+                                        self.expand_word(&w, env).join(" ")
+                                    }
+                                }
+                                _ => {
+                                    if use_word(op.starts_with(':')) {
+                                        let msg = self.expand_word(&w, env).join(" ");
+                                        let msg = if msg.is_empty() {
+                                            "parameter not set".to_string()
+                                        } else {
+                                            msg
+                                        };
+                                        let fds = self.top_fds();
+                                        self.write(&fds[1], &format!("sh: {name}: {msg}\n"), env);
+                                        String::new()
+                                    } else {
+                                        v.unwrap_or_default()
+                                    }
+                                }
+                            }
+                        }
+                    };
+                    (text, *quoted)
+                }
+                Part::CmdSub { src, quoted } => (self.command_substitution(src, env), *quoted),
+                Part::Arith { src, quoted } => {
+                    // Expand $(...) and ${...} inside first, then evaluate.
+                    let inner = match parse_expr_word(src) {
+                        Some(w) => self.expand_word(&w, env).join(" "),
+                        None => src.clone(),
+                    };
+                    match arith::eval(&inner, &self.vars) {
+                        Ok(v) => (v.to_string(), *quoted),
+                        Err(e) => {
+                            let fds = self.top_fds();
+                            self.write(&fds[1], &format!("sh: {e}\n"), env);
+                            self.status = 2;
+                            (String::new(), *quoted)
+                        }
+                    }
+                }
+            };
+            if quoted {
+                cur.push_str(&text);
+                have = true;
+            } else {
+                // Field splitting on whitespace.
+                let mut first = true;
+                let starts_ws = text.starts_with(char::is_whitespace);
+                let pieces: Vec<&str> = text.split_whitespace().collect();
+                if starts_ws && (have || !cur.is_empty()) && !pieces.is_empty() {
+                    fields.push(std::mem::take(&mut cur));
+                    have = false;
+                }
+                for p in &pieces {
+                    if !first {
+                        fields.push(std::mem::take(&mut cur));
+                    }
+                    cur.push_str(p);
+                    have = true;
+                    first = false;
+                }
+                if text.ends_with(char::is_whitespace) && !pieces.is_empty() {
+                    fields.push(std::mem::take(&mut cur));
+                    have = false;
+                }
+                if matches!(part, Part::Lit { .. }) && pieces.is_empty() && !text.is_empty() {
+                    have = true;
+                }
+            }
+        }
+        if have || !cur.is_empty() {
+            fields.push(cur);
+        }
+        fields
+    }
+
+    fn command_substitution(&mut self, src: &str, env: &mut Env<'_>) -> String {
+        let node = match parse::parse(src) {
+            Ok(n) => n,
+            Err(e) => {
+                let fds = self.top_fds();
+                self.write(&fds[1], &format!("sh: {e}\n"), env);
+                self.status = 2;
+                return String::new();
+            }
+        };
+        let mut m = self.child(&node, None);
+        let (status, _) = m.run_sync(env);
+        self.subst_status = Some(status);
+        let mut out = String::new();
+        let fds = self.top_fds();
+        for (s, t) in std::mem::take(&mut m.term) {
+            match s {
+                Stream::Stdout => out.push_str(&t),
+                Stream::Stderr => self.write(&fds[1], &t, env),
+            }
+        }
+        while out.ends_with('\n') {
+            out.pop();
+        }
+        out
+    }
+
+    /// Runs until the script sleeps, exits, blocks, becomes a server or uses
+    /// up [`STEP_BUDGET`].
+    pub fn run(&mut self, env: &mut Env<'_>) -> Flow {
+        let mut steps = 0u64;
+        loop {
+            steps += 1;
+            if steps > STEP_BUDGET {
+                return Flow::Busy;
+            }
+            let Some(frame) = self.frames.last_mut() else {
+                return Flow::Exit(self.status);
+            };
+            if frame.pc >= frame.code.len() {
+                if let Some(f) = self.end_frame() {
+                    return f;
+                }
+                continue;
+            }
+            let ins = frame.code[frame.pc].clone();
+            frame.pc += 1;
+            match self.step(ins, env) {
+                Step::Next => {}
+                Step::Flow(Flow::Exit(code)) => {
+                    self.status = code;
+                    // `exit` ends the innermost shell.
+                    if let Some(f) = self.end_frame() {
+                        return f;
+                    }
+                }
+                Step::Flow(f) => {
+                    if let (true, Flow::Sleep(_)) = (self.sync, &f) {
+                        continue;
+                    }
+                    return f;
+                }
+            }
+        }
+    }
+
+    /// Pops the current frame; `Some` when the whole machine is done.
+    fn end_frame(&mut self) -> Option<Flow> {
+        let f = self.frames.pop()?;
+        self.redirs.truncate(f.redir_depth.max(1));
+        if let Some((vars, exported)) = f.scope {
+            self.vars = vars;
+            self.exported = exported;
+        }
+        if self.frames.is_empty() {
+            Some(Flow::Exit(self.status))
+        } else {
+            None
+        }
+    }
+
+    fn step(&mut self, ins: Ins, env: &mut Env<'_>) -> Step {
+        match ins {
+            Ins::Run { cmd, cond } => {
+                let r = self.simple(&cmd, None, env);
+                if let Step::Next = r {
+                    if self.errexit && !cond && self.status != 0 {
+                        return Step::Flow(Flow::Exit(self.status));
+                    }
+                }
+                r
+            }
+            Ins::Exec { cmd } => {
+                let depth = self.frames.len();
+                match self.simple(&cmd, None, env) {
+                    Step::Next if self.frames.len() > depth => {
+                        // `exec sh -c ...`: the new shell replaces this one.
+                        if let Some(f) = self.frames.get_mut(depth - 1) {
+                            f.pc = f.code.len();
+                        }
+                        Step::Next
+                    }
+                    Step::Next => Step::Flow(Flow::Exit(self.status)),
+                    Step::Flow(Flow::Sleep(ms)) => {
+                        // `exec sleep N`: sleep, then the shell is gone.
+                        self.frames_truncate_after_exec();
+                        Step::Flow(Flow::Sleep(ms))
+                    }
+                    other => other,
+                }
+            }
+            Ins::Pipe { cmds, bang, cond } => {
+                let mut input: Option<String> = None;
+                let fds = self.top_fds();
+                let n = cmds.len();
+                let mut status = 0;
+                for (k, c) in cmds.iter().enumerate() {
+                    let mut m = self.child(c, Some(input.take().unwrap_or_default()));
+                    let (st, _) = m.run_sync(env);
+                    status = st;
+                    let mut out = String::new();
+                    for (s, t) in std::mem::take(&mut m.term) {
+                        match s {
+                            Stream::Stdout if k + 1 < n => out.push_str(&t),
+                            Stream::Stdout => self.write(&fds[0], &t, env),
+                            Stream::Stderr => self.write(&fds[1], &t, env),
+                        }
+                    }
+                    input = Some(out);
+                }
+                self.status = if bang { i32::from(status == 0) } else { status };
+                if self.errexit && !cond && self.status != 0 {
+                    return Step::Flow(Flow::Exit(self.status));
+                }
+                Step::Next
+            }
+            Ins::Not => {
+                self.status = i32::from(self.status == 0);
+                Step::Next
+            }
+            Ins::Jz(t) => {
+                if self.status == 0 {
+                    self.jump(t);
+                }
+                Step::Next
+            }
+            Ins::Jnz(t) => {
+                if self.status != 0 {
+                    self.jump(t);
+                }
+                Step::Next
+            }
+            Ins::Jmp(t) => {
+                self.jump(t);
+                Step::Next
+            }
+            Ins::ForInit(words) => {
+                let items = match words {
+                    Some(ws) => {
+                        let mut v = Vec::new();
+                        for w in &ws {
+                            v.extend(self.expand_word(w, env));
+                        }
+                        v
+                    }
+                    None => self
+                        .frames
+                        .last()
+                        .map(|f| f.positional.iter().skip(1).cloned().collect())
+                        .unwrap_or_default(),
+                };
+                if let Some(f) = self.frames.last_mut() {
+                    f.fors.push((items, 0));
+                }
+                Step::Next
+            }
+            Ins::ForNext { var, exit } => {
+                let next = self.frames.last_mut().and_then(|f| {
+                    let (items, i) = f.fors.last_mut()?;
+                    let v = items.get(*i).cloned();
+                    *i += 1;
+                    v
+                });
+                match next {
+                    Some(v) => {
+                        self.vars.insert(var, v);
+                    }
+                    None => self.jump(exit),
+                }
+                Step::Next
+            }
+            Ins::ForPop => {
+                if let Some(f) = self.frames.last_mut() {
+                    f.fors.pop();
+                }
+                Step::Next
+            }
+            Ins::PushRedir(rs) => {
+                match self.apply_redirs(&rs, env) {
+                    Ok((fds, _)) => self.redirs.push(fds),
+                    Err(e) => {
+                        let fds = self.top_fds();
+                        self.write(&fds[1], &e, env);
+                        self.redirs.push(fds);
+                    }
+                }
+                Step::Next
+            }
+            Ins::PopRedir => {
+                if self.redirs.len() > 1 {
+                    self.redirs.pop();
+                }
+                Step::Next
+            }
+            Ins::SaveVars => {
+                let s = (self.vars.clone(), self.exported.clone());
+                if let Some(f) = self.frames.last_mut() {
+                    f.saved.push(s);
+                }
+                Step::Next
+            }
+            Ins::RestoreVars => {
+                if let Some((v, e)) = self.frames.last_mut().and_then(|f| f.saved.pop()) {
+                    self.vars = v;
+                    self.exported = e;
+                }
+                Step::Next
+            }
+            Ins::SetStatus(s) => {
+                self.status = s;
+                Step::Next
+            }
+        }
+    }
+
+    fn frames_truncate_after_exec(&mut self) {
+        if let Some(f) = self.frames.last_mut() {
+            f.pc = f.code.len();
+        }
+    }
+
+    fn jump(&mut self, t: usize) {
+        if let Some(f) = self.frames.last_mut() {
+            f.pc = t;
+        }
+    }
+
+    /// Runs one simple command.
+    fn simple(&mut self, cmd: &Simple, stdin: Option<String>, env: &mut Env<'_>) -> Step {
+        // `$?` in the words is the previous status; a command substitution
+        // sets the status of an assignment-only command.
+        self.subst_status = None;
+        let mut assigns = Vec::new();
+        for (name, w) in &cmd.assigns {
+            let v = self.expand_word(w, env).join(" ");
+            assigns.push((name.clone(), v));
+        }
+        let mut argv = Vec::new();
+        for w in &cmd.words {
+            argv.extend(self.expand_word(w, env));
+        }
+        let (fds, redir_in) = match self.apply_redirs(&cmd.redirs, env) {
+            Ok(x) => x,
+            Err(e) => {
+                let fds = self.top_fds();
+                self.write(&fds[1], &e, env);
+                self.status = 1;
+                return Step::Next;
+            }
+        };
+        if argv.is_empty() {
+            for (k, v) in assigns {
+                self.vars.insert(k, v);
+            }
+            self.status = self.subst_status.unwrap_or(0);
+            return Step::Next;
+        }
+        self.status = 0;
+        let stdin = redir_in.or(stdin).or_else(|| self.stdin.clone());
+        // Prefix assignments apply to this command only.
+        let saved: Vec<(String, Option<String>, bool)> = assigns
+            .iter()
+            .map(|(k, _)| {
+                (
+                    k.clone(),
+                    self.vars.get(k).cloned(),
+                    self.exported.contains(k),
+                )
+            })
+            .collect();
+        for (k, v) in &assigns {
+            self.vars.insert(k.clone(), v.clone());
+            self.exported.insert(k.clone());
+        }
+        let r = self.command(&argv, &fds, stdin, env);
+        let persistent = matches!(argv[0].as_str(), "export" | "unset" | "set" | ":" | "cd");
+        if !persistent {
+            for (k, old, exp) in saved {
+                match old {
+                    Some(v) => {
+                        self.vars.insert(k.clone(), v);
+                    }
+                    None => {
+                        self.vars.remove(&k);
+                    }
+                }
+                if !exp {
+                    self.exported.remove(&k);
+                }
+            }
+        }
+        r
+    }
+
+    /// The environment a child process sees.
+    pub fn environ(&self) -> BTreeMap<String, String> {
+        self.exported
+            .iter()
+            .filter_map(|k| self.vars.get(k).map(|v| (k.clone(), v.clone())))
+            .collect()
+    }
+
+    fn command(
+        &mut self,
+        argv: &[String],
+        fds: &[Target; 2],
+        stdin: Option<String>,
+        env: &mut Env<'_>,
+    ) -> Step {
+        let raw = argv[0].as_str();
+        let name = if raw.contains('/') {
+            let dir = raw.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            if BIN_DIRS.contains(&dir) || dir.is_empty() {
+                basename(raw)
+            } else {
+                raw
+            }
+        } else {
+            raw
+        };
+        let args = &argv[1..];
+        // The image's own server programs.
+        if let Some(img) = env.image {
+            if img.is_server_binary(raw) || (img.is_wrapper(raw) && args.is_empty()) {
+                return Step::Flow(Flow::Serve(argv.to_vec()));
+            }
+            if img.is_wrapper(raw) {
+                if args[0].starts_with('-') {
+                    let mut v = vec![img.server_binaries.first().cloned().unwrap_or_default()];
+                    v.extend(args.iter().cloned());
+                    return Step::Flow(Flow::Serve(v));
+                }
+                return self.command(args, fds, stdin, env);
+            }
+        }
+        match name {
+            "sleep" => {
+                let mut total: u64 = 0;
+                if args.is_empty() {
+                    self.emit_out(fds, &Out::err("sleep: missing operand\n".into(), 1), env);
+                    self.status = 1;
+                    return Step::Next;
+                }
+                for a in args {
+                    if a == "infinity" || a == "inf" {
+                        return Step::Flow(Flow::Block);
+                    }
+                    match parse_duration_ms(a) {
+                        Some(ms) => total = total.saturating_add(ms),
+                        None => {
+                            self.emit_out(
+                                fds,
+                                &Out::err(format!("sleep: invalid number '{a}'\n"), 1),
+                                env,
+                            );
+                            self.status = 1;
+                            return Step::Next;
+                        }
+                    }
+                }
+                self.status = 0;
+                if total == 0 {
+                    Step::Next
+                } else {
+                    Step::Flow(Flow::Sleep(total))
+                }
+            }
+            "exit" => {
+                let code = match args.first() {
+                    None => self.status,
+                    Some(a) => match a.parse::<i64>() {
+                        Ok(n) => (n & 0xff) as i32,
+                        Err(_) => {
+                            self.write(&fds[1], &format!("sh: exit: Illegal number: {a}\n"), env);
+                            2
+                        }
+                    },
+                };
+                Step::Flow(Flow::Exit(code))
+            }
+            "tail" if args.iter().any(|a| a == "-f" || a == "-F") => Step::Flow(Flow::Block),
+            "sh" | "bash" | "ash" | "dash" => self.shell(args, fds, stdin, env),
+            "set" => {
+                for a in args {
+                    if let Some(flags) = a.strip_prefix('-') {
+                        if flags.contains('e') {
+                            self.errexit = true;
+                        }
+                    } else if let Some(flags) = a.strip_prefix('+') {
+                        if flags.contains('e') {
+                            self.errexit = false;
+                        }
+                    }
+                }
+                Step::Next
+            }
+            "export" => {
+                for a in args.iter().filter(|a| !a.starts_with('-')) {
+                    let (k, v) = match a.split_once('=') {
+                        Some((k, v)) => (k, Some(v)),
+                        None => (a.as_str(), None),
+                    };
+                    if !is_name(k) {
+                        self.write(&fds[1], "sh: export: bad variable name\n", env);
+                        self.status = 1;
+                        continue;
+                    }
+                    if let Some(v) = v {
+                        self.vars.insert(k.to_string(), v.to_string());
+                    }
+                    self.exported.insert(k.to_string());
+                }
+                Step::Next
+            }
+            "unset" => {
+                for a in args.iter().filter(|a| !a.starts_with('-')) {
+                    self.vars.remove(a);
+                    self.exported.remove(a);
+                }
+                Step::Next
+            }
+            "cd" => {
+                let target = args
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| self.vars.get("HOME").cloned().unwrap_or("/".into()));
+                let p = normalize(&self.cwd, &target);
+                if env.fs.is_dir(&p) {
+                    self.cwd = p.clone();
+                    self.vars.insert("PWD".into(), p);
+                } else {
+                    self.write(
+                        &fds[1],
+                        &format!("sh: cd: can't cd to {target}: No such file or directory\n"),
+                        env,
+                    );
+                    self.status = 2;
+                }
+                Step::Next
+            }
+            "shift" => {
+                let n = args
+                    .first()
+                    .and_then(|a| a.parse::<usize>().ok())
+                    .unwrap_or(1);
+                if let Some(f) = self.frames.last_mut() {
+                    for _ in 0..n.min(f.positional.len().saturating_sub(1)) {
+                        f.positional.remove(1);
+                    }
+                }
+                Step::Next
+            }
+            "break" | "continue" | "trap" | "wait" | "ulimit" | "umask" | "kill" | "sync"
+            | "chmod" | "chown" | "ln" | "return" => Step::Next,
+            _ => {
+                if let Some(img) = env.image {
+                    let _ = img;
+                }
+                let ctx = commands::Ctx {
+                    cwd: &self.cwd,
+                    environ: self.environ(),
+                    stdin: stdin.as_deref().unwrap_or(""),
+                };
+                match commands::run(name, args, &ctx, env) {
+                    Some(out) => {
+                        self.status = out.status;
+                        self.emit_out(fds, &out, env);
+                        Step::Next
+                    }
+                    None => {
+                        // A script file in the container?
+                        let p = normalize(&self.cwd, raw);
+                        if raw.contains('/') && env.fs.is_file(&p) {
+                            let mut a = vec![p];
+                            a.extend(args.iter().cloned());
+                            return self.shell(&a, fds, stdin, env);
+                        }
+                        self.write(&fds[1], &format!("sh: {raw}: not found\n"), env);
+                        self.status = 127;
+                        Step::Next
+                    }
+                }
+            }
+        }
+    }
+
+    /// `sh [-e] [-c script [arg0 args...]] | sh file [args]`.
+    fn shell(
+        &mut self,
+        args: &[String],
+        fds: &[Target; 2],
+        stdin: Option<String>,
+        env: &mut Env<'_>,
+    ) -> Step {
+        let mut i = 0;
+        let mut dash_c = false;
+        let mut errexit = false;
+        while let Some(a) = args.get(i) {
+            if a == "--" {
+                i += 1;
+                break;
+            }
+            if a.len() > 1 && (a.starts_with('-') || a.starts_with('+')) {
+                if a.starts_with('-') {
+                    dash_c |= a.contains('c');
+                    errexit |= a.contains('e');
+                }
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let (src, positional) = if dash_c {
+            let Some(script) = args.get(i) else {
+                self.write(&fds[1], "sh: -c requires an argument\n", env);
+                self.status = 2;
+                return Step::Next;
+            };
+            let mut pos: Vec<String> = args[i + 1..].to_vec();
+            if pos.is_empty() {
+                pos.push("sh".into());
+            }
+            (script.clone(), pos)
+        } else if let Some(file) = args.get(i) {
+            let p = normalize(&self.cwd, file);
+            match env.fs.read(&p) {
+                Ok(c) => (c.to_string(), args[i..].to_vec()),
+                Err(e) => {
+                    self.write(
+                        &fds[1],
+                        &format!("sh: can't open '{file}': {}\n", e.message()),
+                        env,
+                    );
+                    self.status = 2;
+                    return Step::Next;
+                }
+            }
+        } else {
+            // Reads its script from stdin: a container's stdin is closed.
+            (stdin.clone().unwrap_or_default(), vec!["sh".into()])
+        };
+        let node = match parse::parse(&src) {
+            Ok(n) => n,
+            Err(e) => {
+                self.write(&fds[1], &format!("sh: {e}\n"), env);
+                self.status = 2;
+                return Step::Next;
+            }
+        };
+        let env_vars = self.environ();
+        let exported: BTreeSet<String> = env_vars.keys().cloned().collect();
+        let scope = (
+            std::mem::replace(&mut self.vars, env_vars),
+            std::mem::replace(&mut self.exported, exported),
+        );
+        self.redirs.push(fds.clone());
+        let depth = self.redirs.len() - 1;
+        let outer_errexit = self.errexit;
+        self.errexit = errexit;
+        let _ = outer_errexit;
+        let _ = stdin;
+        self.frames.push(Frame {
+            code: compile(&node),
+            pc: 0,
+            fors: vec![],
+            positional,
+            saved: vec![],
+            scope: Some(scope),
+            redir_depth: depth,
+        });
+        self.status = 0;
+        Step::Next
+    }
+}
+
+/// Parses `$((...))` text as a double-quoted word so `$(...)` and `${...}`
+/// inside are expanded first.
+fn parse_expr_word(src: &str) -> Option<Word> {
+    if !src.contains('$') && !src.contains('`') {
+        return None;
+    }
+    let quoted = format!("\"{}\"", src.replace('"', ""));
+    match parse::parse(&format!("x {quoted}")).ok()? {
+        Node::List(mut v) if v.len() == 1 => match v.pop()? {
+            Node::Simple(mut s) if s.words.len() == 2 => s.words.pop(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `sleep`'s argument: `N`, `N.N`, with optional `s`, `m`, `h`, `d` suffix.
+pub(crate) fn parse_duration_ms(a: &str) -> Option<u64> {
+    let (num, mult) = match a.chars().last()? {
+        's' => (&a[..a.len() - 1], 1000.0),
+        'm' => (&a[..a.len() - 1], 60_000.0),
+        'h' => (&a[..a.len() - 1], 3_600_000.0),
+        'd' => (&a[..a.len() - 1], 86_400_000.0),
+        _ => (a, 1000.0),
+    };
+    let v: f64 = num.parse().ok()?;
+    if v.is_nan() || v < 0.0 || !v.is_finite() {
+        return None;
+    }
+    Some((v * mult).round() as u64)
+}
