@@ -11,7 +11,7 @@ pub fn eval(src: &str, vars: &BTreeMap<String, String>) -> Result<i64, String> {
     if p.toks.is_empty() {
         return Ok(0);
     }
-    let v = p.expr(0)?;
+    let v = p.ternary()?;
     if p.i != p.toks.len() {
         return Err(format!("arithmetic syntax error: \"{}\"", src.trim()));
     }
@@ -32,8 +32,8 @@ fn var_value(name: &str, vars: &BTreeMap<String, String>) -> i64 {
 
 fn lex(src: &str, vars: &BTreeMap<String, String>) -> Result<Vec<T>, String> {
     const OPS: &[&str] = &[
-        "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "(", ")", "<",
-        ">", "!", "~", "&", "|", "^",
+        "**", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "(", ")",
+        "<", ">", "!", "~", "&", "|", "^", "?", ":",
     ];
     let cs: Vec<char> = src.chars().collect();
     let mut i = 0;
@@ -110,11 +110,27 @@ fn prec(op: &str) -> Option<u8> {
         "<<" | ">>" => 8,
         "+" | "-" => 9,
         "*" | "/" | "%" => 10,
+        "**" => 11,
         _ => return None,
     })
 }
 
 impl P {
+    fn ternary(&mut self) -> Result<i64, String> {
+        let c = self.expr(0)?;
+        if self.toks.get(self.i) != Some(&T::Op("?")) {
+            return Ok(c);
+        }
+        self.i += 1;
+        let a = self.ternary()?;
+        if self.toks.get(self.i) != Some(&T::Op(":")) {
+            return Err("arithmetic syntax error: expecting ':'".into());
+        }
+        self.i += 1;
+        let b = self.ternary()?;
+        Ok(if c != 0 { a } else { b })
+    }
+
     fn unary(&mut self) -> Result<i64, String> {
         match self.toks.get(self.i).cloned() {
             Some(T::Num(n)) => {
@@ -123,7 +139,7 @@ impl P {
             }
             Some(T::Op("(")) => {
                 self.i += 1;
-                let v = self.expr(0)?;
+                let v = self.ternary()?;
                 if self.toks.get(self.i) != Some(&T::Op(")")) {
                     return Err("arithmetic syntax error: missing ')'".into());
                 }
@@ -170,6 +186,7 @@ impl P {
                 "+" => lhs.wrapping_add(rhs),
                 "-" => lhs.wrapping_sub(rhs),
                 "*" => lhs.wrapping_mul(rhs),
+                "**" => lhs.wrapping_pow(rhs.clamp(0, 64) as u32),
                 "/" | "%" => {
                     if rhs == 0 {
                         return Err("divide by zero".into());

@@ -74,8 +74,9 @@ enum Ins {
     ForPop,
     PushRedir(Vec<Redir>),
     PopRedir,
-    SaveVars,
-    RestoreVars,
+    /// `( ... )`: runs in its own frame with a copy of the variables, so
+    /// `exit` and assignments stay inside.
+    Subshell(Vec<Ins>),
     SetStatus(i32),
 }
 
@@ -92,7 +93,6 @@ struct Frame {
     pc: usize,
     fors: Vec<(Vec<String>, usize)>,
     positional: Vec<String>,
-    saved: Vec<(BTreeMap<String, String>, BTreeSet<String>)>,
     /// A child shell's parent variables, restored when it ends.
     scope: Option<(BTreeMap<String, String>, BTreeSet<String>)>,
     redir_depth: usize,
@@ -137,6 +137,7 @@ pub(crate) struct Machine {
     sync: bool,
     stdin: Option<String>,
     subst_status: Option<i32>,
+    fatal: Option<i32>,
 }
 
 struct Compiler {
@@ -311,11 +312,9 @@ impl Compiler {
                     self.emit(Ins::PushRedir(redirs.clone()));
                 }
                 if *subshell {
-                    self.emit(Ins::SaveVars);
-                }
-                self.node(body, cond);
-                if *subshell {
-                    self.emit(Ins::RestoreVars);
+                    self.emit(Ins::Subshell(compile(body)));
+                } else {
+                    self.node(body, cond);
                 }
                 if !redirs.is_empty() {
                     self.emit(Ins::PopRedir);
@@ -366,7 +365,6 @@ impl Machine {
                 pc: 0,
                 fors: vec![],
                 positional: vec!["sh".into()],
-                saved: vec![],
                 scope: None,
                 redir_depth: 1,
             }],
@@ -380,6 +378,7 @@ impl Machine {
             sync,
             stdin: None,
             subst_status: None,
+            fatal: None,
         }
     }
 
@@ -394,7 +393,6 @@ impl Machine {
                     .last()
                     .map(|f| f.positional.clone())
                     .unwrap_or_default(),
-                saved: vec![],
                 scope: None,
                 redir_depth: 1,
             }],
@@ -408,6 +406,7 @@ impl Machine {
             sync: true,
             stdin,
             subst_status: None,
+            fatal: None,
         }
     }
 
@@ -531,7 +530,23 @@ impl Machine {
         let mut fields: Vec<String> = Vec::new();
         let mut cur = String::new();
         let mut have = false;
-        for part in &w.parts {
+        for (k, part) in w.parts.iter().enumerate() {
+            if let (
+                0,
+                Part::Lit {
+                    text,
+                    quoted: false,
+                },
+            ) = (k, part)
+            {
+                if text == "~" || text.starts_with("~/") {
+                    let home = self.vars.get("HOME").cloned().unwrap_or_default();
+                    cur.push_str(&home);
+                    cur.push_str(&text[1..]);
+                    have = true;
+                    continue;
+                }
+            }
             let (text, quoted) = match part {
                 Part::Lit { text, quoted } => (text.clone(), *quoted),
                 Part::Param {
@@ -619,9 +634,10 @@ impl Machine {
                     match arith::eval(&inner, &self.vars) {
                         Ok(v) => (v.to_string(), *quoted),
                         Err(e) => {
+                            // An arithmetic error is fatal to the shell.
                             let fds = self.top_fds();
                             self.write(&fds[1], &format!("sh: {e}\n"), env);
-                            self.status = 2;
+                            self.fatal = Some(2);
                             (String::new(), *quoted)
                         }
                     }
@@ -632,27 +648,29 @@ impl Machine {
                 have = true;
             } else {
                 // Field splitting on whitespace.
-                let mut first = true;
-                let starts_ws = text.starts_with(char::is_whitespace);
                 let pieces: Vec<&str> = text.split_whitespace().collect();
-                if starts_ws && (have || !cur.is_empty()) && !pieces.is_empty() {
-                    fields.push(std::mem::take(&mut cur));
-                    have = false;
+                let starts_ws = text.starts_with(char::is_whitespace);
+                let ends_ws = text.ends_with(char::is_whitespace);
+                if pieces.is_empty() {
+                    if starts_ws && (have || !cur.is_empty()) {
+                        fields.push(std::mem::take(&mut cur));
+                        have = false;
+                    }
+                    continue;
                 }
-                for p in &pieces {
-                    if !first {
+                if starts_ws && (have || !cur.is_empty()) {
+                    fields.push(std::mem::take(&mut cur));
+                }
+                for (i, p) in pieces.iter().enumerate() {
+                    if i > 0 {
                         fields.push(std::mem::take(&mut cur));
                     }
                     cur.push_str(p);
-                    have = true;
-                    first = false;
                 }
-                if text.ends_with(char::is_whitespace) && !pieces.is_empty() {
+                have = true;
+                if ends_ws {
                     fields.push(std::mem::take(&mut cur));
                     have = false;
-                }
-                if matches!(part, Part::Lit { .. }) && pieces.is_empty() && !text.is_empty() {
-                    have = true;
                 }
             }
         }
@@ -876,18 +894,20 @@ impl Machine {
                 }
                 Step::Next
             }
-            Ins::SaveVars => {
-                let s = (self.vars.clone(), self.exported.clone());
-                if let Some(f) = self.frames.last_mut() {
-                    f.saved.push(s);
-                }
-                Step::Next
-            }
-            Ins::RestoreVars => {
-                if let Some((v, e)) = self.frames.last_mut().and_then(|f| f.saved.pop()) {
-                    self.vars = v;
-                    self.exported = e;
-                }
+            Ins::Subshell(code) => {
+                let positional = self
+                    .frames
+                    .last()
+                    .map(|f| f.positional.clone())
+                    .unwrap_or_default();
+                self.frames.push(Frame {
+                    code,
+                    pc: 0,
+                    fors: vec![],
+                    positional,
+                    scope: Some((self.vars.clone(), self.exported.clone())),
+                    redir_depth: self.redirs.len(),
+                });
                 Step::Next
             }
             Ins::SetStatus(s) => {
@@ -923,6 +943,9 @@ impl Machine {
         for w in &cmd.words {
             argv.extend(self.expand_word(w, env));
         }
+        if let Some(code) = self.fatal.take() {
+            return Step::Flow(Flow::Exit(code));
+        }
         let (fds, redir_in) = match self.apply_redirs(&cmd.redirs, env) {
             Ok(x) => x,
             Err(e) => {
@@ -956,20 +979,28 @@ impl Machine {
             self.vars.insert(k.clone(), v.clone());
             self.exported.insert(k.clone());
         }
+        let depth = self.frames.len();
         let r = self.command(&argv, &fds, stdin, env);
         let persistent = matches!(argv[0].as_str(), "export" | "unset" | "set" | ":" | "cd");
         if !persistent {
+            // If the command started a child shell, our variables are now
+            // saved in its frame's scope.
+            let grew = self.frames.len() > depth;
+            let (vars, exported) = match self.frames.last_mut().and_then(|f| f.scope.as_mut()) {
+                Some((v, e)) if grew => (v, e),
+                _ => (&mut self.vars, &mut self.exported),
+            };
             for (k, old, exp) in saved {
                 match old {
                     Some(v) => {
-                        self.vars.insert(k.clone(), v);
+                        vars.insert(k.clone(), v);
                     }
                     None => {
-                        self.vars.remove(&k);
+                        vars.remove(&k);
                     }
                 }
                 if !exp {
-                    self.exported.remove(&k);
+                    exported.remove(&k);
                 }
             }
         }
@@ -1065,7 +1096,18 @@ impl Machine {
             "tail" if args.iter().any(|a| a == "-f" || a == "-F") => Step::Flow(Flow::Block),
             "sh" | "bash" | "ash" | "dash" => self.shell(args, fds, stdin, env),
             "set" => {
-                for a in args {
+                if let Some(k) = args
+                    .iter()
+                    .position(|a| a == "--" || !a.starts_with(['-', '+']))
+                {
+                    let start = if args[k] == "--" { k + 1 } else { k };
+                    let new: Vec<String> = args[start..].to_vec();
+                    if let Some(f) = self.frames.last_mut() {
+                        f.positional.truncate(1);
+                        f.positional.extend(new);
+                    }
+                }
+                for a in args.iter().take_while(|a| *a != "--") {
                     if let Some(flags) = a.strip_prefix('-') {
                         if flags.contains('e') {
                             self.errexit = true;
@@ -1248,7 +1290,6 @@ impl Machine {
             pc: 0,
             fors: vec![],
             positional,
-            saved: vec![],
             scope: Some(scope),
             redir_depth: depth,
         });

@@ -394,12 +394,14 @@ impl Lexer {
 
     fn double_quoted(&mut self, parts: &mut Vec<Part>) -> Result<(), SyntaxError> {
         let mut lit = String::new();
-        // An empty "" still yields a (quoted, empty) literal part.
+        let start = parts.len();
         let push_lit = |lit: &mut String, parts: &mut Vec<Part>| {
-            parts.push(Part::Lit {
-                text: std::mem::take(lit),
-                quoted: true,
-            });
+            if !lit.is_empty() {
+                parts.push(Part::Lit {
+                    text: std::mem::take(lit),
+                    quoted: true,
+                });
+            }
         };
         loop {
             match self.peek() {
@@ -407,6 +409,13 @@ impl Lexer {
                 Some('"') => {
                     self.i += 1;
                     push_lit(&mut lit, parts);
+                    // An empty "" still yields a (quoted, empty) field.
+                    if parts.len() == start {
+                        parts.push(Part::Lit {
+                            text: String::new(),
+                            quoted: true,
+                        });
+                    }
                     return Ok(());
                 }
                 Some('\\') => {

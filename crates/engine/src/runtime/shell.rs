@@ -981,6 +981,45 @@ mod tests {
     }
 
     #[test]
+    fn subshell_exit_and_assignments_stay_inside() {
+        assert_eq!(ex("x=1; (x=2; exit 3); echo $? $x").stdout, "3 1\n");
+    }
+
+    #[test]
+    fn positional_parameters_and_quoted_at() {
+        assert_eq!(
+            ex("set -- a b c; echo $# $1 $3; shift; echo $1 $@").stdout,
+            "3 a c\nb b c\n"
+        );
+        assert_eq!(
+            ex("set -- 'x y' z; for a in \"$@\"; do echo \"[$a]\"; done").stdout,
+            "[x y]\n[z]\n"
+        );
+        assert_eq!(
+            ex("for a in \"$@\"; do echo never; done; echo \"$@\"").stdout,
+            "\n"
+        );
+    }
+
+    #[test]
+    fn prefix_assignment_reaches_a_child_shell_only() {
+        assert_eq!(ex("X=1 sh -c 'echo $X'; echo \"[$X]\"").stdout, "1\n[]\n");
+    }
+
+    #[test]
+    fn unquoted_default_value_is_field_split() {
+        assert_eq!(ex("for w in ${X:-a b}; do echo $w; done").stdout, "a\nb\n");
+        assert_eq!(ex("echo ~ ~/x").stdout, "/root /root/x\n");
+    }
+
+    #[test]
+    fn arithmetic_errors_are_fatal_to_the_shell() {
+        let r = ex("echo $((1 +)); echo after");
+        assert_eq!((r.stdout.as_str(), r.exit_code), ("", 2));
+        assert_eq!(ex("echo $((2**10)) $((3 > 2 ? 7 : 8))").stdout, "1024 7\n");
+    }
+
+    #[test]
     fn pipes_and_redirections() {
         assert_eq!(ex("seq 1 10 | grep 1 | wc -l").stdout, "2\n");
         assert_eq!(
