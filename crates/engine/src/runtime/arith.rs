@@ -7,7 +7,11 @@ use std::collections::BTreeMap;
 /// Evaluates `src` with `vars`; `Err` is the message after `sh: `.
 pub fn eval(src: &str, vars: &BTreeMap<String, String>) -> Result<i64, String> {
     let toks = lex(src, vars)?;
-    let mut p = P { toks, i: 0 };
+    let mut p = P {
+        toks,
+        i: 0,
+        depth: 0,
+    };
     if p.toks.is_empty() {
         return Ok(0);
     }
@@ -96,6 +100,7 @@ fn lex(src: &str, vars: &BTreeMap<String, String>) -> Result<Vec<T>, String> {
 struct P {
     toks: Vec<T>,
     i: usize,
+    depth: usize,
 }
 
 fn prec(op: &str) -> Option<u8> {
@@ -132,6 +137,16 @@ impl P {
     }
 
     fn unary(&mut self) -> Result<i64, String> {
+        if self.depth > 100 {
+            return Err("arithmetic expression too deeply nested".into());
+        }
+        self.depth += 1;
+        let r = self.unary_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn unary_inner(&mut self) -> Result<i64, String> {
         match self.toks.get(self.i).cloned() {
             Some(T::Num(n)) => {
                 self.i += 1;

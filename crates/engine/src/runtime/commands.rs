@@ -728,11 +728,12 @@ impl Test<'_> {
         v
     }
     fn not(&mut self) -> bool {
-        if self.peek() == Some("!") && self.args.len() - self.i > 1 {
+        let mut negate = false;
+        while self.peek() == Some("!") && self.args.len() - self.i > 1 {
             self.i += 1;
-            return !self.not();
+            negate = !negate;
         }
-        self.primary()
+        self.primary() != negate
     }
     fn int(&mut self, s: &str) -> i64 {
         match s.trim().parse() {

@@ -138,7 +138,13 @@ pub(crate) struct Machine {
     stdin: Option<String>,
     subst_status: Option<i32>,
     fatal: Option<i32>,
+    /// How many machines (pipes, `$(...)`) this one runs inside.
+    nest: u32,
 }
+
+/// Limits that keep a hostile script from exhausting the stack or memory.
+const MAX_NEST: u32 = 16;
+const MAX_FRAMES: usize = 64;
 
 struct Compiler {
     code: Vec<Ins>,
@@ -379,6 +385,7 @@ impl Machine {
             stdin: None,
             subst_status: None,
             fatal: None,
+            nest: 0,
         }
     }
 
@@ -407,6 +414,7 @@ impl Machine {
             stdin,
             subst_status: None,
             fatal: None,
+            nest: self.nest + 1,
         }
     }
 
@@ -690,6 +698,16 @@ impl Machine {
                 return String::new();
             }
         };
+        if self.nest >= MAX_NEST {
+            let fds = self.top_fds();
+            self.write(
+                &fds[1],
+                "sh: can't fork: Resource temporarily unavailable\n",
+                env,
+            );
+            self.subst_status = Some(2);
+            return String::new();
+        }
         let mut m = self.child(&node, None);
         let (status, _) = m.run_sync(env);
         self.subst_status = Some(status);
@@ -796,6 +814,16 @@ impl Machine {
                 let fds = self.top_fds();
                 let n = cmds.len();
                 let mut status = 0;
+                if self.nest >= MAX_NEST {
+                    let fds = self.top_fds();
+                    self.write(
+                        &fds[1],
+                        "sh: can't fork: Resource temporarily unavailable\n",
+                        env,
+                    );
+                    self.status = 2;
+                    return Step::Next;
+                }
                 for (k, c) in cmds.iter().enumerate() {
                     let mut m = self.child(c, Some(input.take().unwrap_or_default()));
                     let (st, _) = m.run_sync(env);
@@ -1273,6 +1301,15 @@ impl Machine {
                 return Step::Next;
             }
         };
+        if self.frames.len() >= MAX_FRAMES {
+            self.write(
+                &fds[1],
+                "sh: can't fork: Resource temporarily unavailable\n",
+                env,
+            );
+            self.status = 2;
+            return Step::Next;
+        }
         let env_vars = self.environ();
         let exported: BTreeSet<String> = env_vars.keys().cloned().collect();
         let scope = (

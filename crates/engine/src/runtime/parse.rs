@@ -208,9 +208,17 @@ fn unterminated() -> SyntaxError {
     SyntaxError("unterminated quoted string".into())
 }
 
+/// How deeply constructs may nest (guards the stack, which is small in WASM).
+const MAX_DEPTH: usize = 100;
+
+fn too_deep() -> SyntaxError {
+    SyntaxError("too deeply nested".into())
+}
+
 struct Lexer {
     cs: Vec<char>,
     i: usize,
+    depth: usize,
 }
 
 impl Lexer {
@@ -579,9 +587,13 @@ impl Lexer {
                         self.i += 1;
                     }
                     let text: String = self.cs[start..self.i].iter().collect();
+                    if self.depth >= MAX_DEPTH {
+                        return Err(too_deep());
+                    }
                     let mut sub = Lexer {
                         cs: text.chars().collect(),
                         i: 0,
+                        depth: self.depth + 1,
                     };
                     let mut wparts = Vec::new();
                     if quoted {
@@ -652,6 +664,7 @@ impl Lexer {
 struct Parser {
     toks: Vec<Tok>,
     i: usize,
+    depth: usize,
 }
 
 const RESERVED: &[&str] = &[
@@ -817,6 +830,16 @@ impl Parser {
     }
 
     fn command(&mut self, expecting: Option<&str>) -> Result<Node, SyntaxError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(too_deep());
+        }
+        self.depth += 1;
+        let r = self.command_inner(expecting);
+        self.depth -= 1;
+        r
+    }
+
+    fn command_inner(&mut self, expecting: Option<&str>) -> Result<Node, SyntaxError> {
         if let Some(r) = self.reserved() {
             match r.as_str() {
                 "if" => {
@@ -987,9 +1010,14 @@ pub fn parse(src: &str) -> Result<Node, SyntaxError> {
     let toks = Lexer {
         cs: src.chars().collect(),
         i: 0,
+        depth: 0,
     }
     .tokens()?;
-    let mut p = Parser { toks, i: 0 };
+    let mut p = Parser {
+        toks,
+        i: 0,
+        depth: 0,
+    };
     let node = p.list(&[], None)?;
     if p.i < p.toks.len() {
         return Err(p.unexpected(None));
@@ -1007,6 +1035,14 @@ mod tests {
             parse("while true; do echo").unwrap_err().to_string(),
             "syntax error: unexpected end of file (expecting \"done\")"
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_a_syntax_error_not_a_stack_overflow() {
+        let src = format!("{}true{}", "( ".repeat(5000), " )".repeat(5000));
+        assert_eq!(parse(&src).unwrap_err().0, "too deeply nested");
+        let src = format!("echo {}x{}", "${a:-".repeat(5000), "}".repeat(5000));
+        assert!(parse(&src).is_err());
     }
 
     #[test]

@@ -1020,6 +1020,17 @@ mod tests {
     }
 
     #[test]
+    fn self_recursive_scripts_hit_a_limit_instead_of_crashing() {
+        let mut fs = ContainerFs::new();
+        fs.mount_file("/tmp/a.sh", "echo $(sh /tmp/a.sh)\n");
+        let r = exec(&s(&["sh", "/tmp/a.sh"]), &BTreeMap::new(), &mut fs, t0());
+        assert!(r.stderr.contains("can't fork"));
+        fs.mount_file("/tmp/b.sh", "sh /tmp/b.sh\n");
+        let r = exec(&s(&["sh", "/tmp/b.sh"]), &BTreeMap::new(), &mut fs, t0());
+        assert!(r.stderr.contains("can't fork"));
+    }
+
+    #[test]
     fn pipes_and_redirections() {
         assert_eq!(ex("seq 1 10 | grep 1 | wc -l").stdout, "2\n");
         assert_eq!(
