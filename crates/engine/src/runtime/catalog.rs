@@ -27,6 +27,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::chrono::{DateTime, Utc};
 
+use super::fs::ContainerFs;
 use super::image::ImageRef;
 use crate::rng::{fnv1a, Rng};
 
@@ -250,6 +251,17 @@ impl ImageBehavior {
             size_bytes,
             ..ImageBehavior::generic()
         }
+    }
+
+    /// A fresh container filesystem: the image's files plus `/etc/hostname`
+    /// (which the kubelet writes for every container).
+    pub fn root_fs(&self, hostname: &str) -> ContainerFs {
+        let mut fs = ContainerFs::new();
+        for (p, c) in &self.files {
+            fs.mount_file(p, c);
+        }
+        fs.mount_file("/etc/hostname", &format!("{hostname}\n"));
+        fs
     }
 
     /// Whether `argv0` (compared by basename) starts this image's server.
@@ -586,6 +598,13 @@ impl Service {
     }
 }
 
+fn os_release(name: &str, id: &str, version: &str, pretty: &str) -> Vec<(String, String)> {
+    vec![(
+        "/etc/os-release".into(),
+        format!("PRETTY_NAME=\"{pretty}\"\nNAME=\"{name}\"\nID={id}\nVERSION_ID=\"{version}\"\n"),
+    )]
+}
+
 /// The base name of a path (`/usr/bin/env` → `env`).
 pub fn basename(p: &str) -> &str {
     p.rsplit('/').next().unwrap_or(p)
@@ -783,9 +802,18 @@ pub fn lookup(image: &ImageRef) -> ImageBehavior {
         "docker.io/library/busybox" | "registry.k8s.io/busybox" => {
             ImageBehavior::shell_image(&name, &["sh"], if name.starts_with("registry") { 1_311_818 } else { 2_166_802 })
         }
-        "docker.io/library/alpine" => ImageBehavior::shell_image(&name, &["/bin/sh"], 3_653_068),
-        "docker.io/library/ubuntu" => ImageBehavior::shell_image(&name, &["/bin/bash"], 29_754_290),
-        "docker.io/library/debian" => ImageBehavior::shell_image(&name, &["bash"], 48_494_272),
+        "docker.io/library/alpine" => ImageBehavior {
+            files: os_release("Alpine Linux", "alpine", "3.21.3", "Alpine Linux v3.21"),
+            ..ImageBehavior::shell_image(&name, &["/bin/sh"], 3_653_068)
+        },
+        "docker.io/library/ubuntu" => ImageBehavior {
+            files: os_release("Ubuntu", "ubuntu", "24.04", "Ubuntu 24.04.2 LTS"),
+            ..ImageBehavior::shell_image(&name, &["/bin/bash"], 29_754_290)
+        },
+        "docker.io/library/debian" => ImageBehavior {
+            files: os_release("Debian GNU/Linux", "debian", "12", "Debian GNU/Linux 12 (bookworm)"),
+            ..ImageBehavior::shell_image(&name, &["bash"], 48_494_272)
+        },
         "registry.k8s.io/pause" => ImageBehavior {
             entrypoint: strs(&["/pause"]),
             server_binaries: strs(&["/pause"]),
@@ -1079,6 +1107,18 @@ mod tests {
         assert!(r.body.contains("Welcome to nginx!"));
         assert_eq!(s.http_get(80, "/nope", 0, "web", t0()).unwrap().status, 404);
         assert_eq!(s.http_get(8080, "/", 0, "web", t0()), None);
+    }
+
+    #[test]
+    fn root_fs_has_the_image_files_and_hostname() {
+        let fs = lookup(&img("nginx")).root_fs("web-0");
+        assert_eq!(fs.read("/etc/hostname"), Ok("web-0\n"));
+        assert!(fs
+            .read("/usr/share/nginx/html/index.html")
+            .unwrap()
+            .contains("Welcome to nginx!"));
+        let fs = lookup(&img("alpine:3.21")).root_fs("a");
+        assert!(fs.read("/etc/os-release").unwrap().contains("ID=alpine"));
     }
 
     #[test]

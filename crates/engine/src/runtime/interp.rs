@@ -93,8 +93,9 @@ struct Frame {
     pc: usize,
     fors: Vec<(Vec<String>, usize)>,
     positional: Vec<String>,
-    /// A child shell's parent variables, restored when it ends.
-    scope: Option<(BTreeMap<String, String>, BTreeSet<String>)>,
+    /// A child shell's or subshell's parent variables and `set -e` flag,
+    /// restored when it ends.
+    scope: Option<(BTreeMap<String, String>, BTreeSet<String>, bool)>,
     redir_depth: usize,
 }
 
@@ -768,9 +769,10 @@ impl Machine {
     fn end_frame(&mut self) -> Option<Flow> {
         let f = self.frames.pop()?;
         self.redirs.truncate(f.redir_depth.max(1));
-        if let Some((vars, exported)) = f.scope {
+        if let Some((vars, exported, errexit)) = f.scope {
             self.vars = vars;
             self.exported = exported;
+            self.errexit = errexit;
         }
         if self.frames.is_empty() {
             Some(Flow::Exit(self.status))
@@ -933,7 +935,7 @@ impl Machine {
                     pc: 0,
                     fors: vec![],
                     positional,
-                    scope: Some((self.vars.clone(), self.exported.clone())),
+                    scope: Some((self.vars.clone(), self.exported.clone(), self.errexit)),
                     redir_depth: self.redirs.len(),
                 });
                 Step::Next
@@ -1015,7 +1017,7 @@ impl Machine {
             // saved in its frame's scope.
             let grew = self.frames.len() > depth;
             let (vars, exported) = match self.frames.last_mut().and_then(|f| f.scope.as_mut()) {
-                Some((v, e)) if grew => (v, e),
+                Some((v, e, _)) if grew => (v, e),
                 _ => (&mut self.vars, &mut self.exported),
             };
             for (k, old, exp) in saved {
@@ -1207,9 +1209,6 @@ impl Machine {
             "break" | "continue" | "trap" | "wait" | "ulimit" | "umask" | "kill" | "sync"
             | "chmod" | "chown" | "ln" | "return" => Step::Next,
             _ => {
-                if let Some(img) = env.image {
-                    let _ = img;
-                }
                 let ctx = commands::Ctx {
                     cwd: &self.cwd,
                     environ: self.environ(),
@@ -1318,10 +1317,8 @@ impl Machine {
         );
         self.redirs.push(fds.clone());
         let depth = self.redirs.len() - 1;
-        let outer_errexit = self.errexit;
+        let scope = (scope.0, scope.1, self.errexit);
         self.errexit = errexit;
-        let _ = outer_errexit;
-        let _ = stdin;
         self.frames.push(Frame {
             code: compile(&node),
             pc: 0,
