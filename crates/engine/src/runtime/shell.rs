@@ -226,6 +226,10 @@ impl Process {
             Some(a0)
                 if !is_shell_program(a0)
                     && !super::commands::KNOWN.contains(&super::catalog::basename(a0))
+                    && !image
+                        .programs
+                        .iter()
+                        .any(|p| p == super::catalog::basename(a0))
                     && !a0.contains('/') =>
             {
                 State::StartError(not_in_path(a0))
@@ -464,7 +468,9 @@ pub fn exec_with(
     let has_shell = image.is_none_or(|i| i.has_shell);
     let known = is_shell_program(a0)
         || super::commands::KNOWN.contains(&super::catalog::basename(a0))
-        || image.is_some_and(|i| i.is_server_binary(a0))
+        || image.is_some_and(|i| {
+            i.is_server_binary(a0) || i.programs.iter().any(|p| p == super::catalog::basename(a0))
+        })
         || (a0.contains('/') && fs.is_file(a0));
     if !known || !has_shell && !image.is_some_and(|i| i.is_server_binary(a0)) {
         return ExecResult {
@@ -1028,6 +1034,22 @@ mod tests {
         fs.mount_file("/tmp/b.sh", "sh /tmp/b.sh\n");
         let r = exec(&s(&["sh", "/tmp/b.sh"]), &BTreeMap::new(), &mut fs, t0());
         assert!(r.stderr.contains("can't fork"));
+    }
+
+    #[test]
+    fn perl_pi_job_example_prints_2000_digits_and_completes() {
+        let r = run_for(
+            "perl:5.34.0",
+            ProcessSpec {
+                command: Some(s(&["perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"])),
+                ..ProcessSpec::default()
+            },
+            60_000,
+        );
+        assert_eq!(r.last, Step::Exited(0));
+        assert_eq!(r.log.len(), 1);
+        assert!(r.log[0].2.starts_with("3.14159265358979"));
+        assert_eq!(r.log[0].2.len(), 2001);
     }
 
     #[test]
