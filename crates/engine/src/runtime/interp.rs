@@ -137,6 +137,11 @@ pub(crate) struct Machine {
     /// Sleeps take no time; blocking ends the run.
     sync: bool,
     stdin: Option<String>,
+    /// How much of `stdin` has been read (by `read` and filters).
+    stdin_pos: usize,
+    /// Input redirected into compound commands (`while read l; do ...; done < f`),
+    /// parallel to `redirs`: (contents, read position).
+    inputs: Vec<Option<(String, usize)>>,
     subst_status: Option<i32>,
     fatal: Option<i32>,
     /// How many machines (pipes, `$(...)`) this one runs inside.
@@ -384,6 +389,8 @@ impl Machine {
             errexit: false,
             sync,
             stdin: None,
+            stdin_pos: 0,
+            inputs: vec![None],
             subst_status: None,
             fatal: None,
             nest: 0,
@@ -413,6 +420,8 @@ impl Machine {
             errexit: false,
             sync: true,
             stdin,
+            stdin_pos: 0,
+            inputs: vec![None],
             subst_status: None,
             fatal: None,
             nest: self.nest + 1,
@@ -769,6 +778,7 @@ impl Machine {
     fn end_frame(&mut self) -> Option<Flow> {
         let f = self.frames.pop()?;
         self.redirs.truncate(f.redir_depth.max(1));
+        self.inputs.truncate(f.redir_depth.max(1));
         if let Some((vars, exported, errexit)) = f.scope {
             self.vars = vars;
             self.exported = exported;
@@ -909,11 +919,15 @@ impl Machine {
             }
             Ins::PushRedir(rs) => {
                 match self.apply_redirs(&rs, env) {
-                    Ok((fds, _)) => self.redirs.push(fds),
+                    Ok((fds, input)) => {
+                        self.redirs.push(fds);
+                        self.inputs.push(input.map(|c| (c, 0)));
+                    }
                     Err(e) => {
                         let fds = self.top_fds();
                         self.write(&fds[1], &e, env);
                         self.redirs.push(fds);
+                        self.inputs.push(Some((String::new(), 0)));
                     }
                 }
                 Step::Next
@@ -921,6 +935,7 @@ impl Machine {
             Ins::PopRedir => {
                 if self.redirs.len() > 1 {
                     self.redirs.pop();
+                    self.inputs.pop();
                 }
                 Step::Next
             }
@@ -993,7 +1008,11 @@ impl Machine {
             return Step::Next;
         }
         self.status = 0;
-        let stdin = redir_in.or(stdin).or_else(|| self.stdin.clone());
+        let stdin = match redir_in.or(stdin) {
+            Some(s) => Some(s),
+            None if reads_stdin(&argv) => self.read_input(true),
+            None => None,
+        };
         // Prefix assignments apply to this command only.
         let saved: Vec<(String, Option<String>, bool)> = assigns
             .iter()
@@ -1035,6 +1054,28 @@ impl Machine {
             }
         }
         r
+    }
+
+    /// The next line (or, with `all`, everything left) of the current input:
+    /// the innermost `<` redirection of a compound command, else the
+    /// machine's stdin (a pipe). `None` at end of input.
+    fn read_input(&mut self, all: bool) -> Option<String> {
+        let (text, pos) = match self.inputs.iter_mut().rev().find_map(|i| i.as_mut()) {
+            Some((t, p)) => (t.as_str(), p),
+            None => (self.stdin.as_deref()?, &mut self.stdin_pos),
+        };
+        let rest = &text[(*pos).min(text.len())..];
+        if rest.is_empty() {
+            return None;
+        }
+        let take = if all {
+            rest.len()
+        } else {
+            rest.find('\n').map_or(rest.len(), |i| i + 1)
+        };
+        let out = rest[..take].to_string();
+        *pos += take;
+        Some(out)
     }
 
     /// The environment a child process sees.
@@ -1124,6 +1165,37 @@ impl Machine {
                 Step::Flow(Flow::Exit(code))
             }
             "tail" if args.iter().any(|a| a == "-f" || a == "-F") => Step::Flow(Flow::Block),
+            "read" => {
+                let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+                let line = self.read_input(false);
+                self.status = match &line {
+                    Some(l) if l.ends_with('\n') => 0,
+                    _ => 1,
+                };
+                let line = line.unwrap_or_default();
+                let line = line.trim_end_matches('\n');
+                let default = "REPLY".to_string();
+                let names = if names.is_empty() {
+                    vec![&default]
+                } else {
+                    names
+                };
+                let mut rest = line.trim_start();
+                for (k, n) in names.iter().enumerate() {
+                    let value = if k + 1 == names.len() {
+                        let v = rest.trim_end().to_string();
+                        rest = "";
+                        v
+                    } else {
+                        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                        let v = rest[..end].to_string();
+                        rest = rest[end..].trim_start();
+                        v
+                    };
+                    self.vars.insert((*n).clone(), value);
+                }
+                Step::Next
+            }
             "sh" | "bash" | "ash" | "dash" => self.shell(args, fds, stdin, env),
             "set" => {
                 if let Some(k) = args
@@ -1316,6 +1388,7 @@ impl Machine {
             std::mem::replace(&mut self.exported, exported),
         );
         self.redirs.push(fds.clone());
+        self.inputs.push(None);
         let depth = self.redirs.len() - 1;
         let scope = (scope.0, scope.1, self.errexit);
         self.errexit = errexit;
@@ -1329,6 +1402,29 @@ impl Machine {
         });
         self.status = 0;
         Step::Next
+    }
+}
+
+/// Whether a command reads its standard input (so it consumes the input of
+/// an enclosing `while read` loop).
+fn reads_stdin(argv: &[String]) -> bool {
+    let mut operands = 0;
+    let mut skip = false;
+    for a in &argv[1..] {
+        if skip {
+            skip = false;
+        } else if ["-n", "-c", "-e", "-m", "-A", "-B", "-C"].contains(&a.as_str()) {
+            skip = true;
+        } else if !a.starts_with('-') || a == "-" {
+            operands += 1;
+        }
+    }
+    match basename(&argv[0]) {
+        "cat" | "wc" | "head" | "tail" | "sort" | "uniq" => operands == 0,
+        "grep" => operands <= 1,
+        "tee" => true,
+        "sh" | "bash" | "ash" | "dash" => operands == 0 && !argv.iter().any(|a| a == "-c"),
+        _ => false,
     }
 }
 

@@ -23,10 +23,11 @@
 //! `set -e`, `export`, `exec`, `sh -c` nesting and `sh FILE`; utilities:
 //! echo printf sleep exit true false cat env printenv date hostname touch rm
 //! mkdir ls test/[ seq wc head tail grep expr basename dirname pwd whoami id
-//! uname tee sort uniq cp mv which cd shift nslookup wget curl nc.
+//! uname tee sort uniq cp mv which cd shift read nslookup wget curl nc (and
+//! `perl` for the Job example's `bpi(N)` in the perl image).
 //!
 //! Simplified (documented differences): no globbing, here-documents, `case`,
-//! functions, `read`, background jobs (`&` runs in the foreground) or
+//! functions, `$RANDOM`, background jobs (`&` runs in the foreground) or
 //! signals; a `( subshell )` that runs `exit` ends the enclosing shell;
 //! pipeline stages and command substitutions run to completion at once and
 //! their `sleep`s take no time; `env`/`printenv` list variables sorted by
@@ -1050,6 +1051,21 @@ mod tests {
         assert_eq!(r.log.len(), 1);
         assert!(r.log[0].2.starts_with("3.14159265358979"));
         assert_eq!(r.log[0].2.len(), 2001);
+    }
+
+    #[test]
+    fn while_read_loops_over_lines_of_a_file_or_pipe() {
+        assert_eq!(
+            ex("printf 'a 1\\nb 2\\n' > /tmp/l; while read k v; do echo \"$v=$k\"; done < /tmp/l")
+                .stdout,
+            "1=a\n2=b\n"
+        );
+        assert_eq!(
+            ex("seq 3 | while read n; do echo n$n; done").stdout,
+            "n1\nn2\nn3\n"
+        );
+        assert_eq!(ex("read x < /dev/null; echo $? \"[$x]\"").stdout, "1 []\n");
+        assert_eq!(ex("printf 'x\\ny\\n' | { read a; cat; }").stdout, "y\n");
     }
 
     #[test]
