@@ -13,6 +13,7 @@ use super::arith;
 use super::catalog::{basename, ImageBehavior, Stream};
 use super::commands;
 use super::fs::{normalize, ContainerFs};
+use super::glob;
 use super::parse::{self, is_name, AndOr, Node, Part, Redir, Simple, Word};
 use super::shell::Network;
 
@@ -78,6 +79,12 @@ enum Ins {
     /// `exit` and assignments stay inside.
     Subshell(Vec<Ins>),
     SetStatus(i32),
+    /// Jumps to `next` unless the subject matches one of the patterns.
+    CaseTest {
+        subject: Word,
+        patterns: Vec<Word>,
+        next: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -168,6 +175,7 @@ impl Compiler {
         match &mut self.code[at] {
             Ins::Jz(t) | Ins::Jnz(t) | Ins::Jmp(t) => *t = to,
             Ins::ForNext { exit, .. } => *exit = to,
+            Ins::CaseTest { next, .. } => *next = to,
             _ => {}
         }
     }
@@ -330,6 +338,25 @@ impl Compiler {
                 }
                 if !redirs.is_empty() {
                     self.emit(Ins::PopRedir);
+                }
+            }
+            Node::Case { word, arms } => {
+                let mut ends = Vec::new();
+                self.emit(Ins::SetStatus(0));
+                for (patterns, body) in arms {
+                    let t = self.emit(Ins::CaseTest {
+                        subject: word.clone(),
+                        patterns: patterns.clone(),
+                        next: 0,
+                    });
+                    self.node(body, cond);
+                    ends.push(self.emit(Ins::Jmp(0)));
+                    let next = self.code.len();
+                    self.patch(t, next);
+                }
+                let end = self.code.len();
+                for e in ends {
+                    self.patch(e, end);
                 }
             }
             Node::Redirected { body, redirs } => {
@@ -698,6 +725,63 @@ impl Machine {
         fields
     }
 
+    /// A `case` pattern: quoted parts match literally.
+    fn expand_pattern(&mut self, w: &Word, env: &mut Env<'_>) -> String {
+        let mut out = String::new();
+        for part in &w.parts {
+            let single = Word {
+                parts: vec![part.clone()],
+            };
+            let text = self.expand_word(&single, env).join(" ");
+            let quoted = match part {
+                Part::Lit { quoted, .. }
+                | Part::Param { quoted, .. }
+                | Part::CmdSub { quoted, .. }
+                | Part::Arith { quoted, .. } => *quoted,
+            };
+            if quoted {
+                for c in text.chars() {
+                    if "*?[\\".contains(c) {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+            } else {
+                out.push_str(&text);
+            }
+        }
+        out
+    }
+
+    /// Expands command words: field splitting, then pathname expansion of
+    /// fields with unquoted `*`, `?` or `[` that match files.
+    fn expand_argv(&mut self, w: &Word, env: &mut Env<'_>) -> Vec<String> {
+        let fields = self.expand_word(w, env);
+        let unquoted_pattern = w.parts.iter().any(|p| match p {
+            Part::Lit {
+                text,
+                quoted: false,
+            } => glob::has_pattern(text),
+            Part::Param { quoted: false, .. } | Part::CmdSub { quoted: false, .. } => true,
+            _ => false,
+        });
+        if !unquoted_pattern {
+            return fields;
+        }
+        let mut out = Vec::new();
+        for f in fields {
+            if glob::has_pattern(&f) {
+                let m = glob::expand(&f, &self.cwd, env.fs);
+                if !m.is_empty() {
+                    out.extend(m);
+                    continue;
+                }
+            }
+            out.push(f);
+        }
+        out
+    }
+
     fn command_substitution(&mut self, src: &str, env: &mut Env<'_>) -> String {
         let node = match parse::parse(src) {
             Ok(n) => n,
@@ -881,7 +965,7 @@ impl Machine {
                     Some(ws) => {
                         let mut v = Vec::new();
                         for w in &ws {
-                            v.extend(self.expand_word(w, env));
+                            v.extend(self.expand_argv(w, env));
                         }
                         v
                     }
@@ -955,6 +1039,25 @@ impl Machine {
                 });
                 Step::Next
             }
+            Ins::CaseTest {
+                subject,
+                patterns,
+                next,
+            } => {
+                let subject = self.expand_word(&subject, env).join(" ");
+                let mut hit = false;
+                for p in &patterns {
+                    let pat = self.expand_pattern(p, env);
+                    if glob::matches(&pat, &subject) {
+                        hit = true;
+                        break;
+                    }
+                }
+                if !hit {
+                    self.jump(next);
+                }
+                Step::Next
+            }
             Ins::SetStatus(s) => {
                 self.status = s;
                 Step::Next
@@ -986,7 +1089,7 @@ impl Machine {
         }
         let mut argv = Vec::new();
         for w in &cmd.words {
-            argv.extend(self.expand_word(w, env));
+            argv.extend(self.expand_argv(w, env));
         }
         if let Some(code) = self.fatal.take() {
             return Step::Flow(Flow::Exit(code));

@@ -1,5 +1,5 @@
-//! Lexer and parser of the small shell: POSIX `sh` grammar minus here-documents,
-//! `case`, functions and globbing. Errors use busybox ash's wording.
+//! Lexer and parser of the small shell: POSIX `sh` grammar minus
+//! here-documents and functions. Errors use busybox ash's wording.
 
 /// One piece of a word.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -155,6 +155,13 @@ pub enum Node {
         subshell: bool,
         /// Redirections applied to the whole group.
         redirs: Vec<Redir>,
+    },
+    /// `case word in pat|pat) list ;; ... esac`.
+    Case {
+        /// The subject.
+        word: Word,
+        /// (patterns, body) arms.
+        arms: Vec<(Vec<Word>, Node)>,
     },
     /// A compound command with redirections (`while ...; done > f`).
     Redirected {
@@ -724,7 +731,7 @@ impl Parser {
             self.skip_newlines();
             match self.peek() {
                 None => break,
-                Some(Tok::Op(")")) => break,
+                Some(Tok::Op(")" | ";;")) => break,
                 _ => {}
             }
             if let Some(r) = self.reserved() {
@@ -735,7 +742,7 @@ impl Parser {
             items.push(self.and_or(expecting)?);
             match self.peek() {
                 Some(Tok::Op(";" | "&")) | Some(Tok::Newline) => self.i += 1,
-                None | Some(Tok::Op(")")) => {}
+                None | Some(Tok::Op(")" | ";;")) => {}
                 _ => {
                     if let Some(r) = self.reserved() {
                         if stops.contains(&r.as_str()) {
@@ -935,7 +942,54 @@ impl Parser {
                     });
                 }
                 "case" => {
-                    return Err(SyntaxError("case is not supported".into()));
+                    self.i += 1;
+                    let Some(Tok::Word(word)) = self.peek().cloned() else {
+                        return Err(self.unexpected(Some("in")));
+                    };
+                    self.i += 1;
+                    self.expect_word("in")?;
+                    let mut arms = Vec::new();
+                    loop {
+                        self.skip_newlines();
+                        if self.reserved().as_deref() == Some("esac") {
+                            self.i += 1;
+                            break;
+                        }
+                        if self.peek() == Some(&Tok::Op("(")) {
+                            self.i += 1;
+                        }
+                        let mut patterns = Vec::new();
+                        loop {
+                            match self.peek().cloned() {
+                                Some(Tok::Word(w)) => {
+                                    self.i += 1;
+                                    patterns.push(w);
+                                }
+                                _ => return Err(self.unexpected(Some("esac"))),
+                            }
+                            match self.peek() {
+                                Some(Tok::Op("|")) => self.i += 1,
+                                Some(Tok::Op(")")) => {
+                                    self.i += 1;
+                                    break;
+                                }
+                                _ => return Err(self.unexpected(Some(")"))),
+                            }
+                        }
+                        let body = self.list(&["esac"], Some("esac"))?;
+                        arms.push((patterns, body));
+                        match self.peek() {
+                            Some(Tok::Op(";;")) => self.i += 1,
+                            _ => {
+                                self.skip_newlines();
+                                if self.reserved().as_deref() != Some("esac") {
+                                    return Err(self.unexpected(Some("esac")));
+                                }
+                            }
+                        }
+                    }
+                    let n = Node::Case { word, arms };
+                    return self.wrap(n);
                 }
                 _ => return Err(self.unexpected(expecting)),
             }
@@ -1043,6 +1097,17 @@ mod tests {
         assert_eq!(parse(&src).unwrap_err().0, "too deeply nested");
         let src = format!("echo {}x{}", "${a:-".repeat(5000), "}".repeat(5000));
         assert!(parse(&src).is_err());
+    }
+
+    #[test]
+    fn case_arms_parse_with_alternatives() {
+        let n = parse("case $x in a|b) echo ab;; *) echo other;; esac").unwrap();
+        let Node::List(v) = n else { panic!() };
+        let Node::Case { arms, .. } = &v[0] else {
+            panic!()
+        };
+        assert_eq!(arms.len(), 2);
+        assert_eq!(arms[0].0.len(), 2);
     }
 
     #[test]

@@ -26,8 +26,9 @@
 //! uname tee sort uniq cp mv which cd shift read nslookup wget curl nc (and
 //! `perl` for the Job example's `bpi(N)` in the perl image).
 //!
-//! Simplified (documented differences): no globbing, here-documents, `case`,
-//! functions, `$RANDOM`, background jobs (`&` runs in the foreground) or
+//! `case` and pathname expansion (`*`, `?`, `[...]`) are supported.
+//!
+//! Simplified (documented differences): no here-documents, functions, `$RANDOM`, background jobs (`&` runs in the foreground) or
 //! signals; a `( subshell )` that runs `exit` ends the enclosing shell;
 //! pipeline stages and command substitutions run to completion at once and
 //! their `sleep`s take no time; `env`/`printenv` list variables sorted by
@@ -1066,6 +1067,20 @@ mod tests {
         );
         assert_eq!(ex("read x < /dev/null; echo $? \"[$x]\"").stdout, "1 []\n");
         assert_eq!(ex("printf 'x\\ny\\n' | { read a; cat; }").stdout, "y\n");
+    }
+
+    #[test]
+    fn case_statement_and_pathname_expansion() {
+        let script = "for x in apple kiwi 7; do case $x in a*) echo A;; [0-9]) echo digit;; *) echo \"other $x\";; esac; done";
+        assert_eq!(ex(script).stdout, "A\nother kiwi\ndigit\n");
+        assert_eq!(
+            ex("case x in \"*\") echo star;; *) echo any;; esac").stdout,
+            "any\n"
+        );
+        assert_eq!(
+            ex("mkdir -p /cfg && touch /cfg/b.conf /cfg/a.conf && echo /cfg/*.conf && echo '/cfg/*' /nomatch*").stdout,
+            "/cfg/a.conf /cfg/b.conf\n/cfg/* /nomatch*\n"
+        );
     }
 
     #[test]
