@@ -7,11 +7,15 @@ use std::collections::BTreeMap;
 /// Evaluates `src` with `vars`; `Err` is the message after `sh: `.
 pub fn eval(src: &str, vars: &BTreeMap<String, String>) -> Result<i64, String> {
     let toks = lex(src, vars)?;
-    let mut p = P { toks, i: 0 };
+    let mut p = P {
+        toks,
+        i: 0,
+        depth: 0,
+    };
     if p.toks.is_empty() {
         return Ok(0);
     }
-    let v = p.expr(0)?;
+    let v = p.ternary()?;
     if p.i != p.toks.len() {
         return Err(format!("arithmetic syntax error: \"{}\"", src.trim()));
     }
@@ -32,8 +36,8 @@ fn var_value(name: &str, vars: &BTreeMap<String, String>) -> i64 {
 
 fn lex(src: &str, vars: &BTreeMap<String, String>) -> Result<Vec<T>, String> {
     const OPS: &[&str] = &[
-        "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "(", ")", "<",
-        ">", "!", "~", "&", "|", "^",
+        "**", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "(", ")",
+        "<", ">", "!", "~", "&", "|", "^", "?", ":",
     ];
     let cs: Vec<char> = src.chars().collect();
     let mut i = 0;
@@ -96,6 +100,7 @@ fn lex(src: &str, vars: &BTreeMap<String, String>) -> Result<Vec<T>, String> {
 struct P {
     toks: Vec<T>,
     i: usize,
+    depth: usize,
 }
 
 fn prec(op: &str) -> Option<u8> {
@@ -110,12 +115,38 @@ fn prec(op: &str) -> Option<u8> {
         "<<" | ">>" => 8,
         "+" | "-" => 9,
         "*" | "/" | "%" => 10,
+        "**" => 11,
         _ => return None,
     })
 }
 
 impl P {
+    fn ternary(&mut self) -> Result<i64, String> {
+        let c = self.expr(0)?;
+        if self.toks.get(self.i) != Some(&T::Op("?")) {
+            return Ok(c);
+        }
+        self.i += 1;
+        let a = self.ternary()?;
+        if self.toks.get(self.i) != Some(&T::Op(":")) {
+            return Err("arithmetic syntax error: expecting ':'".into());
+        }
+        self.i += 1;
+        let b = self.ternary()?;
+        Ok(if c != 0 { a } else { b })
+    }
+
     fn unary(&mut self) -> Result<i64, String> {
+        if self.depth > 100 {
+            return Err("arithmetic expression too deeply nested".into());
+        }
+        self.depth += 1;
+        let r = self.unary_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn unary_inner(&mut self) -> Result<i64, String> {
         match self.toks.get(self.i).cloned() {
             Some(T::Num(n)) => {
                 self.i += 1;
@@ -123,7 +154,7 @@ impl P {
             }
             Some(T::Op("(")) => {
                 self.i += 1;
-                let v = self.expr(0)?;
+                let v = self.ternary()?;
                 if self.toks.get(self.i) != Some(&T::Op(")")) {
                     return Err("arithmetic syntax error: missing ')'".into());
                 }
@@ -170,6 +201,7 @@ impl P {
                 "+" => lhs.wrapping_add(rhs),
                 "-" => lhs.wrapping_sub(rhs),
                 "*" => lhs.wrapping_mul(rhs),
+                "**" => lhs.wrapping_pow(rhs.clamp(0, 64) as u32),
                 "/" | "%" => {
                     if rhs == 0 {
                         return Err("divide by zero".into());

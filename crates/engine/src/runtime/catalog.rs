@@ -27,6 +27,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::chrono::{DateTime, Utc};
 
+use super::fs::ContainerFs;
 use super::image::ImageRef;
 use crate::rng::{fnv1a, Rng};
 
@@ -131,6 +132,8 @@ pub struct ImageBehavior {
     pub wrappers: Vec<String>,
     /// Whether the image contains `/bin/sh` (scratch images do not).
     pub has_shell: bool,
+    /// Extra programs the image ships that the shell can run (`perl`).
+    pub programs: Vec<String>,
     /// TCP ports the server listens on.
     pub ports: Vec<u16>,
     /// The HTTP server, if any: its port and model.
@@ -224,6 +227,7 @@ impl ImageBehavior {
             server_binaries: strs(&["/app"]),
             wrappers: vec![],
             has_shell: true,
+            programs: vec![],
             ports: vec![],
             http: None,
             grpc_health_port: None,
@@ -250,6 +254,17 @@ impl ImageBehavior {
             size_bytes,
             ..ImageBehavior::generic()
         }
+    }
+
+    /// A fresh container filesystem: the image's files plus `/etc/hostname`
+    /// (which the kubelet writes for every container).
+    pub fn root_fs(&self, hostname: &str) -> ContainerFs {
+        let mut fs = ContainerFs::new();
+        for (p, c) in &self.files {
+            fs.mount_file(p, c);
+        }
+        fs.mount_file("/etc/hostname", &format!("{hostname}\n"));
+        fs
     }
 
     /// Whether `argv0` (compared by basename) starts this image's server.
@@ -586,6 +601,13 @@ impl Service {
     }
 }
 
+fn os_release(name: &str, id: &str, version: &str, pretty: &str) -> Vec<(String, String)> {
+    vec![(
+        "/etc/os-release".into(),
+        format!("PRETTY_NAME=\"{pretty}\"\nNAME=\"{name}\"\nID={id}\nVERSION_ID=\"{version}\"\n"),
+    )]
+}
+
 /// The base name of a path (`/usr/bin/env` → `env`).
 pub fn basename(p: &str) -> &str {
     p.rsplit('/').next().unwrap_or(p)
@@ -617,7 +639,7 @@ pub fn lookup(image: &ImageRef) -> ImageBehavior {
     };
     let g = ImageBehavior::generic();
     let mut b = match name.as_str() {
-        "docker.io/library/nginx" => ImageBehavior {
+        "docker.io/library/nginx" | "registry.k8s.io/nginx-slim" => ImageBehavior {
             entrypoint: strs(&["/docker-entrypoint.sh"]),
             cmd: strs(&["nginx", "-g", "daemon off;"]),
             server_binaries: strs(&["nginx"]),
@@ -783,9 +805,48 @@ pub fn lookup(image: &ImageRef) -> ImageBehavior {
         "docker.io/library/busybox" | "registry.k8s.io/busybox" => {
             ImageBehavior::shell_image(&name, &["sh"], if name.starts_with("registry") { 1_311_818 } else { 2_166_802 })
         }
-        "docker.io/library/alpine" => ImageBehavior::shell_image(&name, &["/bin/sh"], 3_653_068),
-        "docker.io/library/ubuntu" => ImageBehavior::shell_image(&name, &["/bin/bash"], 29_754_290),
-        "docker.io/library/debian" => ImageBehavior::shell_image(&name, &["bash"], 48_494_272),
+        "docker.io/library/alpine" => ImageBehavior {
+            files: os_release("Alpine Linux", "alpine", "3.21.3", "Alpine Linux v3.21"),
+            ..ImageBehavior::shell_image(&name, &["/bin/sh"], 3_653_068)
+        },
+        "docker.io/library/ubuntu" => ImageBehavior {
+            files: os_release("Ubuntu", "ubuntu", "24.04", "Ubuntu 24.04.2 LTS"),
+            ..ImageBehavior::shell_image(&name, &["/bin/bash"], 29_754_290)
+        },
+        "docker.io/library/debian" => ImageBehavior {
+            files: os_release("Debian GNU/Linux", "debian", "12", "Debian GNU/Linux 12 (bookworm)"),
+            ..ImageBehavior::shell_image(&name, &["bash"], 48_494_272)
+        },
+        "docker.io/library/perl" => ImageBehavior {
+            programs: strs(&["perl"]),
+            ..ImageBehavior::shell_image(&name, &["perl", "-de0"], 339_207_544)
+        },
+        "gcr.io/google-samples/node-hello" => ImageBehavior {
+            entrypoint: vec![],
+            cmd: strs(&["node", "server.js"]),
+            server_binaries: strs(&["node"]),
+            ports: vec![8080],
+            http: static_http(8080, vec![("/", "Hello Kubernetes!")], "Hello Kubernetes!"),
+            idle_memory_bytes: 9 * MIB,
+            size_bytes: 243_187_432,
+            ..g
+        },
+        "registry.k8s.io/hpa-example" => ImageBehavior {
+            entrypoint: vec![],
+            cmd: strs(&["apache2-foreground"]),
+            server_binaries: strs(&["apache2-foreground"]),
+            ports: vec![80],
+            http: static_http(80, vec![("/", "OK!"), ("/index.php", "OK!")], HTTPD_404),
+            idle_memory_bytes: 9 * MIB,
+            size_bytes: 180_735_082,
+            startup_logs: vec![
+                err("AH00558: apache2: Could not reliably determine the server's fully qualified domain name, using {ip}. Set the 'ServerName' directive globally to suppress this message"),
+                err("[{ts}] [mpm_prefork:notice] [pid 1] AH00163: Apache/2.4.10 (Debian) PHP/5.6.30 configured -- resuming normal operations"),
+                err("[{ts}] [core:notice] [pid 1] AH00094: Command line: 'apache2 -D FOREGROUND'"),
+            ],
+            log_time_format: "%a %b %d %H:%M:%S%.6f %Y".into(),
+            ..g
+        },
         "registry.k8s.io/pause" => ImageBehavior {
             entrypoint: strs(&["/pause"]),
             server_binaries: strs(&["/pause"]),
@@ -901,6 +962,10 @@ fn name_is_known(name: &str) -> bool {
 /// The repositories the catalogue knows.
 pub const KNOWN: &[&str] = &[
     "docker.io/library/nginx",
+    "registry.k8s.io/nginx-slim",
+    "docker.io/library/perl",
+    "gcr.io/google-samples/node-hello",
+    "registry.k8s.io/hpa-example",
     "docker.io/library/httpd",
     "docker.io/library/redis",
     "docker.io/library/postgres",
@@ -1079,6 +1144,30 @@ mod tests {
         assert!(r.body.contains("Welcome to nginx!"));
         assert_eq!(s.http_get(80, "/nope", 0, "web", t0()).unwrap().status, 404);
         assert_eq!(s.http_get(8080, "/", 0, "web", t0()), None);
+    }
+
+    #[test]
+    fn root_fs_has_the_image_files_and_hostname() {
+        let fs = lookup(&img("nginx")).root_fs("web-0");
+        assert_eq!(fs.read("/etc/hostname"), Ok("web-0\n"));
+        assert!(fs
+            .read("/usr/share/nginx/html/index.html")
+            .unwrap()
+            .contains("Welcome to nginx!"));
+        let fs = lookup(&img("alpine:3.21")).root_fs("a");
+        assert!(fs.read("/etc/os-release").unwrap().contains("ID=alpine"));
+    }
+
+    #[test]
+    fn tutorial_images_are_known() {
+        for name in KNOWN {
+            let b = lookup(&img(name));
+            assert_eq!(&b.repository, name);
+        }
+        assert_eq!(
+            lookup(&img("k8s.gcr.io/echoserver:1.4")).repository,
+            "registry.k8s.io/echoserver"
+        );
     }
 
     #[test]

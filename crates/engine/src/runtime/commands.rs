@@ -327,6 +327,13 @@ pub(crate) fn run(name: &str, args: &[String], ctx: &Ctx<'_>, env: &mut Env<'_>)
         "wget" => wget(args, ctx, env),
         "curl" => curl(args, env),
         "nc" => nc(args, env),
+        "perl"
+            if env
+                .image
+                .is_some_and(|i| i.repository == "docker.io/library/perl") =>
+        {
+            perl(args)
+        }
         _ => return None,
     })
 }
@@ -728,11 +735,12 @@ impl Test<'_> {
         v
     }
     fn not(&mut self) -> bool {
-        if self.peek() == Some("!") && self.args.len() - self.i > 1 {
+        let mut negate = false;
+        while self.peek() == Some("!") && self.args.len() - self.i > 1 {
             self.i += 1;
-            return !self.not();
+            negate = !negate;
         }
-        self.primary()
+        self.primary() != negate
     }
     fn int(&mut self, s: &str) -> i64 {
         match s.trim().parse() {
@@ -1240,6 +1248,100 @@ impl Expr<'_> {
     }
 }
 
+/// The Job example's `perl -Mbignum=bpi -wle 'print bpi(N)'`, and
+/// `perl -e 'print "text"'`; anything else is reported as unsupported.
+fn perl(args: &[String]) -> Out {
+    let script = args
+        .iter()
+        .rev()
+        .find(|a| !a.starts_with('-'))
+        .cloned()
+        .unwrap_or_default();
+    let newline = args.iter().any(|a| a.starts_with('-') && a.contains('l'));
+    let nl = if newline { "\n" } else { "" };
+    if let Some(rest) = script.split("bpi(").nth(1) {
+        let n: usize = rest
+            .split(')')
+            .next()
+            .and_then(|d| d.trim().parse().ok())
+            .unwrap_or(0);
+        return Out::ok(format!("{}{nl}", pi_digits(n.clamp(1, 20_000))));
+    }
+    if let Some(text) = script.trim().strip_prefix("print").map(str::trim) {
+        let text = text.trim_end_matches(';').trim();
+        if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            let mut stop = false;
+            return Out::ok(format!("{}{nl}", unescape(inner, &mut stop)));
+        }
+    }
+    Out::err(
+        "perl: this simulated perl only runs print and bpi(N)\n".into(),
+        255,
+    )
+}
+
+/// Pi rounded to `n` significant digits (`3.14...`), by the
+/// Rabinowitz–Wagon spigot.
+fn pi_digits(n: usize) -> String {
+    let want = n + 10;
+    let len = want * 10 / 3 + 1;
+    let mut a = vec![2u64; len];
+    let mut digits: Vec<u8> = Vec::with_capacity(want);
+    let mut nines = 0usize;
+    let mut predigit = 0u8;
+    for j in 0..want {
+        let mut q = 0u64;
+        for i in (1..len).rev() {
+            let x = 10 * a[i] + q * (i as u64 + 1);
+            a[i] = x % (2 * i as u64 + 1);
+            q = x / (2 * i as u64 + 1);
+        }
+        let x = 10 * a[0] + q;
+        a[0] = x % 10;
+        let q = (x / 10) as u8;
+        match q {
+            9 => nines += 1,
+            10 => {
+                digits.push(predigit + 1);
+                digits.extend(std::iter::repeat_n(0, nines));
+                predigit = 0;
+                nines = 0;
+            }
+            _ => {
+                if j > 0 {
+                    digits.push(predigit);
+                }
+                predigit = q;
+                digits.extend(std::iter::repeat_n(9, nines));
+                nines = 0;
+            }
+        }
+    }
+    digits.push(predigit);
+    // Round to n significant digits.
+    let mut d: Vec<u8> = digits[..n].to_vec();
+    if digits.get(n).copied().unwrap_or(0) >= 5 {
+        let mut k = n;
+        while k > 0 {
+            k -= 1;
+            if d[k] == 9 {
+                d[k] = 0;
+            } else {
+                d[k] += 1;
+                break;
+            }
+        }
+    }
+    let mut s = String::with_capacity(n + 1);
+    for (k, x) in d.iter().enumerate() {
+        s.push((b'0' + x) as char);
+        if k == 0 && n > 1 {
+            s.push('.');
+        }
+    }
+    s
+}
+
 fn is_ip(s: &str) -> bool {
     s.split('.').count() == 4 && s.split('.').all(|p| p.parse::<u8>().is_ok())
 }
@@ -1525,6 +1627,17 @@ mod tests {
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn pi_spigot_rounds_to_the_requested_digits() {
+        assert_eq!(
+            pi_digits(50),
+            "3.1415926535897932384626433832795028841971693993751"
+        );
+        assert_eq!(pi_digits(6), "3.14159");
+        assert_eq!(pi_digits(7), "3.141593");
+        assert_eq!(pi_digits(2000).len(), 2001);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::arith;
 use super::catalog::{basename, ImageBehavior, Stream};
 use super::commands;
 use super::fs::{normalize, ContainerFs};
+use super::glob;
 use super::parse::{self, is_name, AndOr, Node, Part, Redir, Simple, Word};
 use super::shell::Network;
 
@@ -74,9 +75,16 @@ enum Ins {
     ForPop,
     PushRedir(Vec<Redir>),
     PopRedir,
-    SaveVars,
-    RestoreVars,
+    /// `( ... )`: runs in its own frame with a copy of the variables, so
+    /// `exit` and assignments stay inside.
+    Subshell(Vec<Ins>),
     SetStatus(i32),
+    /// Jumps to `next` unless the subject matches one of the patterns.
+    CaseTest {
+        subject: Word,
+        patterns: Vec<Word>,
+        next: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,9 +100,9 @@ struct Frame {
     pc: usize,
     fors: Vec<(Vec<String>, usize)>,
     positional: Vec<String>,
-    saved: Vec<(BTreeMap<String, String>, BTreeSet<String>)>,
-    /// A child shell's parent variables, restored when it ends.
-    scope: Option<(BTreeMap<String, String>, BTreeSet<String>)>,
+    /// A child shell's or subshell's parent variables and `set -e` flag,
+    /// restored when it ends.
+    scope: Option<(BTreeMap<String, String>, BTreeSet<String>, bool)>,
     redir_depth: usize,
 }
 
@@ -136,8 +144,20 @@ pub(crate) struct Machine {
     /// Sleeps take no time; blocking ends the run.
     sync: bool,
     stdin: Option<String>,
+    /// How much of `stdin` has been read (by `read` and filters).
+    stdin_pos: usize,
+    /// Input redirected into compound commands (`while read l; do ...; done < f`),
+    /// parallel to `redirs`: (contents, read position).
+    inputs: Vec<Option<(String, usize)>>,
     subst_status: Option<i32>,
+    fatal: Option<i32>,
+    /// How many machines (pipes, `$(...)`) this one runs inside.
+    nest: u32,
 }
+
+/// Limits that keep a hostile script from exhausting the stack or memory.
+const MAX_NEST: u32 = 16;
+const MAX_FRAMES: usize = 64;
 
 struct Compiler {
     code: Vec<Ins>,
@@ -155,6 +175,7 @@ impl Compiler {
         match &mut self.code[at] {
             Ins::Jz(t) | Ins::Jnz(t) | Ins::Jmp(t) => *t = to,
             Ins::ForNext { exit, .. } => *exit = to,
+            Ins::CaseTest { next, .. } => *next = to,
             _ => {}
         }
     }
@@ -311,14 +332,31 @@ impl Compiler {
                     self.emit(Ins::PushRedir(redirs.clone()));
                 }
                 if *subshell {
-                    self.emit(Ins::SaveVars);
-                }
-                self.node(body, cond);
-                if *subshell {
-                    self.emit(Ins::RestoreVars);
+                    self.emit(Ins::Subshell(compile(body)));
+                } else {
+                    self.node(body, cond);
                 }
                 if !redirs.is_empty() {
                     self.emit(Ins::PopRedir);
+                }
+            }
+            Node::Case { word, arms } => {
+                let mut ends = Vec::new();
+                self.emit(Ins::SetStatus(0));
+                for (patterns, body) in arms {
+                    let t = self.emit(Ins::CaseTest {
+                        subject: word.clone(),
+                        patterns: patterns.clone(),
+                        next: 0,
+                    });
+                    self.node(body, cond);
+                    ends.push(self.emit(Ins::Jmp(0)));
+                    let next = self.code.len();
+                    self.patch(t, next);
+                }
+                let end = self.code.len();
+                for e in ends {
+                    self.patch(e, end);
                 }
             }
             Node::Redirected { body, redirs } => {
@@ -366,7 +404,6 @@ impl Machine {
                 pc: 0,
                 fors: vec![],
                 positional: vec!["sh".into()],
-                saved: vec![],
                 scope: None,
                 redir_depth: 1,
             }],
@@ -379,7 +416,11 @@ impl Machine {
             errexit: false,
             sync,
             stdin: None,
+            stdin_pos: 0,
+            inputs: vec![None],
             subst_status: None,
+            fatal: None,
+            nest: 0,
         }
     }
 
@@ -394,7 +435,6 @@ impl Machine {
                     .last()
                     .map(|f| f.positional.clone())
                     .unwrap_or_default(),
-                saved: vec![],
                 scope: None,
                 redir_depth: 1,
             }],
@@ -407,7 +447,11 @@ impl Machine {
             errexit: false,
             sync: true,
             stdin,
+            stdin_pos: 0,
+            inputs: vec![None],
             subst_status: None,
+            fatal: None,
+            nest: self.nest + 1,
         }
     }
 
@@ -531,7 +575,23 @@ impl Machine {
         let mut fields: Vec<String> = Vec::new();
         let mut cur = String::new();
         let mut have = false;
-        for part in &w.parts {
+        for (k, part) in w.parts.iter().enumerate() {
+            if let (
+                0,
+                Part::Lit {
+                    text,
+                    quoted: false,
+                },
+            ) = (k, part)
+            {
+                if text == "~" || text.starts_with("~/") {
+                    let home = self.vars.get("HOME").cloned().unwrap_or_default();
+                    cur.push_str(&home);
+                    cur.push_str(&text[1..]);
+                    have = true;
+                    continue;
+                }
+            }
             let (text, quoted) = match part {
                 Part::Lit { text, quoted } => (text.clone(), *quoted),
                 Part::Param {
@@ -619,9 +679,10 @@ impl Machine {
                     match arith::eval(&inner, &self.vars) {
                         Ok(v) => (v.to_string(), *quoted),
                         Err(e) => {
+                            // An arithmetic error is fatal to the shell.
                             let fds = self.top_fds();
                             self.write(&fds[1], &format!("sh: {e}\n"), env);
-                            self.status = 2;
+                            self.fatal = Some(2);
                             (String::new(), *quoted)
                         }
                     }
@@ -632,27 +693,29 @@ impl Machine {
                 have = true;
             } else {
                 // Field splitting on whitespace.
-                let mut first = true;
-                let starts_ws = text.starts_with(char::is_whitespace);
                 let pieces: Vec<&str> = text.split_whitespace().collect();
-                if starts_ws && (have || !cur.is_empty()) && !pieces.is_empty() {
-                    fields.push(std::mem::take(&mut cur));
-                    have = false;
+                let starts_ws = text.starts_with(char::is_whitespace);
+                let ends_ws = text.ends_with(char::is_whitespace);
+                if pieces.is_empty() {
+                    if starts_ws && (have || !cur.is_empty()) {
+                        fields.push(std::mem::take(&mut cur));
+                        have = false;
+                    }
+                    continue;
                 }
-                for p in &pieces {
-                    if !first {
+                if starts_ws && (have || !cur.is_empty()) {
+                    fields.push(std::mem::take(&mut cur));
+                }
+                for (i, p) in pieces.iter().enumerate() {
+                    if i > 0 {
                         fields.push(std::mem::take(&mut cur));
                     }
                     cur.push_str(p);
-                    have = true;
-                    first = false;
                 }
-                if text.ends_with(char::is_whitespace) && !pieces.is_empty() {
+                have = true;
+                if ends_ws {
                     fields.push(std::mem::take(&mut cur));
                     have = false;
-                }
-                if matches!(part, Part::Lit { .. }) && pieces.is_empty() && !text.is_empty() {
-                    have = true;
                 }
             }
         }
@@ -660,6 +723,63 @@ impl Machine {
             fields.push(cur);
         }
         fields
+    }
+
+    /// A `case` pattern: quoted parts match literally.
+    fn expand_pattern(&mut self, w: &Word, env: &mut Env<'_>) -> String {
+        let mut out = String::new();
+        for part in &w.parts {
+            let single = Word {
+                parts: vec![part.clone()],
+            };
+            let text = self.expand_word(&single, env).join(" ");
+            let quoted = match part {
+                Part::Lit { quoted, .. }
+                | Part::Param { quoted, .. }
+                | Part::CmdSub { quoted, .. }
+                | Part::Arith { quoted, .. } => *quoted,
+            };
+            if quoted {
+                for c in text.chars() {
+                    if "*?[\\".contains(c) {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+            } else {
+                out.push_str(&text);
+            }
+        }
+        out
+    }
+
+    /// Expands command words: field splitting, then pathname expansion of
+    /// fields with unquoted `*`, `?` or `[` that match files.
+    fn expand_argv(&mut self, w: &Word, env: &mut Env<'_>) -> Vec<String> {
+        let fields = self.expand_word(w, env);
+        let unquoted_pattern = w.parts.iter().any(|p| match p {
+            Part::Lit {
+                text,
+                quoted: false,
+            } => glob::has_pattern(text),
+            Part::Param { quoted: false, .. } | Part::CmdSub { quoted: false, .. } => true,
+            _ => false,
+        });
+        if !unquoted_pattern {
+            return fields;
+        }
+        let mut out = Vec::new();
+        for f in fields {
+            if glob::has_pattern(&f) {
+                let m = glob::expand(&f, &self.cwd, env.fs);
+                if !m.is_empty() {
+                    out.extend(m);
+                    continue;
+                }
+            }
+            out.push(f);
+        }
+        out
     }
 
     fn command_substitution(&mut self, src: &str, env: &mut Env<'_>) -> String {
@@ -672,6 +792,16 @@ impl Machine {
                 return String::new();
             }
         };
+        if self.nest >= MAX_NEST {
+            let fds = self.top_fds();
+            self.write(
+                &fds[1],
+                "sh: can't fork: Resource temporarily unavailable\n",
+                env,
+            );
+            self.subst_status = Some(2);
+            return String::new();
+        }
         let mut m = self.child(&node, None);
         let (status, _) = m.run_sync(env);
         self.subst_status = Some(status);
@@ -732,9 +862,11 @@ impl Machine {
     fn end_frame(&mut self) -> Option<Flow> {
         let f = self.frames.pop()?;
         self.redirs.truncate(f.redir_depth.max(1));
-        if let Some((vars, exported)) = f.scope {
+        self.inputs.truncate(f.redir_depth.max(1));
+        if let Some((vars, exported, errexit)) = f.scope {
             self.vars = vars;
             self.exported = exported;
+            self.errexit = errexit;
         }
         if self.frames.is_empty() {
             Some(Flow::Exit(self.status))
@@ -778,6 +910,16 @@ impl Machine {
                 let fds = self.top_fds();
                 let n = cmds.len();
                 let mut status = 0;
+                if self.nest >= MAX_NEST {
+                    let fds = self.top_fds();
+                    self.write(
+                        &fds[1],
+                        "sh: can't fork: Resource temporarily unavailable\n",
+                        env,
+                    );
+                    self.status = 2;
+                    return Step::Next;
+                }
                 for (k, c) in cmds.iter().enumerate() {
                     let mut m = self.child(c, Some(input.take().unwrap_or_default()));
                     let (st, _) = m.run_sync(env);
@@ -823,7 +965,7 @@ impl Machine {
                     Some(ws) => {
                         let mut v = Vec::new();
                         for w in &ws {
-                            v.extend(self.expand_word(w, env));
+                            v.extend(self.expand_argv(w, env));
                         }
                         v
                     }
@@ -861,11 +1003,15 @@ impl Machine {
             }
             Ins::PushRedir(rs) => {
                 match self.apply_redirs(&rs, env) {
-                    Ok((fds, _)) => self.redirs.push(fds),
+                    Ok((fds, input)) => {
+                        self.redirs.push(fds);
+                        self.inputs.push(input.map(|c| (c, 0)));
+                    }
                     Err(e) => {
                         let fds = self.top_fds();
                         self.write(&fds[1], &e, env);
                         self.redirs.push(fds);
+                        self.inputs.push(Some((String::new(), 0)));
                     }
                 }
                 Step::Next
@@ -873,20 +1019,42 @@ impl Machine {
             Ins::PopRedir => {
                 if self.redirs.len() > 1 {
                     self.redirs.pop();
+                    self.inputs.pop();
                 }
                 Step::Next
             }
-            Ins::SaveVars => {
-                let s = (self.vars.clone(), self.exported.clone());
-                if let Some(f) = self.frames.last_mut() {
-                    f.saved.push(s);
-                }
+            Ins::Subshell(code) => {
+                let positional = self
+                    .frames
+                    .last()
+                    .map(|f| f.positional.clone())
+                    .unwrap_or_default();
+                self.frames.push(Frame {
+                    code,
+                    pc: 0,
+                    fors: vec![],
+                    positional,
+                    scope: Some((self.vars.clone(), self.exported.clone(), self.errexit)),
+                    redir_depth: self.redirs.len(),
+                });
                 Step::Next
             }
-            Ins::RestoreVars => {
-                if let Some((v, e)) = self.frames.last_mut().and_then(|f| f.saved.pop()) {
-                    self.vars = v;
-                    self.exported = e;
+            Ins::CaseTest {
+                subject,
+                patterns,
+                next,
+            } => {
+                let subject = self.expand_word(&subject, env).join(" ");
+                let mut hit = false;
+                for p in &patterns {
+                    let pat = self.expand_pattern(p, env);
+                    if glob::matches(&pat, &subject) {
+                        hit = true;
+                        break;
+                    }
+                }
+                if !hit {
+                    self.jump(next);
                 }
                 Step::Next
             }
@@ -921,7 +1089,10 @@ impl Machine {
         }
         let mut argv = Vec::new();
         for w in &cmd.words {
-            argv.extend(self.expand_word(w, env));
+            argv.extend(self.expand_argv(w, env));
+        }
+        if let Some(code) = self.fatal.take() {
+            return Step::Flow(Flow::Exit(code));
         }
         let (fds, redir_in) = match self.apply_redirs(&cmd.redirs, env) {
             Ok(x) => x,
@@ -940,7 +1111,11 @@ impl Machine {
             return Step::Next;
         }
         self.status = 0;
-        let stdin = redir_in.or(stdin).or_else(|| self.stdin.clone());
+        let stdin = match redir_in.or(stdin) {
+            Some(s) => Some(s),
+            None if reads_stdin(&argv) => self.read_input(true),
+            None => None,
+        };
         // Prefix assignments apply to this command only.
         let saved: Vec<(String, Option<String>, bool)> = assigns
             .iter()
@@ -956,24 +1131,54 @@ impl Machine {
             self.vars.insert(k.clone(), v.clone());
             self.exported.insert(k.clone());
         }
+        let depth = self.frames.len();
         let r = self.command(&argv, &fds, stdin, env);
         let persistent = matches!(argv[0].as_str(), "export" | "unset" | "set" | ":" | "cd");
         if !persistent {
+            // If the command started a child shell, our variables are now
+            // saved in its frame's scope.
+            let grew = self.frames.len() > depth;
+            let (vars, exported) = match self.frames.last_mut().and_then(|f| f.scope.as_mut()) {
+                Some((v, e, _)) if grew => (v, e),
+                _ => (&mut self.vars, &mut self.exported),
+            };
             for (k, old, exp) in saved {
                 match old {
                     Some(v) => {
-                        self.vars.insert(k.clone(), v);
+                        vars.insert(k.clone(), v);
                     }
                     None => {
-                        self.vars.remove(&k);
+                        vars.remove(&k);
                     }
                 }
                 if !exp {
-                    self.exported.remove(&k);
+                    exported.remove(&k);
                 }
             }
         }
         r
+    }
+
+    /// The next line (or, with `all`, everything left) of the current input:
+    /// the innermost `<` redirection of a compound command, else the
+    /// machine's stdin (a pipe). `None` at end of input.
+    fn read_input(&mut self, all: bool) -> Option<String> {
+        let (text, pos) = match self.inputs.iter_mut().rev().find_map(|i| i.as_mut()) {
+            Some((t, p)) => (t.as_str(), p),
+            None => (self.stdin.as_deref()?, &mut self.stdin_pos),
+        };
+        let rest = &text[(*pos).min(text.len())..];
+        if rest.is_empty() {
+            return None;
+        }
+        let take = if all {
+            rest.len()
+        } else {
+            rest.find('\n').map_or(rest.len(), |i| i + 1)
+        };
+        let out = rest[..take].to_string();
+        *pos += take;
+        Some(out)
     }
 
     /// The environment a child process sees.
@@ -1063,9 +1268,51 @@ impl Machine {
                 Step::Flow(Flow::Exit(code))
             }
             "tail" if args.iter().any(|a| a == "-f" || a == "-F") => Step::Flow(Flow::Block),
+            "read" => {
+                let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+                let line = self.read_input(false);
+                self.status = match &line {
+                    Some(l) if l.ends_with('\n') => 0,
+                    _ => 1,
+                };
+                let line = line.unwrap_or_default();
+                let line = line.trim_end_matches('\n');
+                let default = "REPLY".to_string();
+                let names = if names.is_empty() {
+                    vec![&default]
+                } else {
+                    names
+                };
+                let mut rest = line.trim_start();
+                for (k, n) in names.iter().enumerate() {
+                    let value = if k + 1 == names.len() {
+                        let v = rest.trim_end().to_string();
+                        rest = "";
+                        v
+                    } else {
+                        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                        let v = rest[..end].to_string();
+                        rest = rest[end..].trim_start();
+                        v
+                    };
+                    self.vars.insert((*n).clone(), value);
+                }
+                Step::Next
+            }
             "sh" | "bash" | "ash" | "dash" => self.shell(args, fds, stdin, env),
             "set" => {
-                for a in args {
+                if let Some(k) = args
+                    .iter()
+                    .position(|a| a == "--" || !a.starts_with(['-', '+']))
+                {
+                    let start = if args[k] == "--" { k + 1 } else { k };
+                    let new: Vec<String> = args[start..].to_vec();
+                    if let Some(f) = self.frames.last_mut() {
+                        f.positional.truncate(1);
+                        f.positional.extend(new);
+                    }
+                }
+                for a in args.iter().take_while(|a| *a != "--") {
                     if let Some(flags) = a.strip_prefix('-') {
                         if flags.contains('e') {
                             self.errexit = true;
@@ -1085,7 +1332,7 @@ impl Machine {
                         None => (a.as_str(), None),
                     };
                     if !is_name(k) {
-                        self.write(&fds[1], &format!("sh: export: bad variable name\n"), env);
+                        self.write(&fds[1], "sh: export: bad variable name\n", env);
                         self.status = 1;
                         continue;
                     }
@@ -1137,9 +1384,6 @@ impl Machine {
             "break" | "continue" | "trap" | "wait" | "ulimit" | "umask" | "kill" | "sync"
             | "chmod" | "chown" | "ln" | "return" => Step::Next,
             _ => {
-                if let Some(img) = env.image {
-                    let _ = img;
-                }
                 let ctx = commands::Ctx {
                     cwd: &self.cwd,
                     environ: self.environ(),
@@ -1231,6 +1475,15 @@ impl Machine {
                 return Step::Next;
             }
         };
+        if self.frames.len() >= MAX_FRAMES {
+            self.write(
+                &fds[1],
+                "sh: can't fork: Resource temporarily unavailable\n",
+                env,
+            );
+            self.status = 2;
+            return Step::Next;
+        }
         let env_vars = self.environ();
         let exported: BTreeSet<String> = env_vars.keys().cloned().collect();
         let scope = (
@@ -1238,22 +1491,43 @@ impl Machine {
             std::mem::replace(&mut self.exported, exported),
         );
         self.redirs.push(fds.clone());
+        self.inputs.push(None);
         let depth = self.redirs.len() - 1;
-        let outer_errexit = self.errexit;
+        let scope = (scope.0, scope.1, self.errexit);
         self.errexit = errexit;
-        let _ = outer_errexit;
-        let _ = stdin;
         self.frames.push(Frame {
             code: compile(&node),
             pc: 0,
             fors: vec![],
             positional,
-            saved: vec![],
             scope: Some(scope),
             redir_depth: depth,
         });
         self.status = 0;
         Step::Next
+    }
+}
+
+/// Whether a command reads its standard input (so it consumes the input of
+/// an enclosing `while read` loop).
+fn reads_stdin(argv: &[String]) -> bool {
+    let mut operands = 0;
+    let mut skip = false;
+    for a in &argv[1..] {
+        if skip {
+            skip = false;
+        } else if ["-n", "-c", "-e", "-m", "-A", "-B", "-C"].contains(&a.as_str()) {
+            skip = true;
+        } else if !a.starts_with('-') || a == "-" {
+            operands += 1;
+        }
+    }
+    match basename(&argv[0]) {
+        "cat" | "wc" | "head" | "tail" | "sort" | "uniq" => operands == 0,
+        "grep" => operands <= 1,
+        "tee" => true,
+        "sh" | "bash" | "ash" | "dash" => operands == 0 && !argv.iter().any(|a| a == "-c"),
+        _ => false,
     }
 }
 
@@ -1283,7 +1557,7 @@ pub(crate) fn parse_duration_ms(a: &str) -> Option<u64> {
         _ => (a, 1000.0),
     };
     let v: f64 = num.parse().ok()?;
-    if !(v >= 0.0) || !v.is_finite() {
+    if v.is_nan() || v < 0.0 || !v.is_finite() {
         return None;
     }
     Some((v * mult).round() as u64)

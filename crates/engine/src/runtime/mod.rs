@@ -6,6 +6,7 @@ mod arith;
 pub mod catalog;
 mod commands;
 pub mod fs;
+mod glob;
 pub mod image;
 mod interp;
 pub mod parse;

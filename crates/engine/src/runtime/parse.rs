@@ -1,5 +1,5 @@
-//! Lexer and parser of the small shell: POSIX `sh` grammar minus here-documents,
-//! `case`, functions and globbing. Errors use busybox ash's wording.
+//! Lexer and parser of the small shell: POSIX `sh` grammar minus
+//! here-documents and functions. Errors use busybox ash's wording.
 
 /// One piece of a word.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,6 +156,13 @@ pub enum Node {
         /// Redirections applied to the whole group.
         redirs: Vec<Redir>,
     },
+    /// `case word in pat|pat) list ;; ... esac`.
+    Case {
+        /// The subject.
+        word: Word,
+        /// (patterns, body) arms.
+        arms: Vec<(Vec<Word>, Node)>,
+    },
     /// A compound command with redirections (`while ...; done > f`).
     Redirected {
         /// The command.
@@ -208,9 +215,17 @@ fn unterminated() -> SyntaxError {
     SyntaxError("unterminated quoted string".into())
 }
 
+/// How deeply constructs may nest (guards the stack, which is small in WASM).
+const MAX_DEPTH: usize = 100;
+
+fn too_deep() -> SyntaxError {
+    SyntaxError("too deeply nested".into())
+}
+
 struct Lexer {
     cs: Vec<char>,
     i: usize,
+    depth: usize,
 }
 
 impl Lexer {
@@ -394,12 +409,14 @@ impl Lexer {
 
     fn double_quoted(&mut self, parts: &mut Vec<Part>) -> Result<(), SyntaxError> {
         let mut lit = String::new();
-        // An empty "" still yields a (quoted, empty) literal part.
+        let start = parts.len();
         let push_lit = |lit: &mut String, parts: &mut Vec<Part>| {
-            parts.push(Part::Lit {
-                text: std::mem::take(lit),
-                quoted: true,
-            });
+            if !lit.is_empty() {
+                parts.push(Part::Lit {
+                    text: std::mem::take(lit),
+                    quoted: true,
+                });
+            }
         };
         loop {
             match self.peek() {
@@ -407,6 +424,13 @@ impl Lexer {
                 Some('"') => {
                     self.i += 1;
                     push_lit(&mut lit, parts);
+                    // An empty "" still yields a (quoted, empty) field.
+                    if parts.len() == start {
+                        parts.push(Part::Lit {
+                            text: String::new(),
+                            quoted: true,
+                        });
+                    }
                     return Ok(());
                 }
                 Some('\\') => {
@@ -570,9 +594,13 @@ impl Lexer {
                         self.i += 1;
                     }
                     let text: String = self.cs[start..self.i].iter().collect();
+                    if self.depth >= MAX_DEPTH {
+                        return Err(too_deep());
+                    }
                     let mut sub = Lexer {
                         cs: text.chars().collect(),
                         i: 0,
+                        depth: self.depth + 1,
                     };
                     let mut wparts = Vec::new();
                     if quoted {
@@ -643,6 +671,7 @@ impl Lexer {
 struct Parser {
     toks: Vec<Tok>,
     i: usize,
+    depth: usize,
 }
 
 const RESERVED: &[&str] = &[
@@ -702,7 +731,7 @@ impl Parser {
             self.skip_newlines();
             match self.peek() {
                 None => break,
-                Some(Tok::Op(")")) => break,
+                Some(Tok::Op(")" | ";;")) => break,
                 _ => {}
             }
             if let Some(r) = self.reserved() {
@@ -713,7 +742,7 @@ impl Parser {
             items.push(self.and_or(expecting)?);
             match self.peek() {
                 Some(Tok::Op(";" | "&")) | Some(Tok::Newline) => self.i += 1,
-                None | Some(Tok::Op(")")) => {}
+                None | Some(Tok::Op(")" | ";;")) => {}
                 _ => {
                     if let Some(r) = self.reserved() {
                         if stops.contains(&r.as_str()) {
@@ -808,6 +837,16 @@ impl Parser {
     }
 
     fn command(&mut self, expecting: Option<&str>) -> Result<Node, SyntaxError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(too_deep());
+        }
+        self.depth += 1;
+        let r = self.command_inner(expecting);
+        self.depth -= 1;
+        r
+    }
+
+    fn command_inner(&mut self, expecting: Option<&str>) -> Result<Node, SyntaxError> {
         if let Some(r) = self.reserved() {
             match r.as_str() {
                 "if" => {
@@ -903,7 +942,54 @@ impl Parser {
                     });
                 }
                 "case" => {
-                    return Err(SyntaxError("case is not supported".into()));
+                    self.i += 1;
+                    let Some(Tok::Word(word)) = self.peek().cloned() else {
+                        return Err(self.unexpected(Some("in")));
+                    };
+                    self.i += 1;
+                    self.expect_word("in")?;
+                    let mut arms = Vec::new();
+                    loop {
+                        self.skip_newlines();
+                        if self.reserved().as_deref() == Some("esac") {
+                            self.i += 1;
+                            break;
+                        }
+                        if self.peek() == Some(&Tok::Op("(")) {
+                            self.i += 1;
+                        }
+                        let mut patterns = Vec::new();
+                        loop {
+                            match self.peek().cloned() {
+                                Some(Tok::Word(w)) => {
+                                    self.i += 1;
+                                    patterns.push(w);
+                                }
+                                _ => return Err(self.unexpected(Some("esac"))),
+                            }
+                            match self.peek() {
+                                Some(Tok::Op("|")) => self.i += 1,
+                                Some(Tok::Op(")")) => {
+                                    self.i += 1;
+                                    break;
+                                }
+                                _ => return Err(self.unexpected(Some(")"))),
+                            }
+                        }
+                        let body = self.list(&["esac"], Some("esac"))?;
+                        arms.push((patterns, body));
+                        match self.peek() {
+                            Some(Tok::Op(";;")) => self.i += 1,
+                            _ => {
+                                self.skip_newlines();
+                                if self.reserved().as_deref() != Some("esac") {
+                                    return Err(self.unexpected(Some("esac")));
+                                }
+                            }
+                        }
+                    }
+                    let n = Node::Case { word, arms };
+                    return self.wrap(n);
                 }
                 _ => return Err(self.unexpected(expecting)),
             }
@@ -978,9 +1064,14 @@ pub fn parse(src: &str) -> Result<Node, SyntaxError> {
     let toks = Lexer {
         cs: src.chars().collect(),
         i: 0,
+        depth: 0,
     }
     .tokens()?;
-    let mut p = Parser { toks, i: 0 };
+    let mut p = Parser {
+        toks,
+        i: 0,
+        depth: 0,
+    };
     let node = p.list(&[], None)?;
     if p.i < p.toks.len() {
         return Err(p.unexpected(None));
@@ -998,6 +1089,25 @@ mod tests {
             parse("while true; do echo").unwrap_err().to_string(),
             "syntax error: unexpected end of file (expecting \"done\")"
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_a_syntax_error_not_a_stack_overflow() {
+        let src = format!("{}true{}", "( ".repeat(5000), " )".repeat(5000));
+        assert_eq!(parse(&src).unwrap_err().0, "too deeply nested");
+        let src = format!("echo {}x{}", "${a:-".repeat(5000), "}".repeat(5000));
+        assert!(parse(&src).is_err());
+    }
+
+    #[test]
+    fn case_arms_parse_with_alternatives() {
+        let n = parse("case $x in a|b) echo ab;; *) echo other;; esac").unwrap();
+        let Node::List(v) = n else { panic!() };
+        let Node::Case { arms, .. } = &v[0] else {
+            panic!()
+        };
+        assert_eq!(arms.len(), 2);
+        assert_eq!(arms[0].0.len(), 2);
     }
 
     #[test]

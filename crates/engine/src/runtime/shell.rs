@@ -23,10 +23,12 @@
 //! `set -e`, `export`, `exec`, `sh -c` nesting and `sh FILE`; utilities:
 //! echo printf sleep exit true false cat env printenv date hostname touch rm
 //! mkdir ls test/[ seq wc head tail grep expr basename dirname pwd whoami id
-//! uname tee sort uniq cp mv which cd shift nslookup wget curl nc.
+//! uname tee sort uniq cp mv which cd shift read nslookup wget curl nc (and
+//! `perl` for the Job example's `bpi(N)` in the perl image).
 //!
-//! Simplified (documented differences): no globbing, here-documents, `case`,
-//! functions, `read`, background jobs (`&` runs in the foreground) or
+//! `case` and pathname expansion (`*`, `?`, `[...]`) are supported.
+//!
+//! Simplified (documented differences): no here-documents, functions, `$RANDOM`, background jobs (`&` runs in the foreground) or
 //! signals; a `( subshell )` that runs `exit` ends the enclosing shell;
 //! pipeline stages and command substitutions run to completion at once and
 //! their `sleep`s take no time; `env`/`printenv` list variables sorted by
@@ -226,6 +228,10 @@ impl Process {
             Some(a0)
                 if !is_shell_program(a0)
                     && !super::commands::KNOWN.contains(&super::catalog::basename(a0))
+                    && !image
+                        .programs
+                        .iter()
+                        .any(|p| p == super::catalog::basename(a0))
                     && !a0.contains('/') =>
             {
                 State::StartError(not_in_path(a0))
@@ -464,7 +470,9 @@ pub fn exec_with(
     let has_shell = image.is_none_or(|i| i.has_shell);
     let known = is_shell_program(a0)
         || super::commands::KNOWN.contains(&super::catalog::basename(a0))
-        || image.is_some_and(|i| i.is_server_binary(a0))
+        || image.is_some_and(|i| {
+            i.is_server_binary(a0) || i.programs.iter().any(|p| p == super::catalog::basename(a0))
+        })
         || (a0.contains('/') && fs.is_file(a0));
     if !known || !has_shell && !image.is_some_and(|i| i.is_server_binary(a0)) {
         return ExecResult {
@@ -978,6 +986,101 @@ mod tests {
         );
         assert_eq!(ex("set -e; echo a; false; echo b").stdout, "a\n");
         assert_eq!(ex("set -e; false || true; echo ok").stdout, "ok\n");
+    }
+
+    #[test]
+    fn subshell_exit_and_assignments_stay_inside() {
+        assert_eq!(ex("x=1; (x=2; exit 3); echo $? $x").stdout, "3 1\n");
+    }
+
+    #[test]
+    fn positional_parameters_and_quoted_at() {
+        assert_eq!(
+            ex("set -- a b c; echo $# $1 $3; shift; echo $1 $@").stdout,
+            "3 a c\nb b c\n"
+        );
+        assert_eq!(
+            ex("set -- 'x y' z; for a in \"$@\"; do echo \"[$a]\"; done").stdout,
+            "[x y]\n[z]\n"
+        );
+        assert_eq!(
+            ex("for a in \"$@\"; do echo never; done; echo \"$@\"").stdout,
+            "\n"
+        );
+    }
+
+    #[test]
+    fn prefix_assignment_reaches_a_child_shell_only() {
+        assert_eq!(ex("X=1 sh -c 'echo $X'; echo \"[$X]\"").stdout, "1\n[]\n");
+    }
+
+    #[test]
+    fn unquoted_default_value_is_field_split() {
+        assert_eq!(ex("for w in ${X:-a b}; do echo $w; done").stdout, "a\nb\n");
+        assert_eq!(ex("echo ~ ~/x").stdout, "/root /root/x\n");
+    }
+
+    #[test]
+    fn arithmetic_errors_are_fatal_to_the_shell() {
+        let r = ex("echo $((1 +)); echo after");
+        assert_eq!((r.stdout.as_str(), r.exit_code), ("", 2));
+        assert_eq!(ex("echo $((2**10)) $((3 > 2 ? 7 : 8))").stdout, "1024 7\n");
+    }
+
+    #[test]
+    fn self_recursive_scripts_hit_a_limit_instead_of_crashing() {
+        let mut fs = ContainerFs::new();
+        fs.mount_file("/tmp/a.sh", "echo $(sh /tmp/a.sh)\n");
+        let r = exec(&s(&["sh", "/tmp/a.sh"]), &BTreeMap::new(), &mut fs, t0());
+        assert!(r.stderr.contains("can't fork"));
+        fs.mount_file("/tmp/b.sh", "sh /tmp/b.sh\n");
+        let r = exec(&s(&["sh", "/tmp/b.sh"]), &BTreeMap::new(), &mut fs, t0());
+        assert!(r.stderr.contains("can't fork"));
+    }
+
+    #[test]
+    fn perl_pi_job_example_prints_2000_digits_and_completes() {
+        let r = run_for(
+            "perl:5.34.0",
+            ProcessSpec {
+                command: Some(s(&["perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"])),
+                ..ProcessSpec::default()
+            },
+            60_000,
+        );
+        assert_eq!(r.last, Step::Exited(0));
+        assert_eq!(r.log.len(), 1);
+        assert!(r.log[0].2.starts_with("3.14159265358979"));
+        assert_eq!(r.log[0].2.len(), 2001);
+    }
+
+    #[test]
+    fn while_read_loops_over_lines_of_a_file_or_pipe() {
+        assert_eq!(
+            ex("printf 'a 1\\nb 2\\n' > /tmp/l; while read k v; do echo \"$v=$k\"; done < /tmp/l")
+                .stdout,
+            "1=a\n2=b\n"
+        );
+        assert_eq!(
+            ex("seq 3 | while read n; do echo n$n; done").stdout,
+            "n1\nn2\nn3\n"
+        );
+        assert_eq!(ex("read x < /dev/null; echo $? \"[$x]\"").stdout, "1 []\n");
+        assert_eq!(ex("printf 'x\\ny\\n' | { read a; cat; }").stdout, "y\n");
+    }
+
+    #[test]
+    fn case_statement_and_pathname_expansion() {
+        let script = "for x in apple kiwi 7; do case $x in a*) echo A;; [0-9]) echo digit;; *) echo \"other $x\";; esac; done";
+        assert_eq!(ex(script).stdout, "A\nother kiwi\ndigit\n");
+        assert_eq!(
+            ex("case x in \"*\") echo star;; *) echo any;; esac").stdout,
+            "any\n"
+        );
+        assert_eq!(
+            ex("mkdir -p /cfg && touch /cfg/b.conf /cfg/a.conf && echo /cfg/*.conf && echo '/cfg/*' /nomatch*").stdout,
+            "/cfg/a.conf /cfg/b.conf\n/cfg/* /nomatch*\n"
+        );
     }
 
     #[test]
