@@ -1084,6 +1084,12 @@ mod tests {
     }
 
     #[test]
+    fn runaway_string_growth_is_stopped() {
+        let r = ex("x=ab; while true; do x=$x$x; done");
+        assert_eq!((r.stderr.as_str(), r.exit_code), ("sh: out of memory\n", 2));
+    }
+
+    #[test]
     fn pipes_and_redirections() {
         assert_eq!(ex("seq 1 10 | grep 1 | wc -l").stdout, "2\n");
         assert_eq!(
