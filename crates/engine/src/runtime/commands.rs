@@ -500,7 +500,7 @@ pub(crate) fn printf(format: &str, args: &[String]) -> String {
                     p.push(*d);
                     i += 1;
                 }
-                prec = Some(p.parse().unwrap_or(0));
+                prec = Some(p.parse::<usize>().unwrap_or(0).min(100));
             }
             let Some(conv) = cs.get(i).copied() else {
                 break;
@@ -549,7 +549,7 @@ pub(crate) fn printf(format: &str, args: &[String]) -> String {
                 }
                 other => format!("%{other}"),
             };
-            let w: usize = width.parse().unwrap_or(0);
+            let w: usize = width.parse::<usize>().unwrap_or(0).min(10_000);
             let len = body.chars().count();
             if len < w {
                 let pad = w - len;
@@ -835,10 +835,10 @@ fn seq(args: &[String]) -> Out {
     let mut n = 0;
     while (step > 0 && v <= last) || (step < 0 && v >= last) {
         out.push_str(&format!("{v}\n"));
-        v += step;
         n += 1;
-        if n >= 100_000 {
-            break;
+        match v.checked_add(step) {
+            Some(next) if n < 100_000 => v = next,
+            _ => break,
         }
     }
     Out::ok(out)
@@ -1218,8 +1218,8 @@ impl Expr<'_> {
             }
             l = match op.as_str() {
                 "*" => a.wrapping_mul(b),
-                "/" => a / b,
-                _ => a % b,
+                "/" => a.wrapping_div(b),
+                _ => a.wrapping_rem(b),
             }
             .to_string();
         }
@@ -1265,7 +1265,7 @@ fn perl(args: &[String]) -> Out {
             .next()
             .and_then(|d| d.trim().parse().ok())
             .unwrap_or(0);
-        return Out::ok(format!("{}{nl}", pi_digits(n.clamp(1, 20_000))));
+        return Out::ok(format!("{}{nl}", pi_digits(n.clamp(1, 5_000))));
     }
     if let Some(text) = script.trim().strip_prefix("print").map(str::trim) {
         let text = text.trim_end_matches(';').trim();

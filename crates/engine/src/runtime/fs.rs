@@ -18,7 +18,15 @@ pub enum FsError {
     AlreadyExists,
     /// `ENOTEMPTY`.
     NotEmpty,
+    /// `ENOSPC`: the container's writable layer is full
+    /// ([`MAX_TOTAL_BYTES`], [`MAX_FILE_BYTES`]).
+    NoSpace,
 }
+
+/// The most bytes one file may hold.
+pub const MAX_FILE_BYTES: usize = 16 << 20;
+/// The most bytes all files together may hold.
+pub const MAX_TOTAL_BYTES: usize = 64 << 20;
 
 impl FsError {
     /// The `strerror` text.
@@ -29,6 +37,7 @@ impl FsError {
             FsError::NotADirectory => "Not a directory",
             FsError::AlreadyExists => "File exists",
             FsError::NotEmpty => "Directory not empty",
+            FsError::NoSpace => "No space left on device",
         }
     }
 }
@@ -38,6 +47,8 @@ impl FsError {
 pub struct ContainerFs {
     files: BTreeMap<String, String>,
     dirs: BTreeSet<String>,
+    /// Total bytes in `files`.
+    used: usize,
 }
 
 /// Normalizes `path` against `cwd` (`.` and `..` resolved, no trailing `/`).
@@ -147,6 +158,11 @@ impl ContainerFs {
             return Ok(());
         }
         self.check_parent(&p)?;
+        let old = self.files.get(&p).map_or(0, String::len);
+        if contents.len() > MAX_FILE_BYTES || self.used - old + contents.len() > MAX_TOTAL_BYTES {
+            return Err(FsError::NoSpace);
+        }
+        self.used = self.used - old + contents.len();
         self.files.insert(p, contents.to_string());
         Ok(())
     }
@@ -158,6 +174,11 @@ impl ContainerFs {
             return Ok(());
         }
         self.check_parent(&p)?;
+        let old = self.files.get(&p).map_or(0, String::len);
+        if old + contents.len() > MAX_FILE_BYTES || self.used + contents.len() > MAX_TOTAL_BYTES {
+            return Err(FsError::NoSpace);
+        }
+        self.used += contents.len();
         self.files.entry(p).or_default().push_str(contents);
         Ok(())
     }
@@ -170,6 +191,8 @@ impl ContainerFs {
             self.mkdir_p(d);
         }
         self.dirs.remove(&p);
+        let old = self.files.get(&p).map_or(0, String::len);
+        self.used = self.used - old + contents.len();
         self.files.insert(p, contents.to_string());
     }
 
@@ -202,7 +225,8 @@ impl ContainerFs {
     /// Removes a file, or with `recursive` a directory tree (`rm`, `rm -r`).
     pub fn remove(&mut self, path: &str, recursive: bool) -> Result<(), FsError> {
         let p = normalize("/", path);
-        if self.files.remove(&p).is_some() {
+        if let Some(old) = self.files.remove(&p) {
+            self.used -= old.len();
             return Ok(());
         }
         if !self.is_dir(&p) {
@@ -212,7 +236,15 @@ impl ContainerFs {
             return Err(FsError::IsADirectory);
         }
         let prefix = format!("{p}/");
-        self.files.retain(|k, _| !k.starts_with(&prefix));
+        let mut freed = 0;
+        self.files.retain(|k, v| {
+            let keep = !k.starts_with(&prefix);
+            if !keep {
+                freed += v.len();
+            }
+            keep
+        });
+        self.used -= freed;
         self.dirs.retain(|k| k != &p && !k.starts_with(&prefix));
         Ok(())
     }
@@ -283,6 +315,18 @@ mod tests {
         fs.remove("/data", true).unwrap();
         assert!(!fs.exists("/data/a/b"));
         assert!(!fs.exists("/data"));
+    }
+
+    #[test]
+    fn a_full_writable_layer_reports_no_space() {
+        let mut fs = ContainerFs::new();
+        let mb = "x".repeat(1 << 20);
+        for _ in 0..16 {
+            fs.append("/tmp/big", &mb).unwrap();
+        }
+        assert_eq!(fs.append("/tmp/big", "x"), Err(FsError::NoSpace));
+        fs.remove("/tmp/big", false).unwrap();
+        assert!(fs.write("/tmp/small", "ok").is_ok());
     }
 
     #[test]

@@ -515,6 +515,42 @@ mod tests {
     }
 
     #[test]
+    fn random_image_names_never_panic() {
+        const PIECES: &[&str] = &[
+            "a",
+            "B",
+            "/",
+            ":",
+            "@",
+            ".",
+            "-",
+            "_",
+            "__",
+            "sha256:",
+            "0",
+            "[",
+            "]",
+            "::1",
+            "localhost",
+            "é",
+            " ",
+            "latest",
+            "docker.io",
+            "5000",
+        ];
+        let mut rng = crate::rng::Rng::stream(3, "fuzz-image");
+        for _ in 0..5000 {
+            let n = rng.between(0, 8);
+            let s: String = (0..n)
+                .map(|_| PIECES[rng.below(PIECES.len() as u64) as usize])
+                .collect();
+            if let Ok(r) = parse(&s) {
+                let _ = (r.normalized(), r.familiar(), r.host());
+            }
+        }
+    }
+
+    #[test]
     fn separators_in_path_components_follow_the_grammar() {
         assert!(parse("my_app").is_ok());
         assert!(parse("my__app").is_ok());

@@ -158,6 +158,8 @@ pub(crate) struct Machine {
 /// Limits that keep a hostile script from exhausting the stack or memory.
 const MAX_NEST: u32 = 16;
 const MAX_FRAMES: usize = 64;
+/// The most bytes a command's expanded words may hold (`x=$x$x` in a loop).
+const MAX_WORDS_BYTES: usize = 4 << 20;
 
 struct Compiler {
     code: Vec<Ins>,
@@ -1093,6 +1095,13 @@ impl Machine {
         }
         if let Some(code) = self.fatal.take() {
             return Step::Flow(Flow::Exit(code));
+        }
+        let size: usize = argv.iter().map(String::len).sum::<usize>()
+            + assigns.iter().map(|(_, v)| v.len()).sum::<usize>();
+        if size > MAX_WORDS_BYTES {
+            let fds = self.top_fds();
+            self.write(&fds[1], "sh: out of memory\n", env);
+            return Step::Flow(Flow::Exit(2));
         }
         let (fds, redir_in) = match self.apply_redirs(&cmd.redirs, env) {
             Ok(x) => x,

@@ -9,5 +9,5 @@ pub mod fs;
 mod glob;
 pub mod image;
 mod interp;
-pub mod parse;
+mod parse;
 pub mod shell;

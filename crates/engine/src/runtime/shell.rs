@@ -1084,6 +1084,31 @@ mod tests {
     }
 
     #[test]
+    fn runaway_string_growth_is_stopped() {
+        let r = ex("x=ab; while true; do x=$x$x; done");
+        assert_eq!((r.stderr.as_str(), r.exit_code), ("sh: out of memory\n", 2));
+    }
+
+    #[test]
+    fn random_scripts_never_panic() {
+        const TOKENS: &[&str] = &[
+            "echo", "x", "$x", "\"", "'", "(", ")", "{", "}", ";", "&&", "||", "|", ">", ">>", "<",
+            "2>&1", "$(", "`", "$((", "))", "1+", "if", "then", "fi", "while", "do", "done", "for",
+            "in", "case", "esac", ";;", "*)", "${", "}", ":-", "=", "x=1", "sleep", "1", "cat",
+            "/tmp/f", "[", "]", "-f", "!", "\\", "\n", "exit", "break", "read", "sh", "-c", "seq",
+            "3", "printf", "%s", "%999d", "#", "~", "*", "?", "test",
+        ];
+        let mut rng = crate::rng::Rng::stream(7, "fuzz-shell");
+        for _ in 0..6000 {
+            let n = rng.between(1, 14);
+            let script: Vec<&str> = (0..n)
+                .map(|_| TOKENS[rng.below(TOKENS.len() as u64) as usize])
+                .collect();
+            let _ = ex(&script.join(" "));
+        }
+    }
+
+    #[test]
     fn pipes_and_redirections() {
         assert_eq!(ex("seq 1 10 | grep 1 | wc -l").stdout, "2\n");
         assert_eq!(
