@@ -37,6 +37,8 @@ pub const BACKOFF_MAX: Millis = 5 * MINUTE;
 pub const BACKOFF_RESET: Millis = 10 * MINUTE;
 /// Lease renewal interval (nodeLeaseDurationSeconds 40 × 0.25).
 pub const LEASE_RENEW: Millis = 10 * SECOND;
+/// Lines kept per container log (the kubelet rotates logs at 10 MiB).
+pub const MAX_LOG_LINES: usize = 10_000;
 /// Node status report frequency when nothing changes.
 pub const NODE_STATUS_REPORT: Millis = 5 * MINUTE;
 
@@ -695,10 +697,7 @@ impl Kubelet {
             }
             c.generation += 1;
             c.container_id = container_id;
-            c.fs = ContainerFs::new();
-            for (path, contents) in &behavior.files {
-                c.fs.mount_file(path, contents);
-            }
+            c.fs = behavior.root_fs(&pod.spec.as_ref().and_then(|s| s.hostname.clone()).unwrap_or_else(|| pod.metadata.name.clone().unwrap_or_default()));
             c.process = Some(process);
             c.behavior = Some(behavior);
             c.env = env;
@@ -709,6 +708,18 @@ impl Kubelet {
             c.probes = prober::workers_for(cspec);
         }
         self.event(ctx, pod, Some(field.to_string()), "Normal", "Created", &format!("Created container: {}", cspec.name));
+        // The runtime could not start the program (not in $PATH, ...): the
+        // container terminates with StartError, exit code 128.
+        let start_error = self.workers[&key].containers[i].process.as_ref().and_then(|p| p.start_error()).map(str::to_string);
+        if let Some(msg) = start_error {
+            self.event(ctx, pod, Some(field.to_string()), "Warning", "Failed", &format!("Error: {msg}"));
+            self.container_exited(&key, &cspec.name, 128, Some("StartError"), ctx);
+            let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
+            if let RunState::Terminated { message, .. } = &mut c.state {
+                *message = Some(msg);
+            }
+            return;
+        }
         self.event(ctx, pod, Some(field.to_string()), "Normal", "Started", &format!("Started container {}", cspec.name));
         self.trace_state(ctx, &key, &cspec.name, "running");
         let generation = self.workers[&key].containers[i].generation;
@@ -734,6 +745,11 @@ impl Kubelet {
         };
         for (stream, text) in out {
             c.logs.push(LogEntry { time: now, stream, text });
+        }
+        // The kubelet rotates container logs; keep the newest lines.
+        if c.logs.len() > MAX_LOG_LINES {
+            let excess = c.logs.len() - MAX_LOG_LINES;
+            c.logs.drain(..excess);
         }
         let generation = c.generation;
         match step {

@@ -138,6 +138,8 @@ pub struct ImageBehavior {
     pub ports: Vec<u16>,
     /// The HTTP server, if any: its port and model.
     pub http: Option<(u16, HttpModel)>,
+    /// Further HTTP ports (CoreDNS serves /health on 8080 and /ready on 8181).
+    pub extra_http: Vec<(u16, HttpModel)>,
     /// A port serving the gRPC health protocol, if any.
     pub grpc_health_port: Option<u16>,
     /// Time from process start until the ports listen.
@@ -167,6 +169,8 @@ pub struct Service {
     pub ports: Vec<u16>,
     /// The HTTP server: port, model and (for `http-echo`) the text.
     pub http: Option<(u16, HttpModel)>,
+    /// Further HTTP ports.
+    pub extra_http: Vec<(u16, HttpModel)>,
     /// The `-text` of `http-echo`.
     pub echo_text: String,
     /// A gRPC health port.
@@ -230,6 +234,7 @@ impl ImageBehavior {
             programs: vec![],
             ports: vec![],
             http: None,
+            extra_http: vec![],
             grpc_health_port: None,
             ready_after_ms: 0,
             idle_memory_bytes: 8 * MIB,
@@ -285,6 +290,7 @@ impl ImageBehavior {
         let mut s = Service {
             ports: self.ports.clone(),
             http: self.http.clone(),
+            extra_http: self.extra_http.clone(),
             echo_text: String::new(),
             grpc_health_port: self.grpc_health_port,
             ready_after_ms: self.ready_after_ms,
@@ -529,10 +535,7 @@ impl Service {
         hostname: &str,
         now: DateTime<Utc>,
     ) -> Option<HttpResponse> {
-        let (p, model) = self.http.as_ref()?;
-        if *p != port {
-            return None;
-        }
+        let (_, model) = self.http.iter().chain(self.extra_http.iter()).find(|(p, _)| *p == port)?;
         let (bare, query) = path.split_once('?').unwrap_or((path, ""));
         let ok = |body: String| HttpResponse { status: 200, body };
         Some(match model {
@@ -856,6 +859,81 @@ pub fn lookup(image: &ImageRef) -> ImageBehavior {
             size_bytes: 320_368,
             ..g
         },
+        // The cluster's own components, so kube-system pods run and pass
+        // their probes as on a kubeadm cluster.
+        "registry.k8s.io/coredns/coredns" => ImageBehavior {
+            entrypoint: strs(&["/coredns"]),
+            server_binaries: strs(&["/coredns"]),
+            has_shell: false,
+            ports: vec![53, 8080, 8181, 9153],
+            http: static_http(8080, vec![("/health", "OK")], "404 page not found\n"),
+            extra_http: vec![(8181, HttpModel::Static { routes: vec![HttpRoute { path: "/ready".into(), status: 200, body: "OK".into() }], not_found: "404 page not found\n".into() })],
+            ready_after_ms: 200,
+            idle_memory_bytes: 14 * MIB,
+            idle_cpu_millis: 3,
+            size_bytes: 18_562_039,
+            startup_logs: vec![out(".:53"), out("[INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490481273e738df59329c62c0b729d94e8b61db9961c2fa5f046dd37f1cf888b953814040d180f52594972691cd6ff41be96639138a43908"), out("CoreDNS-1.11.3"), out("linux/amd64, go1.21.11, a6338e9")],
+            ..g.clone()
+        },
+        "registry.k8s.io/etcd" => ImageBehavior {
+            entrypoint: vec![],
+            cmd: strs(&["/usr/local/bin/etcd"]),
+            server_binaries: strs(&["etcd"]),
+            has_shell: false,
+            ports: vec![2379, 2380, 2381],
+            http: static_http(2381, vec![("/health", "{\"health\":\"true\",\"reason\":\"\"}"), ("/readyz", "ok")], "404 page not found\n"),
+            idle_memory_bytes: 45 * MIB,
+            idle_cpu_millis: 20,
+            size_bytes: 57_680_541,
+            ..g.clone()
+        },
+        "registry.k8s.io/kube-apiserver" => ImageBehavior {
+            entrypoint: vec![],
+            cmd: strs(&["kube-apiserver"]),
+            server_binaries: strs(&["kube-apiserver"]),
+            has_shell: false,
+            ports: vec![6443],
+            http: static_http(6443, vec![("/livez", "ok"), ("/readyz", "ok"), ("/healthz", "ok")], "404 page not found\n"),
+            idle_memory_bytes: 250 * MIB,
+            idle_cpu_millis: 40,
+            size_bytes: 28_673_208,
+            ..g.clone()
+        },
+        "registry.k8s.io/kube-controller-manager" => ImageBehavior {
+            entrypoint: vec![],
+            cmd: strs(&["kube-controller-manager"]),
+            server_binaries: strs(&["kube-controller-manager"]),
+            has_shell: false,
+            ports: vec![10257],
+            http: static_http(10257, vec![("/healthz", "ok")], "404 page not found\n"),
+            idle_memory_bytes: 50 * MIB,
+            idle_cpu_millis: 15,
+            size_bytes: 26_260_312,
+            ..g.clone()
+        },
+        "registry.k8s.io/kube-scheduler" => ImageBehavior {
+            entrypoint: vec![],
+            cmd: strs(&["kube-scheduler"]),
+            server_binaries: strs(&["kube-scheduler"]),
+            has_shell: false,
+            ports: vec![10259],
+            http: static_http(10259, vec![("/healthz", "ok")], "404 page not found\n"),
+            idle_memory_bytes: 20 * MIB,
+            idle_cpu_millis: 3,
+            size_bytes: 20_657_536,
+            ..g.clone()
+        },
+        "registry.k8s.io/kube-proxy" => ImageBehavior {
+            entrypoint: vec![],
+            cmd: strs(&["/usr/local/bin/kube-proxy"]),
+            server_binaries: strs(&["kube-proxy"]),
+            ports: vec![10249, 10256],
+            http: static_http(10256, vec![("/healthz", "ok"), ("/livez", "ok")], "404 page not found\n"),
+            idle_memory_bytes: 15 * MIB,
+            idle_cpu_millis: 1,
+            size_bytes: 30_906_747,
+            ..g.clone()
+        },
         "registry.k8s.io/echoserver" => ImageBehavior {
             entrypoint: vec![],
             cmd: strs(&["/usr/local/bin/run.sh"]),
@@ -976,6 +1054,12 @@ pub const KNOWN: &[&str] = &[
     "docker.io/library/debian",
     "registry.k8s.io/busybox",
     "registry.k8s.io/pause",
+    "registry.k8s.io/coredns/coredns",
+    "registry.k8s.io/etcd",
+    "registry.k8s.io/kube-apiserver",
+    "registry.k8s.io/kube-controller-manager",
+    "registry.k8s.io/kube-scheduler",
+    "registry.k8s.io/kube-proxy",
     "registry.k8s.io/echoserver",
     "docker.io/hashicorp/http-echo",
     "gcr.io/google-samples/hello-app",
