@@ -76,7 +76,10 @@ fn run(args: &[String]) -> ExitCode {
         }
     };
     let mut session = Session::new(Simulation::new(config));
-    let base = Path::new(&file).parent().map(Path::to_path_buf).unwrap_or_default();
+    let base = Path::new(&file)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     session.files = Box::new(transcript::DiskFiles { base });
     print!("{}", transcript::run(&mut session, &steps));
     ExitCode::SUCCESS

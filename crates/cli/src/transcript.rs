@@ -7,6 +7,11 @@ use kubarium_engine::clock::SECOND;
 use kubarium_kubectl::{Files, Session};
 use std::path::{Path, PathBuf};
 
+/// Virtual time one command takes in a terminal (process start, discovery,
+/// the requests): controllers and kubelets get to react between two
+/// commands typed back to back, as they do on a real cluster.
+pub const COMMAND_MS: u64 = 100;
+
 /// One step of a transcript.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -27,7 +32,11 @@ pub fn parse(text: &str) -> Result<Vec<Step>, String> {
             continue;
         }
         if let Some(pos) = line.find("<<") {
-            let marker = line[pos + 2..].trim().trim_start_matches('-').trim_matches(|c| c == '\'' || c == '"').to_string();
+            let marker = line[pos + 2..]
+                .trim()
+                .trim_start_matches('-')
+                .trim_matches(|c| c == '\'' || c == '"')
+                .to_string();
             if marker.is_empty() {
                 return Err(format!("line {i}: heredoc without a delimiter"));
             }
@@ -36,7 +45,9 @@ pub fn parse(text: &str) -> Result<Vec<Step>, String> {
             let mut body = String::new();
             loop {
                 if i >= lines.len() {
-                    return Err(format!("line {start}: here-document delimited by end-of-file (wanted `{marker}')"));
+                    return Err(format!(
+                        "line {start}: here-document delimited by end-of-file (wanted `{marker}')"
+                    ));
                 }
                 let l = lines[i];
                 i += 1;
@@ -46,9 +57,15 @@ pub fn parse(text: &str) -> Result<Vec<Step>, String> {
                 body.push_str(l);
                 body.push('\n');
             }
-            steps.push(Step::Command { line: cmd, stdin: Some(body) });
+            steps.push(Step::Command {
+                line: cmd,
+                stdin: Some(body),
+            });
         } else {
-            steps.push(Step::Command { line: line.to_string(), stdin: None });
+            steps.push(Step::Command {
+                line: line.to_string(),
+                stdin: None,
+            });
         }
     }
     Ok(steps)
@@ -63,7 +80,11 @@ pub struct DiskFiles {
 impl DiskFiles {
     fn path(&self, p: &str) -> PathBuf {
         let p = Path::new(p);
-        if p.is_absolute() { p.to_path_buf() } else { self.base.join(p) }
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base.join(p)
+        }
     }
 }
 
@@ -81,7 +102,13 @@ impl Files for DiskFiles {
         let mut v: Vec<String> = rd
             .filter_map(|e| e.ok())
             .filter(|e| e.path().is_file())
-            .map(|e| format!("{}/{}", path.trim_end_matches('/'), e.file_name().to_string_lossy()))
+            .map(|e| {
+                format!(
+                    "{}/{}",
+                    path.trim_end_matches('/'),
+                    e.file_name().to_string_lossy()
+                )
+            })
             .collect();
         v.sort();
         Some(v)
@@ -110,7 +137,10 @@ pub fn run(session: &mut Session, steps: &[Step]) -> String {
         match words.first().copied() {
             Some("sleep") => match words.get(1).and_then(|a| parse_sleep(a)) {
                 Some(ms) => session.sim.advance(ms),
-                None => out.push_str(&format!("sleep: invalid time interval '{}'\n", words.get(1).unwrap_or(&""))),
+                None => out.push_str(&format!(
+                    "sleep: invalid time interval '{}'\n",
+                    words.get(1).unwrap_or(&"")
+                )),
             },
             Some("echo") => {
                 out.push_str(&words[1..].join(" "));
@@ -120,6 +150,7 @@ pub fn run(session: &mut Session, steps: &[Step]) -> String {
                 let o = session.run(line, stdin.as_deref());
                 out.push_str(&o.stdout);
                 out.push_str(&o.stderr);
+                session.sim.advance(COMMAND_MS);
             }
         }
     }
@@ -136,8 +167,14 @@ mod tests {
         assert_eq!(
             steps,
             vec![
-                Step::Command { line: "kubectl apply -f -".into(), stdin: Some("a: 1\n".into()) },
-                Step::Command { line: "sleep 5".into(), stdin: None },
+                Step::Command {
+                    line: "kubectl apply -f -".into(),
+                    stdin: Some("a: 1\n".into())
+                },
+                Step::Command {
+                    line: "sleep 5".into(),
+                    stdin: None
+                },
             ]
         );
     }

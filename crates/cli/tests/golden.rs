@@ -12,7 +12,12 @@ fn run(path: &Path) -> String {
         .arg(path)
         .output()
         .expect("kubarium runs");
-    assert!(out.status.success(), "kubarium run {} failed: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "kubarium run {} failed: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
@@ -21,7 +26,12 @@ fn golden_transcripts_match_their_reviewed_output() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts");
     let bless = std::env::var_os("KUBARIUM_BLESS").is_some();
     let mut failures = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "sh")).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sh"))
+        .collect();
     entries.sort();
     assert!(!entries.is_empty(), "no transcripts in {}", dir.display());
     for script in entries {
@@ -33,10 +43,18 @@ fn golden_transcripts_match_their_reviewed_output() {
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         if actual != expected {
-            failures.push(format!("{}\n--- expected\n{expected}\n--- actual\n{actual}", script.display()));
+            failures.push(format!(
+                "{}\n--- expected\n{expected}\n--- actual\n{actual}",
+                script.display()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} transcript(s) differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} transcript(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -34,7 +34,10 @@ impl Default for Clock {
 impl Clock {
     /// A clock at virtual time zero, mapped to `epoch_unix_ms`.
     pub fn new(epoch_unix_ms: i64) -> Self {
-        Clock { epoch_unix_ms, now: 0 }
+        Clock {
+            epoch_unix_ms,
+            now: 0,
+        }
     }
 
     /// Current virtual time.

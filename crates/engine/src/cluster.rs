@@ -34,7 +34,10 @@ pub const PRELOADED_IMAGES: &[&str] = &[
 const USER: &str = "kubeadm";
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 fn q(s: &str) -> Quantity {
@@ -52,8 +55,14 @@ pub fn node_object(cfg: &NodeConfig, i: u32, control_plane: bool) -> core::Node 
         ("kubernetes.io/os", "linux"),
     ]);
     if control_plane {
-        l.insert("node-role.kubernetes.io/control-plane".into(), String::new());
-        l.insert("node.kubernetes.io/exclude-from-external-load-balancers".into(), String::new());
+        l.insert(
+            "node-role.kubernetes.io/control-plane".into(),
+            String::new(),
+        );
+        l.insert(
+            "node.kubernetes.io/exclude-from-external-load-balancers".into(),
+            String::new(),
+        );
     }
     l.extend(cfg.labels.clone());
     // Pod CIDRs from 10.244.0.0/16 as /24s; beyond 256 nodes the third and
@@ -75,9 +84,15 @@ pub fn node_object(cfg: &NodeConfig, i: u32, control_plane: bool) -> core::Node 
             name: Some(cfg.name.clone()),
             labels: Some(l),
             annotations: Some(labels(&[
-                ("kubeadm.alpha.kubernetes.io/cri-socket", "unix:///run/containerd/containerd.sock"),
+                (
+                    "kubeadm.alpha.kubernetes.io/cri-socket",
+                    "unix:///run/containerd/containerd.sock",
+                ),
                 ("node.alpha.kubernetes.io/ttl", "0"),
-                ("volumes.kubernetes.io/controller-managed-attach-detach", "true"),
+                (
+                    "volumes.kubernetes.io/controller-managed-attach-detach",
+                    "true",
+                ),
             ])),
             ..Default::default()
         },
@@ -96,8 +111,14 @@ pub fn node_object(cfg: &NodeConfig, i: u32, control_plane: bool) -> core::Node 
         }),
         status: Some(core::NodeStatus {
             addresses: Some(vec![
-                core::NodeAddress { type_: "InternalIP".into(), address: ip },
-                core::NodeAddress { type_: "Hostname".into(), address: cfg.name.clone() },
+                core::NodeAddress {
+                    type_: "InternalIP".into(),
+                    address: ip,
+                },
+                core::NodeAddress {
+                    type_: "Hostname".into(),
+                    address: cfg.name.clone(),
+                },
             ]),
             allocatable: Some(capacity.clone()),
             capacity: Some(capacity),
@@ -106,16 +127,26 @@ pub fn node_object(cfg: &NodeConfig, i: u32, control_plane: bool) -> core::Node 
             }),
             node_info: Some(core::NodeSystemInfo {
                 architecture: "amd64".into(),
-                boot_id: format!("{:08x}-0000-4000-8000-{:012x}", crate::rng::fnv1a(cfg.name.as_bytes()) as u32, i),
+                boot_id: format!(
+                    "{:08x}-0000-4000-8000-{:012x}",
+                    crate::rng::fnv1a(cfg.name.as_bytes()) as u32,
+                    i
+                ),
                 container_runtime_version: CONTAINER_RUNTIME.into(),
                 kernel_version: "6.8.0-51-generic".into(),
                 kube_proxy_version: KUBERNETES_VERSION.into(),
                 kubelet_version: KUBERNETES_VERSION.into(),
-                machine_id: format!("{:032x}", u128::from(crate::rng::fnv1a(cfg.name.as_bytes())) << 32 | u128::from(i)),
+                machine_id: format!(
+                    "{:032x}",
+                    u128::from(crate::rng::fnv1a(cfg.name.as_bytes())) << 32 | u128::from(i)
+                ),
                 operating_system: "linux".into(),
                 os_image: "Debian GNU/Linux 12 (bookworm)".into(),
-                system_uuid: format!("{:08x}-1111-4222-8333-{:012x}", crate::rng::fnv1a(cfg.name.as_bytes()) as u32 ^ 0x5a5a, i),
-                ..Default::default()
+                system_uuid: format!(
+                    "{:08x}-1111-4222-8333-{:012x}",
+                    crate::rng::fnv1a(cfg.name.as_bytes()) as u32 ^ 0x5a5a,
+                    i
+                ),
             }),
             ..Default::default()
         }),
@@ -142,7 +173,10 @@ fn static_pod(component: &str, image: &str, cpu: &str, node: &core::Node) -> cor
         metadata: meta::ObjectMeta {
             name: Some(format!("{component}-{node_name}")),
             namespace: Some("kube-system".into()),
-            labels: Some(labels(&[("component", component), ("tier", "control-plane")])),
+            labels: Some(labels(&[
+                ("component", component),
+                ("tier", "control-plane"),
+            ])),
             annotations: Some(labels(&[
                 ("kubernetes.io/config.source", "file"),
                 ("kubernetes.io/config.mirror", "simulated"),
@@ -176,16 +210,39 @@ fn static_pod(component: &str, image: &str, cpu: &str, node: &core::Node) -> cor
 
 fn coredns_replicaset() -> apps::ReplicaSet {
     let sel = labels(&[("k8s-app", "kube-dns"), ("pod-template-hash", "668d6bf9bc")]);
-    let mut c = container("coredns", "registry.k8s.io/coredns/coredns:v1.11.3", &[], None);
+    let mut c = container(
+        "coredns",
+        "registry.k8s.io/coredns/coredns:v1.11.3",
+        &[],
+        None,
+    );
     c.args = Some(vec!["-conf".into(), "/etc/coredns/Corefile".into()]);
     c.ports = Some(vec![
-        core::ContainerPort { name: Some("dns".into()), container_port: 53, protocol: Some("UDP".into()), ..Default::default() },
-        core::ContainerPort { name: Some("dns-tcp".into()), container_port: 53, protocol: Some("TCP".into()), ..Default::default() },
-        core::ContainerPort { name: Some("metrics".into()), container_port: 9153, protocol: Some("TCP".into()), ..Default::default() },
+        core::ContainerPort {
+            name: Some("dns".into()),
+            container_port: 53,
+            protocol: Some("UDP".into()),
+            ..Default::default()
+        },
+        core::ContainerPort {
+            name: Some("dns-tcp".into()),
+            container_port: 53,
+            protocol: Some("TCP".into()),
+            ..Default::default()
+        },
+        core::ContainerPort {
+            name: Some("metrics".into()),
+            container_port: 9153,
+            protocol: Some("TCP".into()),
+            ..Default::default()
+        },
     ]);
     c.resources = Some(core::ResourceRequirements {
         limits: Some(BTreeMap::from([("memory".to_string(), q("170Mi"))])),
-        requests: Some(BTreeMap::from([("cpu".to_string(), q("100m")), ("memory".to_string(), q("70Mi"))])),
+        requests: Some(BTreeMap::from([
+            ("cpu".to_string(), q("100m")),
+            ("memory".to_string(), q("70Mi")),
+        ])),
         ..Default::default()
     });
     let http = |path: &str, port: i32| core::HTTPGetAction {
@@ -231,7 +288,11 @@ fn coredns_replicaset() -> apps::ReplicaSet {
                     priority_class_name: Some("system-cluster-critical".into()),
                     service_account_name: Some("coredns".into()),
                     tolerations: Some(vec![
-                        core::Toleration { key: Some("CriticalAddonsOnly".into()), operator: Some("Exists".into()), ..Default::default() },
+                        core::Toleration {
+                            key: Some("CriticalAddonsOnly".into()),
+                            operator: Some("Exists".into()),
+                            ..Default::default()
+                        },
                         core::Toleration {
                             key: Some("node-role.kubernetes.io/control-plane".into()),
                             effect: Some("NoSchedule".into()),
@@ -252,14 +313,22 @@ fn kube_proxy_pod(node: &str) -> core::Pod {
         metadata: meta::ObjectMeta {
             generate_name: Some("kube-proxy-".into()),
             namespace: Some("kube-system".into()),
-            labels: Some(labels(&[("k8s-app", "kube-proxy"), ("controller-revision-hash", "7bb84c4984"), ("pod-template-generation", "1")])),
+            labels: Some(labels(&[
+                ("k8s-app", "kube-proxy"),
+                ("controller-revision-hash", "7bb84c4984"),
+                ("pod-template-generation", "1"),
+            ])),
             ..Default::default()
         },
         spec: Some(core::PodSpec {
             containers: vec![container(
                 "kube-proxy",
                 "registry.k8s.io/kube-proxy:v1.32.0",
-                &["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"],
+                &[
+                    "/usr/local/bin/kube-proxy",
+                    "--config=/var/lib/kube-proxy/config.conf",
+                    "--hostname-override=$(NODE_NAME)",
+                ],
                 None,
             )],
             host_network: Some(true),
@@ -268,7 +337,10 @@ fn kube_proxy_pod(node: &str) -> core::Pod {
             priority: Some(2_000_001_000),
             priority_class_name: Some("system-node-critical".into()),
             service_account_name: Some("kube-proxy".into()),
-            tolerations: Some(vec![core::Toleration { operator: Some("Exists".into()), ..Default::default() }]),
+            tolerations: Some(vec![core::Toleration {
+                operator: Some("Exists".into()),
+                ..Default::default()
+            }]),
             ..Default::default()
         }),
         status: None,
@@ -281,7 +353,10 @@ pub fn bootstrap(sim: &mut Simulation) {
     sim.with_api(|api| {
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let n = core::Namespace {
-                metadata: meta::ObjectMeta { name: Some(ns.into()), ..Default::default() },
+                metadata: meta::ObjectMeta {
+                    name: Some(ns.into()),
+                    ..Default::default()
+                },
                 ..Default::default()
             };
             let _ = api.create(USER, Object::Namespace(n));
@@ -312,24 +387,43 @@ pub fn bootstrap(sim: &mut Simulation) {
     nodes.extend(cfg.workers.iter().cloned().map(|w| (w, false)));
     for (i, (n, cp)) in nodes.iter().enumerate() {
         let obj = node_object(n, i as u32, *cp);
-        let created = sim.with_api(|api| api.create(&format!("system:node:{}", n.name), Object::Node(obj)));
+        let created =
+            sim.with_api(|api| api.create(&format!("system:node:{}", n.name), Object::Node(obj)));
         if let Ok(Object::Node(node)) = created {
             if *cp {
                 sim.with_api(|api| {
                     for (component, image, cpu) in [
                         ("etcd", "registry.k8s.io/etcd:3.5.16-0", "100m"),
-                        ("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.32.0", "250m"),
-                        ("kube-controller-manager", "registry.k8s.io/kube-controller-manager:v1.32.0", "200m"),
-                        ("kube-scheduler", "registry.k8s.io/kube-scheduler:v1.32.0", "100m"),
+                        (
+                            "kube-apiserver",
+                            "registry.k8s.io/kube-apiserver:v1.32.0",
+                            "250m",
+                        ),
+                        (
+                            "kube-controller-manager",
+                            "registry.k8s.io/kube-controller-manager:v1.32.0",
+                            "200m",
+                        ),
+                        (
+                            "kube-scheduler",
+                            "registry.k8s.io/kube-scheduler:v1.32.0",
+                            "100m",
+                        ),
                     ] {
-                        let _ = api.create("system:node:control-plane", Object::Pod(static_pod(component, image, cpu, &node)));
+                        let _ = api.create(
+                            "system:node:control-plane",
+                            Object::Pod(static_pod(component, image, cpu, &node)),
+                        );
                     }
                 });
             }
             sim.add_kubelet(&n.name);
             let name = n.name.clone();
             sim.with_api(|api| {
-                let _ = api.create("system:serviceaccount:kube-system:daemon-set-controller", Object::Pod(kube_proxy_pod(&name)));
+                let _ = api.create(
+                    "system:serviceaccount:kube-system:daemon-set-controller",
+                    Object::Pod(kube_proxy_pod(&name)),
+                );
             });
         }
     }

@@ -288,12 +288,27 @@ impl Simulation {
             .ok_or_else(|| format!("pods \"{pod}\" not found"))?;
         crate::api::podutil::node_name(p)
             .map(str::to_string)
-            .ok_or_else(|| format!("container \"{}\" in pod \"{pod}\" is waiting to start: ContainerCreating", p.spec.as_ref().and_then(|s| s.containers.first()).map(|c| c.name.as_str()).unwrap_or("")))
+            .ok_or_else(|| {
+                format!(
+                    "container \"{}\" in pod \"{pod}\" is waiting to start: ContainerCreating",
+                    p.spec
+                        .as_ref()
+                        .and_then(|s| s.containers.first())
+                        .map(|c| c.name.as_str())
+                        .unwrap_or("")
+                )
+            })
     }
 
     /// The log lines of a container (the previous instance's with
     /// `previous`), or the API server's error text.
-    pub fn container_logs(&self, ns: &str, pod: &str, container: &str, previous: bool) -> Result<Vec<kubelet::LogEntry>, String> {
+    pub fn container_logs(
+        &self,
+        ns: &str,
+        pod: &str,
+        container: &str,
+        previous: bool,
+    ) -> Result<Vec<kubelet::LogEntry>, String> {
         let node = self.pod_node(ns, pod)?;
         let key = crate::api::key(ns, pod);
         let c = self
@@ -302,11 +317,15 @@ impl Simulation {
             .and_then(|k| k.worker(&key))
             .and_then(|w| w.containers.iter().find(|c| c.name == container));
         let Some(c) = c else {
-            return Err(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: ContainerCreating"));
+            return Err(format!(
+                "container \"{container}\" in pod \"{pod}\" is waiting to start: ContainerCreating"
+            ));
         };
         if previous {
             if c.restart_count == 0 {
-                return Err(format!("previous terminated container \"{container}\" in pod \"{pod}\" not found"));
+                return Err(format!(
+                    "previous terminated container \"{container}\" in pod \"{pod}\" not found"
+                ));
             }
             return Ok(c.previous_logs.clone());
         }
@@ -315,13 +334,21 @@ impl Simulation {
                 kubelet::RunState::Waiting { reason, .. } => reason.clone(),
                 _ => "ContainerCreating".into(),
             };
-            return Err(format!("container \"{container}\" in pod \"{pod}\" is waiting to start: {reason}"));
+            return Err(format!(
+                "container \"{container}\" in pod \"{pod}\" is waiting to start: {reason}"
+            ));
         }
         Ok(c.logs.clone())
     }
 
     /// Runs a command in a running container (`kubectl exec`).
-    pub fn exec(&mut self, ns: &str, pod: &str, container: &str, argv: &[String]) -> Result<crate::runtime::shell::ExecResult, String> {
+    pub fn exec(
+        &mut self,
+        ns: &str,
+        pod: &str,
+        container: &str,
+        argv: &[String],
+    ) -> Result<crate::runtime::shell::ExecResult, String> {
         let node = self.pod_node(ns, pod)?;
         let key = crate::api::key(ns, pod);
         let now = self.api.clock.datetime(self.api.now());
@@ -330,11 +357,23 @@ impl Simulation {
             .get_mut(&node)
             .and_then(|k| k.worker_mut(&key))
             .and_then(|w| w.containers.iter_mut().find(|c| c.name == container))
-            .ok_or_else(|| format!("unable to upgrade connection: container not found (\"{container}\")"))?;
+            .ok_or_else(|| {
+                format!("unable to upgrade connection: container not found (\"{container}\")")
+            })?;
         if !matches!(c.state, kubelet::RunState::Running { .. }) {
-            return Err(format!("cannot exec into a container in a completed pod; current phase is {}", "Succeeded"));
+            return Err(format!(
+                "cannot exec into a container in a completed pod; current phase is {}",
+                "Succeeded"
+            ));
         }
-        Ok(crate::runtime::shell::exec_with(argv, &c.env, &mut c.fs, now, c.behavior.as_ref(), &mut crate::runtime::shell::NoNetwork))
+        Ok(crate::runtime::shell::exec_with(
+            argv,
+            &c.env,
+            &mut c.fs,
+            now,
+            c.behavior.as_ref(),
+            &mut crate::runtime::shell::NoNetwork,
+        ))
     }
 
     /// Number of pending events (for tests and benchmarks).

@@ -24,7 +24,11 @@ pub struct Key {
 
 impl Key {
     /// Builds a key.
-    pub fn new(resource: impl Into<String>, namespace: impl Into<String>, name: impl Into<String>) -> Key {
+    pub fn new(
+        resource: impl Into<String>,
+        namespace: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Key {
         Key {
             resource: resource.into(),
             namespace: namespace.into(),
@@ -34,7 +38,11 @@ impl Key {
 
     /// The key of a stored object.
     pub fn of(obj: &Object) -> Key {
-        Key::new(obj.resource().qualified_plural(), obj.namespace(), obj.name())
+        Key::new(
+            obj.resource().qualified_plural(),
+            obj.namespace(),
+            obj.name(),
+        )
     }
 }
 
@@ -132,7 +140,11 @@ impl Store {
 
     /// Objects of `resource`, optionally of one namespace, ordered by
     /// namespace and name.
-    pub fn list<'a>(&'a self, resource: &str, namespace: Option<&str>) -> impl Iterator<Item = &'a Object> + 'a {
+    pub fn list<'a>(
+        &'a self,
+        resource: &str,
+        namespace: Option<&str>,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
         let lo = Key::new(resource, namespace.unwrap_or(""), "");
         let resource = resource.to_string();
         let namespace = namespace.map(str::to_string);
@@ -193,7 +205,12 @@ impl Store {
     pub fn update(&mut self, mut obj: Object) -> Result<WatchEvent, StoreError> {
         let key = Key::of(&obj);
         let current = self.objects.get(&key).ok_or(StoreError::NotFound)?;
-        if let Some(expected) = obj.meta().resource_version.as_deref().filter(|s| !s.is_empty()) {
+        if let Some(expected) = obj
+            .meta()
+            .resource_version
+            .as_deref()
+            .filter(|s| !s.is_empty())
+        {
             if Some(expected) != current.meta().resource_version.as_deref() {
                 return Err(StoreError::Conflict);
             }
@@ -205,7 +222,11 @@ impl Store {
     }
 
     /// Removes an object, optionally only if it is still at `expected_rv`.
-    pub fn delete(&mut self, key: &Key, expected_rv: Option<u64>) -> Result<WatchEvent, StoreError> {
+    pub fn delete(
+        &mut self,
+        key: &Key,
+        expected_rv: Option<u64>,
+    ) -> Result<WatchEvent, StoreError> {
         let current = self.objects.get(key).ok_or(StoreError::NotFound)?;
         if let Some(rv) = expected_rv {
             if rv_of(current) != Some(rv) {
@@ -221,8 +242,15 @@ impl Store {
 
     /// Changes after revision `rv` (exclusive), oldest first, optionally of
     /// one resource. Fails with `Compacted` if history no longer reaches `rv`.
-    pub fn watch_from(&self, rv: u64, resource: Option<&str>) -> Result<Vec<WatchEvent>, StoreError> {
-        let oldest = self.history.front().map_or(self.revision, |e| e.revision - 1);
+    pub fn watch_from(
+        &self,
+        rv: u64,
+        resource: Option<&str>,
+    ) -> Result<Vec<WatchEvent>, StoreError> {
+        let oldest = self
+            .history
+            .front()
+            .map_or(self.revision, |e| e.revision - 1);
         if rv < oldest {
             return Err(StoreError::Compacted { oldest });
         }
@@ -259,7 +287,10 @@ mod tests {
         let a = s.create(cm("a")).unwrap();
         let b = s.create(cm("b")).unwrap();
         assert_eq!(b.revision, a.revision + 1);
-        assert_eq!(b.object.meta().resource_version.as_deref(), Some(&*b.revision.to_string()));
+        assert_eq!(
+            b.object.meta().resource_version.as_deref(),
+            Some(&*b.revision.to_string())
+        );
     }
 
     #[test]
@@ -281,14 +312,23 @@ mod tests {
     fn list_then_watch_from_its_revision_has_no_gap_and_no_duplicate() {
         let mut s = Store::default();
         s.create(cm("a")).unwrap();
-        let listed: Vec<String> = s.list("configmaps", None).map(|o| o.name().to_string()).collect();
+        let listed: Vec<String> = s
+            .list("configmaps", None)
+            .map(|o| o.name().to_string())
+            .collect();
         let rv = s.revision();
         s.create(cm("b")).unwrap();
-        let a = s.get(&Key::new("configmaps", "default", "a")).unwrap().clone();
+        let a = s
+            .get(&Key::new("configmaps", "default", "a"))
+            .unwrap()
+            .clone();
         s.update(a).unwrap();
         let events = s.watch_from(rv, Some("configmaps")).unwrap();
         assert_eq!(listed, vec!["a"]);
-        let seen: Vec<(&str, &str)> = events.iter().map(|e| (e.event_type.as_str(), e.object.name())).collect();
+        let seen: Vec<(&str, &str)> = events
+            .iter()
+            .map(|e| (e.event_type.as_str(), e.object.name()))
+            .collect();
         assert_eq!(seen, vec![("ADDED", "b"), ("MODIFIED", "a")]);
         let revs: Vec<u64> = events.iter().map(|e| e.revision).collect();
         assert_eq!(revs, vec![rv + 1, rv + 2]);
@@ -300,7 +340,10 @@ mod tests {
         for n in ["a", "b", "c", "d"] {
             s.create(cm(n)).unwrap();
         }
-        assert!(matches!(s.watch_from(1, None), Err(StoreError::Compacted { .. })));
+        assert!(matches!(
+            s.watch_from(1, None),
+            Err(StoreError::Compacted { .. })
+        ));
         assert_eq!(s.watch_from(s.revision() - 2, None).unwrap().len(), 2);
     }
 

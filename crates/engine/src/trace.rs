@@ -74,14 +74,20 @@ impl fmt::Display for TraceEntry {
                 namespace,
                 name,
                 code,
-            } => write!(f, "api {verb} {resource} {namespace}/{name} by {user} -> {code}"),
+            } => write!(
+                f,
+                "api {verb} {resource} {namespace}/{name} by {user} -> {code}"
+            ),
             TraceKind::WatchEvent {
                 event_type,
                 resource,
                 namespace,
                 name,
                 revision,
-            } => write!(f, "watch {event_type} {resource} {namespace}/{name} rv={revision}"),
+            } => write!(
+                f,
+                "watch {event_type} {resource} {namespace}/{name} rv={revision}"
+            ),
             TraceKind::Reconcile { controller, key } => write!(f, "reconcile {controller} {key}"),
             TraceKind::Scheduling { pod, node, message } => match node {
                 Some(n) => write!(f, "schedule {pod} -> {n} {message}"),

@@ -35,7 +35,9 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
                                 cur.push('\\');
                                 cur.push(x);
                             }
-                            None => return Err("unexpected EOF while looking for matching `\"'".into()),
+                            None => {
+                                return Err("unexpected EOF while looking for matching `\"'".into())
+                            }
                         },
                         Some(x) => cur.push(x),
                         None => return Err("unexpected EOF while looking for matching `\"'".into()),
@@ -121,7 +123,10 @@ pub struct Parsed {
 impl Parsed {
     /// The last value of a flag.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.flags.get(name).and_then(|v| v.last()).map(String::as_str)
+        self.flags
+            .get(name)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
 
     /// All values of a repeatable flag (comma-separated values split for `-f`? no: kept).
@@ -167,18 +172,31 @@ pub fn parse(words: &[String], specs: &[FlagSpec]) -> Result<Parsed, String> {
                 (_, Some(v)) => v,
                 (_, None) => {
                     i += 1;
-                    words.get(i).cloned().ok_or_else(|| format!("flag needs an argument: --{name}"))?
+                    words
+                        .get(i)
+                        .cloned()
+                        .ok_or_else(|| format!("flag needs an argument: --{name}"))?
                 }
             };
-            p.flags.entry(spec.long.to_string()).or_default().push(value);
-        } else if w.len() > 1 && w.starts_with('-') && !w[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            p.flags
+                .entry(spec.long.to_string())
+                .or_default()
+                .push(value);
+        } else if w.len() > 1
+            && w.starts_with('-')
+            && !w[1..].starts_with(|c: char| c.is_ascii_digit())
+        {
             let shorts: Vec<char> = w[1..].chars().collect();
             let mut j = 0;
             while j < shorts.len() {
                 let c = shorts[j];
-                let spec = find_short(c).ok_or_else(|| format!("unknown shorthand flag: '{c}' in {w}"))?;
+                let spec =
+                    find_short(c).ok_or_else(|| format!("unknown shorthand flag: '{c}' in {w}"))?;
                 if spec.kind == Kind::Bool {
-                    p.flags.entry(spec.long.to_string()).or_default().push("true".into());
+                    p.flags
+                        .entry(spec.long.to_string())
+                        .or_default()
+                        .push("true".into());
                     j += 1;
                     continue;
                 }
@@ -187,9 +205,15 @@ pub fn parse(words: &[String], specs: &[FlagSpec]) -> Result<Parsed, String> {
                     rest.strip_prefix('=').map(str::to_string).unwrap_or(rest)
                 } else {
                     i += 1;
-                    words.get(i).cloned().ok_or_else(|| format!("flag needs an argument: '{c}' in -{c}"))?
+                    words
+                        .get(i)
+                        .cloned()
+                        .ok_or_else(|| format!("flag needs an argument: '{c}' in -{c}"))?
                 };
-                p.flags.entry(spec.long.to_string()).or_default().push(value);
+                p.flags
+                    .entry(spec.long.to_string())
+                    .or_default()
+                    .push(value);
                 break;
             }
         } else {
@@ -210,14 +234,24 @@ mod tests {
 
     #[test]
     fn words_honour_quotes_and_escapes() {
-        assert_eq!(w(r#"a 'b c' "d \"e\"" f\ g"#), vec!["a", "b c", "d \"e\"", "f g"]);
+        assert_eq!(
+            w(r#"a 'b c' "d \"e\"" f\ g"#),
+            vec!["a", "b c", "d \"e\"", "f g"]
+        );
         assert_eq!(w(r#"sh -c "echo $HOME""#), vec!["sh", "-c", "echo $HOME"]);
     }
 
     #[test]
     fn flags_in_every_pflag_form() {
-        let specs = [flag("output", Some('o'), Kind::Value), flag("all-namespaces", Some('A'), Kind::Bool)];
-        let p = parse(&w("get pods -oyaml -A --namespace=kube-system -n x"), &specs).unwrap();
+        let specs = [
+            flag("output", Some('o'), Kind::Value),
+            flag("all-namespaces", Some('A'), Kind::Bool),
+        ];
+        let p = parse(
+            &w("get pods -oyaml -A --namespace=kube-system -n x"),
+            &specs,
+        )
+        .unwrap();
         assert_eq!(p.args, vec!["get", "pods"]);
         assert_eq!(p.get("output"), Some("yaml"));
         assert!(p.bool("all-namespaces"));
@@ -227,7 +261,10 @@ mod tests {
     #[test]
     fn unknown_flags_are_worded_as_pflag() {
         assert_eq!(parse(&w("--foo"), &[]).unwrap_err(), "unknown flag: --foo");
-        assert_eq!(parse(&w("-z"), &[]).unwrap_err(), "unknown shorthand flag: 'z' in -z");
+        assert_eq!(
+            parse(&w("-z"), &[]).unwrap_err(),
+            "unknown shorthand flag: 'z' in -z"
+        );
     }
 
     #[test]

@@ -60,7 +60,12 @@ impl Files for MemoryFiles {
     }
     fn list_dir(&self, path: &str) -> Option<Vec<String>> {
         let prefix = format!("{}/", path.trim_end_matches('/'));
-        let v: Vec<String> = self.0.keys().filter(|k| k.starts_with(&prefix)).cloned().collect();
+        let v: Vec<String> = self
+            .0
+            .keys()
+            .filter(|k| k.starts_with(&prefix))
+            .cloned()
+            .collect();
         (!v.is_empty()).then_some(v)
     }
 }
@@ -102,7 +107,9 @@ impl Session {
                 return out;
             }
         };
-        let Some((prog, rest)) = words.split_first() else { return out };
+        let Some((prog, rest)) = words.split_first() else {
+            return out;
+        };
         if prog != "kubectl" {
             out.fail(format!("bash: {prog}: command not found"));
             out.exit_code = 127;

@@ -29,12 +29,23 @@ pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Document>, String
         };
         match v {
             Value::Null => {}
-            Value::Object(ref m) if m.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List")) && m.get("items").is_some() => {
+            Value::Object(ref m)
+                if m.get("kind")
+                    .and_then(Value::as_str)
+                    .is_some_and(|k| k.ends_with("List"))
+                    && m.get("items").is_some() =>
+            {
                 for item in m["items"].as_array().cloned().unwrap_or_default() {
-                    docs.push(Document { source: source.to_string(), value: item });
+                    docs.push(Document {
+                        source: source.to_string(),
+                        value: item,
+                    });
                 }
             }
-            v => docs.push(Document { source: source.to_string(), value: v }),
+            v => docs.push(Document {
+                source: source.to_string(),
+                value: v,
+            }),
         }
     }
     Ok(docs)
@@ -46,13 +57,20 @@ mod tests {
 
     #[test]
     fn several_documents_and_lists_are_flattened() {
-        let d = parse_documents("x.yaml", "a: 1\n---\n---\nkind: List\nitems:\n- b: 2\n- c: 3\n").unwrap();
+        let d = parse_documents(
+            "x.yaml",
+            "a: 1\n---\n---\nkind: List\nitems:\n- b: 2\n- c: 3\n",
+        )
+        .unwrap();
         assert_eq!(d.len(), 3);
     }
 
     #[test]
     fn yaml_errors_name_the_file_and_line() {
         let e = parse_documents("bad.yaml", "a: b: c\n").unwrap_err();
-        assert!(e.starts_with("error parsing bad.yaml: error converting YAML to JSON: yaml: line 1:"), "{e}");
+        assert!(
+            e.starts_with("error parsing bad.yaml: error converting YAML to JSON: yaml: line 1:"),
+            "{e}"
+        );
     }
 }

@@ -16,9 +16,25 @@ use std::path::{Path, PathBuf};
 
 /// API versions a v1.32 cluster serves by default (beta APIs off).
 const SERVED_BY_V1_32: &[&str] = &[
-    "v1", "apps/v1", "batch/v1", "autoscaling/v1", "autoscaling/v2", "networking.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1",
-    "storage.k8s.io/v1", "scheduling.k8s.io/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "node.k8s.io/v1", "admissionregistration.k8s.io/v1",
-    "apiextensions.k8s.io/v1", "certificates.k8s.io/v1", "events.k8s.io/v1", "flowcontrol.apiserver.k8s.io/v1", "apiregistration.k8s.io/v1",
+    "v1",
+    "apps/v1",
+    "batch/v1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "networking.k8s.io/v1",
+    "policy/v1",
+    "rbac.authorization.k8s.io/v1",
+    "storage.k8s.io/v1",
+    "scheduling.k8s.io/v1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "node.k8s.io/v1",
+    "admissionregistration.k8s.io/v1",
+    "apiextensions.k8s.io/v1",
+    "certificates.k8s.io/v1",
+    "events.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "apiregistration.k8s.io/v1",
 ];
 
 /// Documents of served kinds that a real cluster rejects as well, with why.
@@ -48,7 +64,11 @@ fn corpus_dir() -> Option<PathBuf> {
 }
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -71,13 +91,20 @@ struct Counts {
 #[test]
 fn documentation_examples_apply_as_on_a_real_cluster() {
     let Some(dir) = corpus_dir() else {
-        assert!(std::env::var_os("CI").is_none(), "the example corpus (../shared/k8s-examples) is missing in CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the example corpus (../shared/k8s-examples) is missing in CI"
+        );
         eprintln!("skipping: ../shared/k8s-examples not found");
         return;
     };
     let mut files = Vec::new();
     yaml_files(&dir, &mut files);
-    assert!(files.len() >= 400, "expected the 472 example manifests, found {}", files.len());
+    assert!(
+        files.len() >= 400,
+        "expected the 472 example manifests, found {}",
+        files.len()
+    );
     let mut counts = Counts::default();
     let mut unexpected = Vec::new();
     for f in &files {
@@ -87,18 +114,38 @@ fn documentation_examples_apply_as_on_a_real_cluster() {
             Ok(d) => d,
             Err(_) => {
                 // kubectl rejects the file before sending anything; so do we.
-                let mut s = Session::new(Simulation::new(ClusterConfig { warmup: 1_000, ..ClusterConfig::default() }));
+                let mut s = Session::new(Simulation::new(ClusterConfig {
+                    warmup: 1_000,
+                    ..ClusterConfig::default()
+                }));
                 let o = s.run("kubectl apply -f -", Some(&text));
                 assert_ne!(o.exit_code, 0, "{rel}: unparsable file applied");
-                assert!(o.stderr.contains("error converting YAML to JSON"), "{rel}: {}", o.stderr);
+                assert!(
+                    o.stderr.contains("error converting YAML to JSON"),
+                    "{rel}: {}",
+                    o.stderr
+                );
                 counts.unparsable_files += 1;
                 continue;
             }
         };
-        let mut s = Session::new(Simulation::new(ClusterConfig { warmup: 1_000, ..ClusterConfig::default() }));
+        let mut s = Session::new(Simulation::new(ClusterConfig {
+            warmup: 1_000,
+            ..ClusterConfig::default()
+        }));
         for (i, d) in docs.iter().enumerate() {
-            let av = d.value.get("apiVersion").and_then(|v| v.as_str()).unwrap_or("").to_string();
-            let kind = d.value.get("kind").and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let av = d
+                .value
+                .get("apiVersion")
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string();
+            let kind = d
+                .value
+                .get("kind")
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string();
             let json = serde_json::to_string(&d.value).unwrap();
             let o = s.run("kubectl apply -f -", Some(&json));
             let served_here = registry::by_kind(&av, &kind).is_some();
@@ -106,8 +153,15 @@ fn documentation_examples_apply_as_on_a_real_cluster() {
             if served_here {
                 if o.exit_code == 0 {
                     counts.applied += 1;
-                } else if let Some((_, why)) = REJECTED_BY_REAL_CLUSTERS.iter().find(|(p, _)| id.starts_with(p)) {
-                    assert!(o.stderr.contains(why), "{id}: expected {why:?}, got {}", o.stderr);
+                } else if let Some((_, why)) = REJECTED_BY_REAL_CLUSTERS
+                    .iter()
+                    .find(|(p, _)| id.starts_with(p))
+                {
+                    assert!(
+                        o.stderr.contains(why),
+                        "{id}: expected {why:?}, got {}",
+                        o.stderr
+                    );
                     counts.rejected_like_real += 1;
                 } else if o.stderr.contains("namespaces \"") && o.stderr.contains("\" not found") {
                     // The example assumes a namespace made earlier in its page.
@@ -121,7 +175,10 @@ fn documentation_examples_apply_as_on_a_real_cluster() {
             } else {
                 assert_ne!(o.exit_code, 0, "{id}: applied but the kind is not served");
                 if SERVED_BY_V1_32.contains(&av.as_str()) {
-                    *counts.not_simulated_yet.entry(format!("{av} {kind}")).or_default() += 1;
+                    *counts
+                        .not_simulated_yet
+                        .entry(format!("{av} {kind}"))
+                        .or_default() += 1;
                 } else {
                     counts.not_served_by_v1_32 += 1;
                 }
@@ -141,5 +198,10 @@ fn documentation_examples_apply_as_on_a_real_cluster() {
     for (k, n) in &counts.not_simulated_yet {
         println!("  not simulated yet: {k} ×{n}");
     }
-    assert!(unexpected.is_empty(), "{} documents of served kinds were rejected unexpectedly:\n{}", unexpected.len(), unexpected.join("\n"));
+    assert!(
+        unexpected.is_empty(),
+        "{} documents of served kinds were rejected unexpectedly:\n{}",
+        unexpected.len(),
+        unexpected.join("\n")
+    );
 }

@@ -5,9 +5,16 @@ use kubarium_engine::Simulation;
 use kubarium_kubectl::Session;
 
 fn scenario(seed: u64) -> (String, u64) {
-    let mut s = Session::new(Simulation::new(ClusterConfig { seed, ..ClusterConfig::default() }));
+    let mut s = Session::new(Simulation::new(ClusterConfig {
+        seed,
+        ..ClusterConfig::default()
+    }));
     let mut out = String::new();
-    for line in ["kubectl run a --image=nginx", "kubectl run b --image=busybox --restart=Never -- sh -c 'echo hi; exit 1'", "kubectl run c --image=redis"] {
+    for line in [
+        "kubectl run a --image=nginx",
+        "kubectl run b --image=busybox --restart=Never -- sh -c 'echo hi; exit 1'",
+        "kubectl run c --image=redis",
+    ] {
         out.push_str(&s.run(line, None).stdout);
     }
     s.sim.advance(60_000);

@@ -3,8 +3,8 @@
 //! round-trips, plus the resource registry and helpers shared by all kinds.
 
 pub mod decode;
-pub mod quantity;
 pub mod podutil;
+pub mod quantity;
 pub mod registry;
 pub mod selector;
 

@@ -5,7 +5,10 @@ use crate::api::core::{Pod, PodCondition};
 
 /// `status.phase` (`Pending` when unset).
 pub fn phase(p: &Pod) -> &str {
-    p.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("Pending")
+    p.status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("Pending")
 }
 
 /// The node the pod is bound to.
@@ -15,7 +18,12 @@ pub fn node_name(p: &Pod) -> Option<&str> {
 
 /// A condition of the pod's status.
 pub fn condition<'a>(p: &'a Pod, type_: &str) -> Option<&'a PodCondition> {
-    p.status.as_ref()?.conditions.as_ref()?.iter().find(|c| c.type_ == type_)
+    p.status
+        .as_ref()?
+        .conditions
+        .as_ref()?
+        .iter()
+        .find(|c| c.type_ == type_)
 }
 
 /// Whether the Ready condition is True.

@@ -80,15 +80,60 @@ macro_rules! res {
 
 /// Every served resource, in discovery order (core group first, then by group).
 pub static RESOURCES: &[ResourceInfo] = &[
-    res!("", "v1", "ConfigMap", "configmaps", "configmap", ["cm"], true, []),
+    res!(
+        "",
+        "v1",
+        "ConfigMap",
+        "configmaps",
+        "configmap",
+        ["cm"],
+        true,
+        []
+    ),
     res!("", "v1", "Event", "events", "event", ["ev"], true, []),
-    res!("", "v1", "Namespace", "namespaces", "namespace", ["ns"], false, []),
+    res!(
+        "",
+        "v1",
+        "Namespace",
+        "namespaces",
+        "namespace",
+        ["ns"],
+        false,
+        []
+    ),
     res!("", "v1", "Node", "nodes", "node", ["no"], false, []),
     res!("", "v1", "Pod", "pods", "pod", ["po"], true, ["all"]),
     res!("", "v1", "Secret", "secrets", "secret", [], true, []),
-    res!("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", ["sa"], true, []),
-    res!("apps", "v1", "ReplicaSet", "replicasets", "replicaset", ["rs"], true, ["all"]),
-    res!("coordination.k8s.io", "v1", "Lease", "leases", "lease", [], true, []),
+    res!(
+        "",
+        "v1",
+        "ServiceAccount",
+        "serviceaccounts",
+        "serviceaccount",
+        ["sa"],
+        true,
+        []
+    ),
+    res!(
+        "apps",
+        "v1",
+        "ReplicaSet",
+        "replicasets",
+        "replicaset",
+        ["rs"],
+        true,
+        ["all"]
+    ),
+    res!(
+        "coordination.k8s.io",
+        "v1",
+        "Lease",
+        "leases",
+        "lease",
+        [],
+        true,
+        []
+    ),
 ];
 
 /// The resource of `apiVersion`/`kind`, if served.
@@ -138,15 +183,24 @@ mod tests {
             assert_eq!(resolve(n).map(|r| r.kind), Some("Pod"), "{n}");
         }
         assert_eq!(resolve("rs").map(|r| r.kind), Some("ReplicaSet"));
-        assert_eq!(resolve("replicasets.apps").map(|r| r.kind), Some("ReplicaSet"));
-        assert_eq!(resolve("replicasets.v1.apps").map(|r| r.kind), Some("ReplicaSet"));
+        assert_eq!(
+            resolve("replicasets.apps").map(|r| r.kind),
+            Some("ReplicaSet")
+        );
+        assert_eq!(
+            resolve("replicasets.v1.apps").map(|r| r.kind),
+            Some("ReplicaSet")
+        );
         assert!(resolve("replicasets.batch").is_none());
         assert!(resolve("foo").is_none());
     }
 
     #[test]
     fn qualified_plural_names_group_for_non_core() {
-        assert_eq!(resolve("rs").unwrap().qualified_plural(), "replicasets.apps");
+        assert_eq!(
+            resolve("rs").unwrap().qualified_plural(),
+            "replicasets.apps"
+        );
         assert_eq!(resolve("po").unwrap().qualified_plural(), "pods");
     }
 }

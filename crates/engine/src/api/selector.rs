@@ -61,7 +61,10 @@ pub fn from_label_selector(s: &LabelSelector) -> Option<Selector> {
 }
 
 /// Whether a `LabelSelector` matches `labels` (an invalid one matches nothing).
-pub fn label_selector_matches(s: &LabelSelector, labels: Option<&BTreeMap<String, String>>) -> bool {
+pub fn label_selector_matches(
+    s: &LabelSelector,
+    labels: Option<&BTreeMap<String, String>>,
+) -> bool {
     from_label_selector(s).is_some_and(|sel| sel.matches(labels))
 }
 
@@ -113,7 +116,7 @@ pub fn parse(s: &str) -> Result<Selector, String> {
     for p in parts {
         let p = p.trim();
         if p.is_empty() {
-            return Err(format!("found '', expected: identifier after ','"));
+            return Err("found '', expected: identifier after ','".to_string());
         }
         let req = if let Some(k) = p.strip_prefix('!') {
             Requirement::DoesNotExist(k.trim().to_string())
@@ -128,7 +131,9 @@ pub fn parse(s: &str) -> Result<Selector, String> {
         } else if let Some((k, rest)) = split_word(p, " in ") {
             Requirement::In(k, set_values(&rest)?)
         } else if p.contains(' ') || p.contains('(') {
-            return Err(format!("unable to parse requirement: found '{p}', expected: in, notin, =, ==, !=, gt, lt"));
+            return Err(format!(
+                "unable to parse requirement: found '{p}', expected: in, notin, =, ==, !=, gt, lt"
+            ));
         } else {
             Requirement::Exists(p.to_string())
         };
@@ -139,7 +144,10 @@ pub fn parse(s: &str) -> Result<Selector, String> {
 
 fn split_word(p: &str, word: &str) -> Option<(String, String)> {
     let i = p.find(word)?;
-    Some((p[..i].trim().to_string(), p[i + word.len()..].trim().to_string()))
+    Some((
+        p[..i].trim().to_string(),
+        p[i + word.len()..].trim().to_string(),
+    ))
 }
 
 fn set_values(rest: &str) -> Result<Vec<String>, String> {
@@ -147,7 +155,11 @@ fn set_values(rest: &str) -> Result<Vec<String>, String> {
         .strip_prefix('(')
         .and_then(|r| r.strip_suffix(')'))
         .ok_or_else(|| format!("found '{rest}', expected: '('"))?;
-    Ok(inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect())
+    Ok(inner
+        .split(',')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect())
 }
 
 /// A field selector (`status.phase=Running,spec.nodeName!=node-1`) as
@@ -168,7 +180,9 @@ impl FieldSelector {
             } else if let Some((k, v)) = part.split_once('=') {
                 (k, true, v)
             } else {
-                return Err(format!("invalid selector: '{s}'; can't understand '{part}'"));
+                return Err(format!(
+                    "invalid selector: '{s}'; can't understand '{part}'"
+                ));
             };
             reqs.push((k.trim().to_string(), eq, v.trim().to_string()));
         }
@@ -198,7 +212,10 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -207,7 +224,10 @@ mod tests {
         assert!(parse("app=nginx").unwrap().matches(Some(&l)));
         assert!(parse("app==nginx,tier=web").unwrap().matches(Some(&l)));
         assert!(!parse("app!=nginx").unwrap().matches(Some(&l)));
-        assert!(parse("env!=prod").unwrap().matches(Some(&l)), "!= matches an absent key");
+        assert!(
+            parse("env!=prod").unwrap().matches(Some(&l)),
+            "!= matches an absent key"
+        );
     }
 
     #[test]
@@ -222,8 +242,14 @@ mod tests {
     #[test]
     fn field_selectors_compare_json_paths() {
         let v = serde_json::json!({"metadata": {"name": "a"}, "status": {"phase": "Running"}});
-        assert!(FieldSelector::parse("metadata.name=a,status.phase!=Pending").unwrap().matches(&v));
-        assert!(!FieldSelector::parse("spec.nodeName=n1").unwrap().matches(&v));
+        assert!(
+            FieldSelector::parse("metadata.name=a,status.phase!=Pending")
+                .unwrap()
+                .matches(&v)
+        );
+        assert!(!FieldSelector::parse("spec.nodeName=n1")
+            .unwrap()
+            .matches(&v));
         assert!(FieldSelector::parse("spec.nodeName=").unwrap().matches(&v));
     }
 
@@ -234,7 +260,10 @@ mod tests {
             "matchExpressions": [{"key": "tier", "operator": "In", "values": ["a", "b"]}]
         }))
         .unwrap();
-        assert!(label_selector_matches(&s, Some(&labels(&[("app", "x"), ("tier", "b")]))));
+        assert!(label_selector_matches(
+            &s,
+            Some(&labels(&[("app", "x"), ("tier", "b")]))
+        ));
         assert!(!label_selector_matches(&s, Some(&labels(&[("app", "x")]))));
         assert_eq!(format_label_selector(&s), "app=x,tier in (a,b)");
     }

@@ -99,12 +99,18 @@ impl ApiError {
 
     /// `pods "x" not found`.
     pub fn not_found(res: &ResourceInfo, name: &str) -> ApiError {
-        ApiError::new(Reason::NotFound, format!("{} \"{name}\" not found", res.qualified_plural()))
+        ApiError::new(
+            Reason::NotFound,
+            format!("{} \"{name}\" not found", res.qualified_plural()),
+        )
     }
 
     /// `pods "x" already exists`.
     pub fn already_exists(res: &ResourceInfo, name: &str) -> ApiError {
-        ApiError::new(Reason::AlreadyExists, format!("{} \"{name}\" already exists", res.qualified_plural()))
+        ApiError::new(
+            Reason::AlreadyExists,
+            format!("{} \"{name}\" already exists", res.qualified_plural()),
+        )
     }
 
     /// The optimistic-concurrency failure, worded as the registry words it.
@@ -120,7 +126,10 @@ impl ApiError {
 
     /// `pods "x" is forbidden: <why>`.
     pub fn forbidden(res: &ResourceInfo, name: &str, why: &str) -> ApiError {
-        ApiError::new(Reason::Forbidden, format!("{} \"{name}\" is forbidden: {why}", res.qualified_plural()))
+        ApiError::new(
+            Reason::Forbidden,
+            format!("{} \"{name}\" is forbidden: {why}", res.qualified_plural()),
+        )
     }
 
     fn from_store(e: StoreError, res: &ResourceInfo, name: &str) -> ApiError {
@@ -128,10 +137,9 @@ impl ApiError {
             StoreError::AlreadyExists => ApiError::already_exists(res, name),
             StoreError::NotFound => ApiError::not_found(res, name),
             StoreError::Conflict => ApiError::conflict(res, name),
-            StoreError::Compacted { oldest } => ApiError::new(
-                Reason::Gone,
-                format!("too old resource version: {oldest}"),
-            ),
+            StoreError::Compacted { oldest } => {
+                ApiError::new(Reason::Gone, format!("too old resource version: {oldest}"))
+            }
         }
     }
 }
@@ -183,7 +191,10 @@ fn tracks_generation(obj: &Object) -> bool {
 
 /// Kinds whose status can only be written through the `/status` subresource.
 fn has_status_subresource(obj: &Object) -> bool {
-    matches!(obj, Object::Pod(_) | Object::ReplicaSet(_) | Object::Namespace(_) | Object::Node(_))
+    matches!(
+        obj,
+        Object::Pod(_) | Object::ReplicaSet(_) | Object::Namespace(_) | Object::Node(_)
+    )
 }
 
 fn spec_of(v: &serde_json::Value) -> serde_json::Value {
@@ -226,7 +237,15 @@ impl ApiServer {
     }
 
     /// Records a request in the trace.
-    pub fn trace_request(&mut self, user: User, verb: &str, resource: &str, namespace: &str, name: &str, code: u16) {
+    pub fn trace_request(
+        &mut self,
+        user: User,
+        verb: &str,
+        resource: &str,
+        namespace: &str,
+        name: &str,
+        code: u16,
+    ) {
         let now = self.now();
         self.trace.record(
             now,
@@ -273,7 +292,15 @@ impl ApiServer {
         self.notifications.push(ev);
     }
 
-    fn traced<T>(&mut self, user: User, verb: &str, res: &ResourceInfo, ns: &str, name: &str, r: Result<T, ApiError>) -> Result<T, ApiError> {
+    fn traced<T>(
+        &mut self,
+        user: User,
+        verb: &str,
+        res: &ResourceInfo,
+        ns: &str,
+        name: &str,
+        r: Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
         let code = match &r {
             Ok(_) if verb == "create" => 201,
             Ok(_) => 200,
@@ -290,15 +317,25 @@ impl ApiServer {
     }
 
     /// Reads one object of a typed kind.
-    pub fn get_typed<'a, T>(&'a self, res: &ResourceInfo, namespace: &str, name: &str) -> Option<&'a T>
+    pub fn get_typed<'a, T>(
+        &'a self,
+        res: &ResourceInfo,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&'a T>
     where
         &'a T: TryFrom<&'a Object>,
     {
-        self.get(res, namespace, name).and_then(|o| o.try_into().ok())
+        self.get(res, namespace, name)
+            .and_then(|o| o.try_into().ok())
     }
 
     /// Lists objects of a resource, of one namespace or all.
-    pub fn list<'a>(&'a self, res: &ResourceInfo, namespace: Option<&str>) -> impl Iterator<Item = &'a Object> + 'a {
+    pub fn list<'a>(
+        &'a self,
+        res: &ResourceInfo,
+        namespace: Option<&str>,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
         self.store.list(&res.qualified_plural(), namespace)
     }
 
@@ -338,9 +375,16 @@ impl ApiServer {
 
         // Admission: NamespaceLifecycle.
         if res.namespaced {
-            match self.get_typed::<core::Namespace>(registry::by_kind("v1", "Namespace").unwrap(), "", &ns) {
+            match self.get_typed::<core::Namespace>(
+                registry::by_kind("v1", "Namespace").unwrap(),
+                "",
+                &ns,
+            ) {
                 None => {
-                    return Err(ApiError::new(Reason::NotFound, format!("namespaces \"{ns}\" not found")));
+                    return Err(ApiError::new(
+                        Reason::NotFound,
+                        format!("namespaces \"{ns}\" not found"),
+                    ));
                 }
                 Some(n) if n.metadata.deletion_timestamp.is_some() => {
                     return Err(ApiError::forbidden(
@@ -373,7 +417,10 @@ impl ApiServer {
         }
         let errs = validation::validate_create(&obj);
         if !errs.is_empty() {
-            return Err(ApiError::new(Reason::Invalid, validation::invalid_message(obj.kind(), &name, &errs)));
+            return Err(ApiError::new(
+                Reason::Invalid,
+                validation::invalid_message(obj.kind(), &name, &errs),
+            ));
         }
         // Fields the server owns.
         let now = self.clock.time();
@@ -402,7 +449,10 @@ impl ApiServer {
                 ..Default::default()
             });
         }
-        let ev = self.store.create(obj).map_err(|e| ApiError::from_store(e, res, &name))?;
+        let ev = self
+            .store
+            .create(obj)
+            .map_err(|e| ApiError::from_store(e, res, &name))?;
         let stored = ev.object.clone();
         self.notify(ev);
         Ok(stored)
@@ -433,8 +483,17 @@ impl ApiServer {
         }
         let name = obj.name().to_string();
         let key = Key::of(&obj);
-        let old = self.store.get(&key).cloned().ok_or_else(|| ApiError::not_found(res, &name))?;
-        if let Some(rv) = obj.meta().resource_version.as_deref().filter(|s| !s.is_empty()) {
+        let old = self
+            .store
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(res, &name))?;
+        if let Some(rv) = obj
+            .meta()
+            .resource_version
+            .as_deref()
+            .filter(|s| !s.is_empty())
+        {
             if Some(rv) != old.meta().resource_version.as_deref() {
                 return Err(ApiError::conflict(res, &name));
             }
@@ -466,7 +525,10 @@ impl ApiServer {
             admission::default_object(&mut new, &admission::AdmissionContext::update());
             let errs = validation::validate_update(&new, &old);
             if !errs.is_empty() {
-                return Err(ApiError::new(Reason::Invalid, validation::invalid_message(new.kind(), &name, &errs)));
+                return Err(ApiError::new(
+                    Reason::Invalid,
+                    validation::invalid_message(new.kind(), &name, &errs),
+                ));
             }
             if tracks_generation(&new) && spec_of(&new.to_value()) != spec_of(&old.to_value()) {
                 new.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
@@ -477,16 +539,24 @@ impl ApiServer {
             return Ok(old);
         }
         // Removing the last finalizer of an object being deleted deletes it.
+        let spec_finalizers = matches!(&new, Object::Namespace(n) if n.spec.as_ref().and_then(|s| s.finalizers.as_ref()).is_some_and(|f| !f.is_empty()));
         if new.meta().deletion_timestamp.is_some()
             && new.meta().finalizers.as_ref().is_none_or(|f| f.is_empty())
+            && !spec_finalizers
             && !matches!(new, Object::Pod(_))
         {
-            let ev = self.store.delete(&key, None).map_err(|e| ApiError::from_store(e, res, &name))?;
+            let ev = self
+                .store
+                .delete(&key, None)
+                .map_err(|e| ApiError::from_store(e, res, &name))?;
             let gone = ev.object.clone();
             self.notify(ev);
             return Ok(gone);
         }
-        let ev = self.store.update(new).map_err(|e| ApiError::from_store(e, res, &name))?;
+        let ev = self
+            .store
+            .update(new)
+            .map_err(|e| ApiError::from_store(e, res, &name))?;
         let stored = ev.object.clone();
         self.notify(ev);
         Ok(stored)
@@ -495,15 +565,32 @@ impl ApiServer {
     /// Deletes an object. Pods on a node terminate gracefully: they get a
     /// deletionTimestamp and stay until the kubelet confirms (or the grace
     /// period is 0). Objects with finalizers wait for them.
-    pub fn delete(&mut self, user: User, res: &ResourceInfo, namespace: &str, name: &str, opts: DeleteOptions) -> Result<Object, ApiError> {
+    pub fn delete(
+        &mut self,
+        user: User,
+        res: &ResourceInfo,
+        namespace: &str,
+        name: &str,
+        opts: DeleteOptions,
+    ) -> Result<Object, ApiError> {
         let r = self.do_delete(res, namespace, name, opts);
         self.traced(user, "delete", res, namespace, name, r)
     }
 
-    fn do_delete(&mut self, res: &ResourceInfo, namespace: &str, name: &str, opts: DeleteOptions) -> Result<Object, ApiError> {
+    fn do_delete(
+        &mut self,
+        res: &ResourceInfo,
+        namespace: &str,
+        name: &str,
+        opts: DeleteOptions,
+    ) -> Result<Object, ApiError> {
         let ns = if res.namespaced { namespace } else { "" };
         let key = Key::new(res.qualified_plural(), ns, name);
-        let mut obj = self.store.get(&key).cloned().ok_or_else(|| ApiError::not_found(res, name))?;
+        let mut obj = self
+            .store
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(res, name))?;
         if opts.propagation == Propagation::Orphan {
             self.orphan_dependents(&obj);
         }
@@ -511,10 +598,18 @@ impl ApiServer {
         // Graceful deletion of pods bound to a node.
         if let Object::Pod(p) = &mut obj {
             let bound = p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
-            let default_grace = p.spec.as_ref().and_then(|s| s.termination_grace_period_seconds).unwrap_or(30);
+            let default_grace = p
+                .spec
+                .as_ref()
+                .and_then(|s| s.termination_grace_period_seconds)
+                .unwrap_or(30);
             let mut grace = opts.grace_period_seconds.unwrap_or(default_grace).max(0);
             // A pod that never started, or already finished, needs no grace.
-            let phase = p.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("Pending");
+            let phase = p
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.as_deref())
+                .unwrap_or("Pending");
             if !bound || phase == "Succeeded" || phase == "Failed" {
                 grace = 0;
             }
@@ -523,31 +618,46 @@ impl ApiServer {
                 if already.is_some_and(|g| g <= grace) {
                     return Ok(obj);
                 }
-                p.metadata.deletion_timestamp = Some(self.clock.time_at(now + grace as u64 * SECOND));
+                p.metadata.deletion_timestamp =
+                    Some(self.clock.time_at(now + grace as u64 * SECOND));
                 p.metadata.deletion_grace_period_seconds = Some(grace);
-                let ev = self.store.update(obj).map_err(|e| ApiError::from_store(e, res, name))?;
+                let ev = self
+                    .store
+                    .update(obj)
+                    .map_err(|e| ApiError::from_store(e, res, name))?;
                 let stored = ev.object.clone();
                 self.notify(ev);
                 return Ok(stored);
             }
         }
-        let has_finalizers = obj.meta().finalizers.as_ref().is_some_and(|f| !f.is_empty())
+        let has_finalizers = obj
+            .meta()
+            .finalizers
+            .as_ref()
+            .is_some_and(|f| !f.is_empty())
             || matches!(&obj, Object::Namespace(n) if n.spec.as_ref().and_then(|s| s.finalizers.as_ref()).is_some_and(|f| !f.is_empty()));
         if has_finalizers {
             if obj.meta().deletion_timestamp.is_none() {
                 obj.meta_mut().deletion_timestamp = Some(self.clock.time());
                 obj.meta_mut().deletion_grace_period_seconds = Some(0);
                 if let Object::Namespace(n) = &mut obj {
-                    n.status.get_or_insert_with(Default::default).phase = Some("Terminating".into());
+                    n.status.get_or_insert_with(Default::default).phase =
+                        Some("Terminating".into());
                 }
-                let ev = self.store.update(obj).map_err(|e| ApiError::from_store(e, res, name))?;
+                let ev = self
+                    .store
+                    .update(obj)
+                    .map_err(|e| ApiError::from_store(e, res, name))?;
                 let stored = ev.object.clone();
                 self.notify(ev);
                 return Ok(stored);
             }
             return Ok(obj);
         }
-        let ev = self.store.delete(&key, None).map_err(|e| ApiError::from_store(e, res, name))?;
+        let ev = self
+            .store
+            .delete(&key, None)
+            .map_err(|e| ApiError::from_store(e, res, name))?;
         let gone = ev.object.clone();
         self.notify(ev);
         Ok(gone)
@@ -555,7 +665,9 @@ impl ApiServer {
 
     /// Removes ownerReferences to `owner` from its dependents (`--cascade=orphan`).
     fn orphan_dependents(&mut self, owner: &Object) {
-        let Some(uid) = owner.meta().uid.clone() else { return };
+        let Some(uid) = owner.meta().uid.clone() else {
+            return;
+        };
         let ns = owner.namespace().to_string();
         let mut changed = Vec::new();
         for r in registry::RESOURCES.iter().filter(|r| r.namespaced) {
@@ -563,8 +675,13 @@ impl ApiServer {
                 if let Some(refs) = &o.meta().owner_references {
                     if refs.iter().any(|x| x.uid == uid) {
                         let mut o = o.clone();
-                        o.meta_mut().owner_references = Some(refs.iter().filter(|x| x.uid != uid).cloned().collect());
-                        if o.meta().owner_references.as_ref().is_some_and(|v| v.is_empty()) {
+                        o.meta_mut().owner_references =
+                            Some(refs.iter().filter(|x| x.uid != uid).cloned().collect());
+                        if o.meta()
+                            .owner_references
+                            .as_ref()
+                            .is_some_and(|v| v.is_empty())
+                        {
                             o.meta_mut().owner_references = None;
                         }
                         changed.push(o);
@@ -578,7 +695,13 @@ impl ApiServer {
     }
 
     /// The pods/binding subresource: assigns a pod to a node.
-    pub fn bind(&mut self, user: User, namespace: &str, pod: &str, node: &str) -> Result<Object, ApiError> {
+    pub fn bind(
+        &mut self,
+        user: User,
+        namespace: &str,
+        pod: &str,
+        node: &str,
+    ) -> Result<Object, ApiError> {
         let res = registry::by_kind("v1", "Pod").unwrap();
         let r = self.do_bind(namespace, pod, node);
         self.traced(user, "create", res, namespace, &format!("{pod}/binding"), r)
@@ -587,8 +710,14 @@ impl ApiServer {
     fn do_bind(&mut self, namespace: &str, pod: &str, node: &str) -> Result<Object, ApiError> {
         let res = registry::by_kind("v1", "Pod").unwrap();
         let key = Key::new("pods", namespace, pod);
-        let mut obj = self.store.get(&key).cloned().ok_or_else(|| ApiError::not_found(res, pod))?;
-        let Object::Pod(p) = &mut obj else { unreachable!() };
+        let mut obj = self
+            .store
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(res, pod))?;
+        let Object::Pod(p) = &mut obj else {
+            unreachable!()
+        };
         if p.metadata.deletion_timestamp.is_some() {
             return Err(ApiError::conflict(res, pod));
         }
@@ -603,7 +732,10 @@ impl ApiServer {
         let now = self.clock.time();
         let status = p.status.get_or_insert_with(Default::default);
         set_condition(status, "PodScheduled", "True", None, None, &now);
-        let ev = self.store.update(obj).map_err(|e| ApiError::from_store(e, res, pod))?;
+        let ev = self
+            .store
+            .update(obj)
+            .map_err(|e| ApiError::from_store(e, res, pod))?;
         let stored = ev.object.clone();
         self.notify(ev);
         Ok(stored)
@@ -612,8 +744,21 @@ impl ApiServer {
     /// Records an Event about `involved`, aggregating repeats as the
     /// client-go event recorder does (same source, object, type, reason and
     /// message: the count goes up and lastTimestamp moves).
-    pub fn record_event(&mut self, component: &str, host: Option<&str>, involved: &Object, field_path: Option<&str>, type_: &str, reason: &str, message: &str) {
-        let ns = if involved.namespace().is_empty() { "default".to_string() } else { involved.namespace().to_string() };
+    pub fn record_event(
+        &mut self,
+        component: &str,
+        host: Option<&str>,
+        involved: &Object,
+        field_path: Option<&str>,
+        type_: &str,
+        reason: &str,
+        message: &str,
+    ) {
+        let ns = if involved.namespace().is_empty() {
+            "default".to_string()
+        } else {
+            involved.namespace().to_string()
+        };
         let now = self.clock.time();
         let ev_res = registry::by_kind("v1", "Event").unwrap();
         let involved_ref = core::ObjectReference {
@@ -633,7 +778,8 @@ impl ApiServer {
                     && e.reason.as_deref() == Some(reason)
                     && e.message.as_deref() == Some(message)
                     && e.type_.as_deref() == Some(type_)
-                    && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(component) =>
+                    && e.source.as_ref().and_then(|s| s.component.as_deref())
+                        == Some(component) =>
             {
                 Some(e.clone())
             }
@@ -647,7 +793,12 @@ impl ApiServer {
             return;
         }
         self.event_seq += 1;
-        let nanos = self.clock.datetime(self.clock.now()).timestamp_nanos_opt().unwrap_or(0) as u64 + self.event_seq;
+        let nanos = self
+            .clock
+            .datetime(self.clock.now())
+            .timestamp_nanos_opt()
+            .unwrap_or(0) as u64
+            + self.event_seq;
         let event = core::Event {
             metadata: meta::ObjectMeta {
                 name: Some(format!("{}.{nanos:x}", involved.name())),
@@ -675,7 +826,14 @@ impl ApiServer {
 
 /// Sets (or updates) a pod condition; `lastTransitionTime` moves only when
 /// the status changes, as the kubelet's status manager does.
-pub fn set_condition(status: &mut core::PodStatus, type_: &str, value: &str, reason: Option<&str>, message: Option<&str>, now: &meta::Time) {
+pub fn set_condition(
+    status: &mut core::PodStatus,
+    type_: &str,
+    value: &str,
+    reason: Option<&str>,
+    message: Option<&str>,
+    now: &meta::Time,
+) {
     let conds = status.conditions.get_or_insert_with(Vec::new);
     if let Some(c) = conds.iter_mut().find(|c| c.type_ == type_) {
         if c.status != value {
@@ -692,7 +850,6 @@ pub fn set_condition(status: &mut core::PodStatus, type_: &str, value: &str, rea
             message: message.map(str::to_string),
             last_transition_time: Some(now.clone()),
             last_probe_time: None,
-            ..Default::default()
         });
     }
 }
@@ -701,16 +858,26 @@ pub fn set_condition(status: &mut core::PodStatus, type_: &str, value: &str, rea
 /// container has equal cpu and memory requests and limits, BestEffort when
 /// none has any, Burstable otherwise.
 pub fn qos_class(spec: Option<&core::PodSpec>) -> String {
-    let Some(spec) = spec else { return "BestEffort".into() };
-    let all: Vec<&core::Container> = spec.containers.iter().chain(spec.init_containers.iter().flatten()).collect();
+    let Some(spec) = spec else {
+        return "BestEffort".into();
+    };
+    let all: Vec<&core::Container> = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .collect();
     let mut any = false;
     let mut guaranteed = true;
     for c in &all {
         let req = c.resources.as_ref().and_then(|r| r.requests.as_ref());
         let lim = c.resources.as_ref().and_then(|r| r.limits.as_ref());
         for r in ["cpu", "memory"] {
-            let q = req.and_then(|m| m.get(r)).map(|q| api::quantity::parse(&q.0).ok());
-            let l = lim.and_then(|m| m.get(r)).map(|q| api::quantity::parse(&q.0).ok());
+            let q = req
+                .and_then(|m| m.get(r))
+                .map(|q| api::quantity::parse(&q.0).ok());
+            let l = lim
+                .and_then(|m| m.get(r))
+                .map(|q| api::quantity::parse(&q.0).ok());
             if q.is_some() || l.is_some() {
                 any = true;
             }

@@ -16,8 +16,15 @@ pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
     if ev.event_type != EventType::Deleted {
         return;
     }
-    let Some(uid) = ev.object.meta().uid.clone() else { return };
-    q.add(ControllerName::GarbageCollector, format!("{}/{uid}", ev.object.namespace()), ctx, QUEUE_LATENCY);
+    let Some(uid) = ev.object.meta().uid.clone() else {
+        return;
+    };
+    q.add(
+        ControllerName::GarbageCollector,
+        format!("{}/{uid}", ev.object.namespace()),
+        ctx,
+        QUEUE_LATENCY,
+    );
 }
 
 /// Deletes dependents whose owners no longer exist.
@@ -27,7 +34,9 @@ pub fn sync(key: &str, ctx: &mut Ctx) -> Option<u64> {
     for r in registry::RESOURCES.iter() {
         let scope = if r.namespaced { Some(ns) } else { None };
         for o in ctx.api.list(r, scope) {
-            let Some(refs) = o.meta().owner_references.as_ref() else { continue };
+            let Some(refs) = o.meta().owner_references.as_ref() else {
+                continue;
+            };
             if !refs.iter().any(|x| x.uid == uid) {
                 continue;
             }

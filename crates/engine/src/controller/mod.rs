@@ -6,6 +6,7 @@
 //! it was called and must be idempotent.
 
 pub mod garbagecollector;
+pub mod namespace;
 pub mod replicaset;
 pub mod serviceaccount;
 
@@ -32,6 +33,8 @@ pub enum ControllerName {
     GarbageCollector,
     /// serviceaccount-controller (with root-ca-cert-publisher).
     ServiceAccount,
+    /// namespace-controller.
+    Namespace,
 }
 
 impl ControllerName {
@@ -41,6 +44,7 @@ impl ControllerName {
             ControllerName::ReplicaSet => "replicaset-controller",
             ControllerName::GarbageCollector => "garbage-collector-controller",
             ControllerName::ServiceAccount => "serviceaccount-controller",
+            ControllerName::Namespace => "namespace-controller",
         }
     }
 }
@@ -83,6 +87,7 @@ impl ControllerManager {
         replicaset::on_watch(&mut self.queue, ev, ctx);
         garbagecollector::on_watch(&mut self.queue, ev, ctx);
         serviceaccount::on_watch(&mut self.queue, ev, ctx);
+        namespace::on_watch(&mut self.queue, ev, ctx);
     }
 
     /// Runs one work item.
@@ -93,6 +98,7 @@ impl ControllerManager {
             ControllerName::ReplicaSet => self.replicaset.sync(&work.key, ctx),
             ControllerName::GarbageCollector => garbagecollector::sync(&work.key, ctx),
             ControllerName::ServiceAccount => serviceaccount::sync(&work.key, ctx),
+            ControllerName::Namespace => namespace::sync(&work.key, ctx),
         };
         if let Some(delay) = requeue {
             self.queue.add(work.controller, work.key, ctx, delay);

@@ -34,14 +34,28 @@ fn pod_res() -> &'static registry::ResourceInfo {
 pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
     match &ev.object {
         Object::ReplicaSet(rs) => {
-            let key = crate::api::key(rs.metadata.namespace.as_deref().unwrap_or(""), rs.metadata.name.as_deref().unwrap_or(""));
+            let key = crate::api::key(
+                rs.metadata.namespace.as_deref().unwrap_or(""),
+                rs.metadata.name.as_deref().unwrap_or(""),
+            );
             q.add(ControllerName::ReplicaSet, key, ctx, QUEUE_LATENCY);
         }
         Object::Pod(p) => {
             let ns = p.metadata.namespace.clone().unwrap_or_default();
-            if let Some(r) = p.metadata.owner_references.iter().flatten().find(|r| r.controller == Some(true)) {
+            if let Some(r) = p
+                .metadata
+                .owner_references
+                .iter()
+                .flatten()
+                .find(|r| r.controller == Some(true))
+            {
                 if r.kind == "ReplicaSet" {
-                    q.add(ControllerName::ReplicaSet, crate::api::key(&ns, &r.name), ctx, QUEUE_LATENCY);
+                    q.add(
+                        ControllerName::ReplicaSet,
+                        crate::api::key(&ns, &r.name),
+                        ctx,
+                        QUEUE_LATENCY,
+                    );
                 }
                 return;
             }
@@ -74,7 +88,10 @@ impl ReplicaSetController {
     /// depends on time (minReadySeconds).
     pub fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Option<u64> {
         let (ns, name) = key.split_once('/')?;
-        let rs: apps::ReplicaSet = ctx.api.get_typed::<apps::ReplicaSet>(rs_res(), ns, name)?.clone();
+        let rs: apps::ReplicaSet = ctx
+            .api
+            .get_typed::<apps::ReplicaSet>(rs_res(), ns, name)?
+            .clone();
         if rs.metadata.deletion_timestamp.is_some() {
             return None;
         }
@@ -98,12 +115,20 @@ impl ReplicaSetController {
                         release.push(p.clone());
                     }
                 }
-                None if matches && p.metadata.deletion_timestamp.is_none() && podutil::is_active(p) => adopt.push(p.clone()),
+                None if matches
+                    && p.metadata.deletion_timestamp.is_none()
+                    && podutil::is_active(p) =>
+                {
+                    adopt.push(p.clone())
+                }
                 _ => {}
             }
         }
         for mut p in adopt {
-            p.metadata.owner_references.get_or_insert_with(Vec::new).push(owner_ref(&rs));
+            p.metadata
+                .owner_references
+                .get_or_insert_with(Vec::new)
+                .push(owner_ref(&rs));
             if let Ok(Object::Pod(stored)) = ctx.api.update(USER, Object::Pod(p)) {
                 owned.push(stored);
             }
@@ -129,11 +154,27 @@ impl ReplicaSetController {
                     match ctx.api.create(USER, Object::Pod(pod)) {
                         Ok(created) => {
                             let msg = format!("Created pod: {}", created.name());
-                            ctx.api.record_event("replicaset-controller", None, &rs_obj, None, "Normal", "SuccessfulCreate", &msg);
+                            ctx.api.record_event(
+                                "replicaset-controller",
+                                None,
+                                &rs_obj,
+                                None,
+                                "Normal",
+                                "SuccessfulCreate",
+                                &msg,
+                            );
                         }
                         Err(e) => {
                             let msg = format!("Error creating: {}", e.message);
-                            ctx.api.record_event("replicaset-controller", None, &rs_obj, None, "Warning", "FailedCreate", &msg);
+                            ctx.api.record_event(
+                                "replicaset-controller",
+                                None,
+                                &rs_obj,
+                                None,
+                                "Warning",
+                                "FailedCreate",
+                                &msg,
+                            );
                             break 'outer;
                         }
                     }
@@ -146,9 +187,21 @@ impl ReplicaSetController {
             victims.sort_by(|a, b| deletion_rank(a, b, ctx.api.now(), ctx));
             for p in victims.into_iter().take(diff.min(BURST_REPLICAS) as usize) {
                 let pname = p.metadata.name.clone().unwrap_or_default();
-                if ctx.api.delete(USER, pod_res(), ns, &pname, DeleteOptions::default()).is_ok() {
+                if ctx
+                    .api
+                    .delete(USER, pod_res(), ns, &pname, DeleteOptions::default())
+                    .is_ok()
+                {
                     let msg = format!("Deleted pod: {pname}");
-                    ctx.api.record_event("replicaset-controller", None, &rs_obj, None, "Normal", "SuccessfulDelete", &msg);
+                    ctx.api.record_event(
+                        "replicaset-controller",
+                        None,
+                        &rs_obj,
+                        None,
+                        "Normal",
+                        "SuccessfulDelete",
+                        &msg,
+                    );
                 }
             }
         }
@@ -157,10 +210,17 @@ impl ReplicaSetController {
         let now = ctx.api.now();
         let min_ready = spec.min_ready_seconds.unwrap_or(0) as u64 * 1000;
         let mut requeue = None;
-        let template_labels = spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone());
+        let template_labels = spec
+            .template
+            .as_ref()
+            .and_then(|t| t.metadata.as_ref())
+            .and_then(|m| m.labels.clone());
         let (mut fully, mut ready, mut available) = (0, 0, 0);
         for p in &active {
-            if template_labels.as_ref().is_none_or(|tl| tl.iter().all(|(k, v)| p.metadata.labels.as_ref().and_then(|l| l.get(k)) == Some(v))) {
+            if template_labels.as_ref().is_none_or(|tl| {
+                tl.iter()
+                    .all(|(k, v)| p.metadata.labels.as_ref().and_then(|l| l.get(k)) == Some(v))
+            }) {
                 fully += 1;
             }
             if podutil::is_ready(p) {
@@ -184,9 +244,11 @@ impl ReplicaSetController {
             available_replicas: Some(available),
             observed_generation: rs.metadata.generation,
             conditions: rs.status.as_ref().and_then(|s| s.conditions.clone()),
-            ..Default::default()
         };
-        let current = ctx.api.get_typed::<apps::ReplicaSet>(rs_res(), ns, name).cloned();
+        let current = ctx
+            .api
+            .get_typed::<apps::ReplicaSet>(rs_res(), ns, name)
+            .cloned();
         if let Some(mut cur) = current {
             if cur.status.as_ref() != Some(&status) {
                 cur.status = Some(status);
@@ -211,7 +273,11 @@ pub fn owner_ref(rs: &apps::ReplicaSet) -> meta::OwnerReference {
 
 /// A pod built from the ReplicaSet's template (`controller.GetPodFromTemplate`).
 fn pod_from_template(rs: &apps::ReplicaSet) -> core::Pod {
-    let template = rs.spec.as_ref().and_then(|s| s.template.clone()).unwrap_or_default();
+    let template = rs
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.clone())
+        .unwrap_or_default();
     let tm = template.metadata.unwrap_or_default();
     core::Pod {
         metadata: meta::ObjectMeta {

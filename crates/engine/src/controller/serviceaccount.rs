@@ -18,10 +18,16 @@ pub const ROOT_CA_PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgII
 pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
     let ns = match &ev.object {
         Object::Namespace(n) => n.metadata.name.clone().unwrap_or_default(),
-        Object::ServiceAccount(sa) if ev.event_type == EventType::Deleted && sa.metadata.name.as_deref() == Some("default") => {
+        Object::ServiceAccount(sa)
+            if ev.event_type == EventType::Deleted
+                && sa.metadata.name.as_deref() == Some("default") =>
+        {
             sa.metadata.namespace.clone().unwrap_or_default()
         }
-        Object::ConfigMap(cm) if ev.event_type == EventType::Deleted && cm.metadata.name.as_deref() == Some("kube-root-ca.crt") => {
+        Object::ConfigMap(cm)
+            if ev.event_type == EventType::Deleted
+                && cm.metadata.name.as_deref() == Some("kube-root-ca.crt") =>
+        {
             cm.metadata.namespace.clone().unwrap_or_default()
         }
         _ => return,
@@ -49,7 +55,10 @@ pub fn sync(ns: &str, ctx: &mut Ctx) -> Option<u64> {
             },
             ..Default::default()
         };
-        let _ = ctx.api.create("system:serviceaccount:kube-system:service-account-controller", Object::ServiceAccount(sa));
+        let _ = ctx.api.create(
+            "system:serviceaccount:kube-system:service-account-controller",
+            Object::ServiceAccount(sa),
+        );
     }
     let cm_res = registry::by_kind("v1", "ConfigMap").unwrap();
     if ctx.api.get(cm_res, ns, "kube-root-ca.crt").is_none() {
@@ -66,7 +75,10 @@ pub fn sync(ns: &str, ctx: &mut Ctx) -> Option<u64> {
             data: Some(BTreeMap::from([("ca.crt".to_string(), ROOT_CA_PEM.to_string())])),
             ..Default::default()
         };
-        let _ = ctx.api.create("system:serviceaccount:kube-system:root-ca-cert-publisher", Object::ConfigMap(cm));
+        let _ = ctx.api.create(
+            "system:serviceaccount:kube-system:root-ca-cert-publisher",
+            Object::ConfigMap(cm),
+        );
     }
     None
 }

@@ -48,13 +48,31 @@ pub enum Work {
     /// Reconcile one pod (`namespace/name`).
     SyncPod(String),
     /// A container's process wakes from a sleep (`generation` guards stale wake-ups).
-    Wake { pod: String, container: String, generation: u64 },
+    Wake {
+        pod: String,
+        container: String,
+        generation: u64,
+    },
     /// A pull finished.
-    PullDone { pod: String, container: String, generation: u64 },
+    PullDone {
+        pod: String,
+        container: String,
+        generation: u64,
+    },
     /// A probe is due.
-    Probe { pod: String, container: String, kind: ProbeKind, generation: u64 },
+    Probe {
+        pod: String,
+        container: String,
+        kind: ProbeKind,
+        generation: u64,
+    },
     /// Kill a container (liveness/startup failure) with this exit code.
-    KillContainer { pod: String, container: String, generation: u64, exit_code: i32 },
+    KillContainer {
+        pod: String,
+        container: String,
+        generation: u64,
+        exit_code: i32,
+    },
     /// The grace period of a terminating pod is over.
     KillDeadline { pod: String, uid: String },
     /// Renew the node lease.
@@ -67,11 +85,21 @@ pub enum Work {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RunState {
     /// Not started: waiting for its turn, an image, or a back-off.
-    Waiting { reason: String, message: Option<String> },
+    Waiting {
+        reason: String,
+        message: Option<String>,
+    },
     /// Its process runs.
     Running { started_at: Millis },
     /// Its process exited.
-    Terminated { exit_code: i32, reason: String, message: Option<String>, started_at: Millis, finished_at: Millis, container_id: String },
+    Terminated {
+        exit_code: i32,
+        reason: String,
+        message: Option<String>,
+        started_at: Millis,
+        finished_at: Millis,
+        container_id: String,
+    },
 }
 
 /// One container of a pod worker.
@@ -166,7 +194,10 @@ fn pod_res() -> &'static registry::ResourceInfo {
 }
 
 fn pod_key(p: &core::Pod) -> String {
-    crate::api::key(p.metadata.namespace.as_deref().unwrap_or(""), p.metadata.name.as_deref().unwrap_or(""))
+    crate::api::key(
+        p.metadata.namespace.as_deref().unwrap_or(""),
+        p.metadata.name.as_deref().unwrap_or(""),
+    )
 }
 
 impl Kubelet {
@@ -175,7 +206,10 @@ impl Kubelet {
         Kubelet {
             node: node.to_string(),
             rng: Rng::stream(seed, &format!("kubelet/{node}")),
-            images: crate::cluster::PRELOADED_IMAGES.iter().map(|s| s.to_string()).collect(),
+            images: crate::cluster::PRELOADED_IMAGES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             workers: BTreeMap::new(),
             ips_in_use: BTreeSet::new(),
             next_container: 0,
@@ -205,7 +239,11 @@ impl Kubelet {
                 .and_then(|a| a.iter().find(|a| a.type_ == "InternalIP"))
                 .map(|a| a.address.clone())
                 .unwrap_or_default();
-            let cidr = n.spec.as_ref().and_then(|s| s.pod_cidr.clone()).unwrap_or_default();
+            let cidr = n
+                .spec
+                .as_ref()
+                .and_then(|s| s.pod_cidr.clone())
+                .unwrap_or_default();
             self.pod_cidr_prefix = cidr.trim_end_matches("0/24").to_string();
         }
         self.report_node_status(ctx, true);
@@ -216,15 +254,26 @@ impl Kubelet {
             .api
             .list(pod_res(), None)
             .filter_map(|o| match o {
-                Object::Pod(p) if crate::api::podutil::node_name(p) == Some(self.node.as_str()) => Some(pod_key(p)),
+                Object::Pod(p) if crate::api::podutil::node_name(p) == Some(self.node.as_str()) => {
+                    Some(pod_key(p))
+                }
                 _ => None,
             })
             .collect();
         for key in bound {
-            ctx.after(WATCH_LATENCY, Event::Kubelet(self.node.clone(), Work::SyncPod(key)));
+            ctx.after(
+                WATCH_LATENCY,
+                Event::Kubelet(self.node.clone(), Work::SyncPod(key)),
+            );
         }
-        ctx.after(LEASE_RENEW, Event::Kubelet(self.node.clone(), Work::RenewLease));
-        ctx.after(NODE_STATUS_REPORT, Event::Kubelet(self.node.clone(), Work::NodeStatus));
+        ctx.after(
+            LEASE_RENEW,
+            Event::Kubelet(self.node.clone(), Work::RenewLease),
+        );
+        ctx.after(
+            NODE_STATUS_REPORT,
+            Event::Kubelet(self.node.clone(), Work::NodeStatus),
+        );
     }
 
     /// Watch handler: pods bound to this node are queued for a sync.
@@ -233,7 +282,10 @@ impl Kubelet {
         let key = pod_key(p);
         let ours = crate::api::podutil::node_name(p) == Some(self.node.as_str());
         if ours || (ev.event_type == EventType::Deleted && self.workers.contains_key(&key)) {
-            ctx.after(WATCH_LATENCY, Event::Kubelet(self.node.clone(), Work::SyncPod(key)));
+            ctx.after(
+                WATCH_LATENCY,
+                Event::Kubelet(self.node.clone(), Work::SyncPod(key)),
+            );
         }
     }
 
@@ -244,13 +296,21 @@ impl Kubelet {
         }
         match work {
             Work::SyncPod(key) => self.sync_pod(&key, ctx),
-            Work::Wake { pod, container, generation } => {
+            Work::Wake {
+                pod,
+                container,
+                generation,
+            } => {
                 if self.container_mut(&pod, &container, generation).is_some() {
                     self.run_process(&pod, &container, ctx);
                     self.sync_pod(&pod, ctx);
                 }
             }
-            Work::PullDone { pod, container, generation } => {
+            Work::PullDone {
+                pod,
+                container,
+                generation,
+            } => {
                 if let Some(c) = self.container_mut(&pod, &container, generation) {
                     c.pulling = false;
                     if let Some(msg) = c.pull_message.take() {
@@ -261,13 +321,23 @@ impl Kubelet {
                     self.sync_pod(&pod, ctx);
                 }
             }
-            Work::Probe { pod, container, kind, generation } => {
+            Work::Probe {
+                pod,
+                container,
+                kind,
+                generation,
+            } => {
                 if self.container_mut(&pod, &container, generation).is_some() {
                     prober::run_probe(self, &pod, &container, kind, ctx);
                     self.sync_pod(&pod, ctx);
                 }
             }
-            Work::KillContainer { pod, container, generation, exit_code } => {
+            Work::KillContainer {
+                pod,
+                container,
+                generation,
+                exit_code,
+            } => {
                 if self.container_mut(&pod, &container, generation).is_some() {
                     self.container_exited(&pod, &container, exit_code, None, ctx);
                     self.sync_pod(&pod, ctx);
@@ -280,16 +350,27 @@ impl Kubelet {
             }
             Work::RenewLease => {
                 self.renew_lease(ctx);
-                ctx.after(LEASE_RENEW, Event::Kubelet(self.node.clone(), Work::RenewLease));
+                ctx.after(
+                    LEASE_RENEW,
+                    Event::Kubelet(self.node.clone(), Work::RenewLease),
+                );
             }
             Work::NodeStatus => {
                 self.report_node_status(ctx, false);
-                ctx.after(NODE_STATUS_REPORT, Event::Kubelet(self.node.clone(), Work::NodeStatus));
+                ctx.after(
+                    NODE_STATUS_REPORT,
+                    Event::Kubelet(self.node.clone(), Work::NodeStatus),
+                );
             }
         }
     }
 
-    fn container_mut(&mut self, pod: &str, container: &str, generation: u64) -> Option<&mut ContainerRuntime> {
+    fn container_mut(
+        &mut self,
+        pod: &str,
+        container: &str,
+        generation: u64,
+    ) -> Option<&mut ContainerRuntime> {
         self.workers
             .get_mut(pod)?
             .containers
@@ -307,15 +388,41 @@ impl Kubelet {
         self.workers.get_mut(key)
     }
 
-    fn event(&self, ctx: &mut Ctx, pod: &core::Pod, field: Option<String>, type_: &str, reason: &str, message: &str) {
+    fn event(
+        &self,
+        ctx: &mut Ctx,
+        pod: &core::Pod,
+        field: Option<String>,
+        type_: &str,
+        reason: &str,
+        message: &str,
+    ) {
         let obj = Object::Pod(pod.clone());
-        ctx.api.record_event("kubelet", Some(&self.node), &obj, field.as_deref(), type_, reason, message);
+        ctx.api.record_event(
+            "kubelet",
+            Some(&self.node),
+            &obj,
+            field.as_deref(),
+            type_,
+            reason,
+            message,
+        );
     }
 
     /// Records an event about a container of the pod `key`.
-    pub(crate) fn pod_event(&self, key: &str, container: &str, ctx: &mut Ctx, type_: &str, reason: &str, message: &str) {
+    pub(crate) fn pod_event(
+        &self,
+        key: &str,
+        container: &str,
+        ctx: &mut Ctx,
+        type_: &str,
+        reason: &str,
+        message: &str,
+    ) {
         let (ns, name) = key.split_once('/').unwrap_or(("", key));
-        let Some(pod) = ctx.api.get_typed::<core::Pod>(pod_res(), ns, name).cloned() else { return };
+        let Some(pod) = ctx.api.get_typed::<core::Pod>(pod_res(), ns, name).cloned() else {
+            return;
+        };
         let spec = pod.spec.clone().unwrap_or_default();
         let field = self
             .workers
@@ -343,13 +450,18 @@ impl Kubelet {
         if host_network {
             return self.node_ip.clone();
         }
-        let n = (2..255).find(|i| !self.ips_in_use.contains(i)).unwrap_or(254);
+        let n = (2..255)
+            .find(|i| !self.ips_in_use.contains(i))
+            .unwrap_or(254);
         self.ips_in_use.insert(n);
         format!("{}{n}", self.pod_cidr_prefix)
     }
 
     fn release_ip(&mut self, ip: &str) {
-        if let Some(n) = ip.strip_prefix(&self.pod_cidr_prefix).and_then(|s| s.parse::<u32>().ok()) {
+        if let Some(n) = ip
+            .strip_prefix(&self.pod_cidr_prefix)
+            .and_then(|s| s.parse::<u32>().ok())
+        {
             if !self.pod_cidr_prefix.is_empty() {
                 self.ips_in_use.remove(&n);
             }
@@ -369,7 +481,9 @@ impl Kubelet {
     fn sync_pod(&mut self, key: &str, ctx: &mut Ctx) {
         let (ns, name) = key.split_once('/').unwrap_or(("", key));
         let pod = ctx.api.get_typed::<core::Pod>(pod_res(), ns, name).cloned();
-        let Some(pod) = pod.filter(|p| crate::api::podutil::node_name(p) == Some(self.node.as_str())) else {
+        let Some(pod) =
+            pod.filter(|p| crate::api::podutil::node_name(p) == Some(self.node.as_str()))
+        else {
             // Gone from the API (or moved): tear the worker down.
             if let Some(w) = self.workers.remove(key) {
                 self.release_ip(&w.ip);
@@ -402,7 +516,11 @@ impl Kubelet {
                     name: c.name.clone(),
                     init,
                     state: RunState::Waiting {
-                        reason: if init { "PodInitializing".into() } else { "ContainerCreating".into() },
+                        reason: if init {
+                            "PodInitializing".into()
+                        } else {
+                            "ContainerCreating".into()
+                        },
                         message: None,
                     },
                     last_state: None,
@@ -433,7 +551,10 @@ impl Kubelet {
             let has_init = containers.iter().any(|c| c.init);
             for c in containers.iter_mut().filter(|c| !c.init) {
                 if has_init {
-                    c.state = RunState::Waiting { reason: "PodInitializing".into(), message: None };
+                    c.state = RunState::Waiting {
+                        reason: "PodInitializing".into(),
+                        message: None,
+                    };
                 }
             }
             self.workers.insert(
@@ -452,7 +573,10 @@ impl Kubelet {
             // The sandbox (pause container + CNI) takes a moment.
             let delay = self.rng.between(300, 600);
             self.workers.get_mut(key).unwrap().sandbox_ready_at = Some(now + delay);
-            ctx.after(delay, Event::Kubelet(self.node.clone(), Work::SyncPod(key.to_string())));
+            ctx.after(
+                delay,
+                Event::Kubelet(self.node.clone(), Work::SyncPod(key.to_string())),
+            );
             self.write_status(&pod, ctx);
             return;
         }
@@ -476,7 +600,10 @@ impl Kubelet {
     fn start_next(&mut self, pod: &core::Pod, ctx: &mut Ctx) {
         let key = pod_key(pod);
         let spec = pod.spec.clone().unwrap_or_default();
-        let policy = spec.restart_policy.clone().unwrap_or_else(|| "Always".into());
+        let policy = spec
+            .restart_policy
+            .clone()
+            .unwrap_or_else(|| "Always".into());
         let now = ctx.now();
         let n = self.workers[&key].containers.len();
         for i in 0..n {
@@ -510,7 +637,9 @@ impl Kubelet {
                 RunState::Waiting { reason, .. } => {
                     let c = &self.workers[&key].containers[i];
                     if reason == "ErrImagePull" && c.pull_failed && !c.pulling {
-                        let image = Self::container_spec(&spec, c).and_then(|x| x.image.clone()).unwrap_or_default();
+                        let image = Self::container_spec(&spec, c)
+                            .and_then(|x| x.image.clone())
+                            .unwrap_or_default();
                         let field = Self::field_path(c, &spec);
                         let until = c.backoff_until;
                         let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
@@ -518,9 +647,26 @@ impl Kubelet {
                             reason: "ImagePullBackOff".into(),
                             message: Some(format!("Back-off pulling image \"{image}\"")),
                         };
-                        self.event(ctx, pod, Some(field.clone()), "Normal", "BackOff", &format!("Back-off pulling image \"{image}\""));
-                        self.event(ctx, pod, Some(field), "Warning", "Failed", "Error: ImagePullBackOff");
-                        ctx.after(until.saturating_sub(now).max(1), Event::Kubelet(self.node.clone(), Work::SyncPod(key.clone())));
+                        self.event(
+                            ctx,
+                            pod,
+                            Some(field.clone()),
+                            "Normal",
+                            "BackOff",
+                            &format!("Back-off pulling image \"{image}\""),
+                        );
+                        self.event(
+                            ctx,
+                            pod,
+                            Some(field),
+                            "Warning",
+                            "Failed",
+                            "Error: ImagePullBackOff",
+                        );
+                        ctx.after(
+                            until.saturating_sub(now).max(1),
+                            Event::Kubelet(self.node.clone(), Work::SyncPod(key.clone())),
+                        );
                         if init {
                             return;
                         }
@@ -538,7 +684,10 @@ impl Kubelet {
                         let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
                         c.restart_count += 1;
                         c.backoff = (c.backoff * 2).min(BACKOFF_MAX);
-                        c.state = RunState::Waiting { reason: "ContainerCreating".into(), message: None };
+                        c.state = RunState::Waiting {
+                            reason: "ContainerCreating".into(),
+                            message: None,
+                        };
                     }
                     self.start_container(pod, i, ctx);
                     if init {
@@ -549,9 +698,15 @@ impl Kubelet {
         }
     }
 
-    fn container_spec<'a>(spec: &'a core::PodSpec, c: &ContainerRuntime) -> Option<&'a core::Container> {
+    fn container_spec<'a>(
+        spec: &'a core::PodSpec,
+        c: &ContainerRuntime,
+    ) -> Option<&'a core::Container> {
         if c.init {
-            spec.init_containers.iter().flatten().find(|x| x.name == c.name)
+            spec.init_containers
+                .iter()
+                .flatten()
+                .find(|x| x.name == c.name)
         } else {
             spec.containers.iter().find(|x| x.name == c.name)
         }
@@ -559,7 +714,12 @@ impl Kubelet {
 
     fn field_path(c: &ContainerRuntime, spec: &core::PodSpec) -> String {
         if c.init {
-            let i = spec.init_containers.iter().flatten().position(|x| x.name == c.name).unwrap_or(0);
+            let i = spec
+                .init_containers
+                .iter()
+                .flatten()
+                .position(|x| x.name == c.name)
+                .unwrap_or(0);
             format!("spec.initContainers{{{}}}", c.name).replace("{i}", &i.to_string())
         } else {
             format!("spec.containers{{{}}}", c.name)
@@ -572,7 +732,9 @@ impl Kubelet {
         let spec = pod.spec.clone().unwrap_or_default();
         let (cspec, field) = {
             let c = &self.workers[&key].containers[i];
-            let Some(cs) = Self::container_spec(&spec, c) else { return };
+            let Some(cs) = Self::container_spec(&spec, c) else {
+                return;
+            };
             (cs.clone(), Self::field_path(c, &spec))
         };
         if self.workers[&key].containers[i].pulling {
@@ -584,36 +746,87 @@ impl Kubelet {
             Err(e) => {
                 let msg = e.to_string();
                 let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
-                if !matches!(&c.state, RunState::Waiting { reason, .. } if reason == "InvalidImageName") {
-                    c.state = RunState::Waiting { reason: "InvalidImageName".into(), message: Some(msg.clone()) };
-                    self.event(ctx, pod, Some(field.clone()), "Warning", "InspectFailed", &msg);
-                    self.event(ctx, pod, Some(field), "Warning", "Failed", "Error: InvalidImageName");
+                if !matches!(&c.state, RunState::Waiting { reason, .. } if reason == "InvalidImageName")
+                {
+                    c.state = RunState::Waiting {
+                        reason: "InvalidImageName".into(),
+                        message: Some(msg.clone()),
+                    };
+                    self.event(
+                        ctx,
+                        pod,
+                        Some(field.clone()),
+                        "Warning",
+                        "InspectFailed",
+                        &msg,
+                    );
+                    self.event(
+                        ctx,
+                        pod,
+                        Some(field),
+                        "Warning",
+                        "Failed",
+                        "Error: InvalidImageName",
+                    );
                 }
                 return;
             }
         };
         let normalized = reference.normalized();
         let policy = cspec.image_pull_policy.clone().unwrap_or_else(|| {
-            if reference.is_latest_or_untagged() { "Always".into() } else { "IfNotPresent".into() }
+            if reference.is_latest_or_untagged() {
+                "Always".into()
+            } else {
+                "IfNotPresent".into()
+            }
         });
         let present = self.images.contains(&normalized) || self.images.contains(&image_str);
         let needs_pull = match policy.as_str() {
-            "Always" => !self.workers[&key].containers[i].pull_failed && self.workers[&key].containers[i].image_id.is_empty(),
+            "Always" => {
+                !self.workers[&key].containers[i].pull_failed
+                    && self.workers[&key].containers[i].image_id.is_empty()
+            }
             "Never" => false,
             _ => !present,
         };
         if policy == "Never" && !present {
-            let msg = format!("Container image \"{image_str}\" is not present with pull policy of Never");
+            let msg =
+                format!("Container image \"{image_str}\" is not present with pull policy of Never");
             let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
-            if !matches!(&c.state, RunState::Waiting { reason, .. } if reason == "ErrImageNeverPull") {
-                c.state = RunState::Waiting { reason: "ErrImageNeverPull".into(), message: Some(msg.clone()) };
-                self.event(ctx, pod, Some(field.clone()), "Warning", "ErrImageNeverPull", &msg);
-                self.event(ctx, pod, Some(field), "Warning", "Failed", "Error: ErrImageNeverPull");
+            if !matches!(&c.state, RunState::Waiting { reason, .. } if reason == "ErrImageNeverPull")
+            {
+                c.state = RunState::Waiting {
+                    reason: "ErrImageNeverPull".into(),
+                    message: Some(msg.clone()),
+                };
+                self.event(
+                    ctx,
+                    pod,
+                    Some(field.clone()),
+                    "Warning",
+                    "ErrImageNeverPull",
+                    &msg,
+                );
+                self.event(
+                    ctx,
+                    pod,
+                    Some(field),
+                    "Warning",
+                    "Failed",
+                    "Error: ErrImageNeverPull",
+                );
             }
             return;
         }
         if needs_pull || self.workers[&key].containers[i].pull_failed {
-            self.event(ctx, pod, Some(field.clone()), "Normal", "Pulling", &format!("Pulling image \"{image_str}\""));
+            self.event(
+                ctx,
+                pod,
+                Some(field.clone()),
+                "Normal",
+                "Pulling",
+                &format!("Pulling image \"{image_str}\""),
+            );
             match catalog::pull(&reference, &mut self.rng) {
                 Ok(r) => {
                     let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
@@ -630,7 +843,14 @@ impl Kubelet {
                     ));
                     ctx.after(
                         r.duration_ms,
-                        Event::Kubelet(self.node.clone(), Work::PullDone { pod: key.clone(), container: cspec.name.clone(), generation }),
+                        Event::Kubelet(
+                            self.node.clone(),
+                            Work::PullDone {
+                                pod: key.clone(),
+                                container: cspec.name.clone(),
+                                generation,
+                            },
+                        ),
                     );
                 }
                 Err(e) => {
@@ -638,7 +858,11 @@ impl Kubelet {
                     let delay = self.rng.between(500, 1500);
                     let backoff = {
                         let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
-                        c.backoff = if c.backoff == 0 { BACKOFF_INITIAL } else { (c.backoff * 2).min(BACKOFF_MAX) };
+                        c.backoff = if c.backoff == 0 {
+                            BACKOFF_INITIAL
+                        } else {
+                            (c.backoff * 2).min(BACKOFF_MAX)
+                        };
                         c.pull_failed = true;
                         c.pulling = true;
                         c.backoff
@@ -646,11 +870,31 @@ impl Kubelet {
                     let msg = format!("Failed to pull image \"{image_str}\": {}", e.message);
                     let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
                     let generation = c.generation;
-                    c.state = RunState::Waiting { reason: "ErrImagePull".into(), message: Some(msg.clone()) };
+                    c.state = RunState::Waiting {
+                        reason: "ErrImagePull".into(),
+                        message: Some(msg.clone()),
+                    };
                     c.backoff_until = ctx.now() + delay + backoff;
                     self.event(ctx, pod, Some(field.clone()), "Warning", "Failed", &msg);
-                    self.event(ctx, pod, Some(field.clone()), "Warning", "Failed", "Error: ErrImagePull");
-                    ctx.after(delay, Event::Kubelet(self.node.clone(), Work::PullDone { pod: key.clone(), container: cspec.name.clone(), generation }));
+                    self.event(
+                        ctx,
+                        pod,
+                        Some(field.clone()),
+                        "Warning",
+                        "Failed",
+                        "Error: ErrImagePull",
+                    );
+                    ctx.after(
+                        delay,
+                        Event::Kubelet(
+                            self.node.clone(),
+                            Work::PullDone {
+                                pod: key.clone(),
+                                container: cspec.name.clone(),
+                                generation,
+                            },
+                        ),
+                    );
                 }
             }
             return;
@@ -662,22 +906,46 @@ impl Kubelet {
         // ImagePullBackOff until the back-off expires.
         if policy != "Always" || !self.workers[&key].containers[i].image_id.is_empty() {
             if self.workers[&key].containers[i].image_id.is_empty() {
-                self.workers.get_mut(&key).unwrap().containers[i].image_id = format!("{}@{}", reference.name(), catalog::fake_digest(&format!("digest:{normalized}")));
+                self.workers.get_mut(&key).unwrap().containers[i].image_id = format!(
+                    "{}@{}",
+                    reference.name(),
+                    catalog::fake_digest(&format!("digest:{normalized}"))
+                );
             }
-            let just_pulled = std::mem::take(&mut self.workers.get_mut(&key).unwrap().containers[i].just_pulled);
+            let just_pulled =
+                std::mem::take(&mut self.workers.get_mut(&key).unwrap().containers[i].just_pulled);
             if !just_pulled {
-                self.event(ctx, pod, Some(field.clone()), "Normal", "Pulled", &format!("Container image \"{image_str}\" already present on machine"));
+                self.event(
+                    ctx,
+                    pod,
+                    Some(field.clone()),
+                    "Normal",
+                    "Pulled",
+                    &format!("Container image \"{image_str}\" already present on machine"),
+                );
             }
         }
         self.create_and_start(pod, i, &cspec, &reference, &field, ctx);
     }
 
-    fn create_and_start(&mut self, pod: &core::Pod, i: usize, cspec: &core::Container, reference: &image::ImageRef, field: &str, ctx: &mut Ctx) {
+    fn create_and_start(
+        &mut self,
+        pod: &core::Pod,
+        i: usize,
+        cspec: &core::Container,
+        reference: &image::ImageRef,
+        field: &str,
+        ctx: &mut Ctx,
+    ) {
         let key = pod_key(pod);
         let now = ctx.now();
         let container_id = self.new_container_id();
         let behavior = catalog::lookup(reference);
-        let hostname = pod.spec.as_ref().and_then(|s| s.hostname.clone()).unwrap_or_else(|| pod.metadata.name.clone().unwrap_or_default());
+        let hostname = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.hostname.clone())
+            .unwrap_or_else(|| pod.metadata.name.clone().unwrap_or_default());
         let env = container_env(pod, cspec, &hostname);
         let pod_ip = self.workers[&key].ip.clone();
         let process = Process::start(
@@ -697,7 +965,12 @@ impl Kubelet {
             }
             c.generation += 1;
             c.container_id = container_id;
-            c.fs = behavior.root_fs(&pod.spec.as_ref().and_then(|s| s.hostname.clone()).unwrap_or_else(|| pod.metadata.name.clone().unwrap_or_default()));
+            c.fs = behavior.root_fs(
+                &pod.spec
+                    .as_ref()
+                    .and_then(|s| s.hostname.clone())
+                    .unwrap_or_else(|| pod.metadata.name.clone().unwrap_or_default()),
+            );
             c.process = Some(process);
             c.behavior = Some(behavior);
             c.env = env;
@@ -707,12 +980,30 @@ impl Kubelet {
             c.ready = c.started && cspec.readiness_probe.is_none();
             c.probes = prober::workers_for(cspec);
         }
-        self.event(ctx, pod, Some(field.to_string()), "Normal", "Created", &format!("Created container: {}", cspec.name));
+        self.event(
+            ctx,
+            pod,
+            Some(field.to_string()),
+            "Normal",
+            "Created",
+            &format!("Created container: {}", cspec.name),
+        );
         // The runtime could not start the program (not in $PATH, ...): the
         // container terminates with StartError, exit code 128.
-        let start_error = self.workers[&key].containers[i].process.as_ref().and_then(|p| p.start_error()).map(str::to_string);
+        let start_error = self.workers[&key].containers[i]
+            .process
+            .as_ref()
+            .and_then(|p| p.start_error())
+            .map(str::to_string);
         if let Some(msg) = start_error {
-            self.event(ctx, pod, Some(field.to_string()), "Warning", "Failed", &format!("Error: {msg}"));
+            self.event(
+                ctx,
+                pod,
+                Some(field.to_string()),
+                "Warning",
+                "Failed",
+                &format!("Error: {msg}"),
+            );
             self.container_exited(&key, &cspec.name, 128, Some("StartError"), ctx);
             let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
             if let RunState::Terminated { message, .. } = &mut c.state {
@@ -720,11 +1011,34 @@ impl Kubelet {
             }
             return;
         }
-        self.event(ctx, pod, Some(field.to_string()), "Normal", "Started", &format!("Started container {}", cspec.name));
+        self.event(
+            ctx,
+            pod,
+            Some(field.to_string()),
+            "Normal",
+            "Started",
+            &format!("Started container {}", cspec.name),
+        );
         self.trace_state(ctx, &key, &cspec.name, "running");
         let generation = self.workers[&key].containers[i].generation;
-        for kind in self.workers[&key].containers[i].probes.iter().map(|p| (p.kind, p.initial_delay)).collect::<Vec<_>>() {
-            ctx.after(kind.1.max(1), Event::Kubelet(self.node.clone(), Work::Probe { pod: key.clone(), container: cspec.name.clone(), kind: kind.0, generation }));
+        for kind in self.workers[&key].containers[i]
+            .probes
+            .iter()
+            .map(|p| (p.kind, p.initial_delay))
+            .collect::<Vec<_>>()
+        {
+            ctx.after(
+                kind.1.max(1),
+                Event::Kubelet(
+                    self.node.clone(),
+                    Work::Probe {
+                        pod: key.clone(),
+                        container: cspec.name.clone(),
+                        kind: kind.0,
+                        generation,
+                    },
+                ),
+            );
         }
         self.run_process(&key, &cspec.name, ctx);
     }
@@ -734,17 +1048,32 @@ impl Kubelet {
         let now = ctx.now();
         let datetime = ctx.api.clock.datetime(now);
         let node = self.node.clone();
-        let Some(w) = self.workers.get_mut(key) else { return };
-        let Some(c) = w.containers.iter_mut().find(|c| c.name == container) else { return };
-        let Some(process) = c.process.as_mut() else { return };
+        let Some(w) = self.workers.get_mut(key) else {
+            return;
+        };
+        let Some(c) = w.containers.iter_mut().find(|c| c.name == container) else {
+            return;
+        };
+        let Some(process) = c.process.as_mut() else {
+            return;
+        };
         let mut out = Vec::new();
         let step = {
             let mut net = NoNetwork;
-            let mut pctx = ProcessCtx { fs: &mut c.fs, now: datetime, output: &mut out, network: &mut net };
+            let mut pctx = ProcessCtx {
+                fs: &mut c.fs,
+                now: datetime,
+                output: &mut out,
+                network: &mut net,
+            };
             process.resume(&mut pctx)
         };
         for (stream, text) in out {
-            c.logs.push(LogEntry { time: now, stream, text });
+            c.logs.push(LogEntry {
+                time: now,
+                stream,
+                text,
+            });
         }
         // The kubelet rotates container logs; keep the newest lines.
         if c.logs.len() > MAX_LOG_LINES {
@@ -754,7 +1083,17 @@ impl Kubelet {
         let generation = c.generation;
         match step {
             Step::Sleep(ms) => {
-                ctx.after(ms.max(1), Event::Kubelet(node, Work::Wake { pod: key.to_string(), container: container.to_string(), generation }));
+                ctx.after(
+                    ms.max(1),
+                    Event::Kubelet(
+                        node,
+                        Work::Wake {
+                            pod: key.to_string(),
+                            container: container.to_string(),
+                            generation,
+                        },
+                    ),
+                );
             }
             Step::Serving => {}
             Step::Exited(code) => self.container_exited(key, container, code, None, ctx),
@@ -762,12 +1101,31 @@ impl Kubelet {
     }
 
     /// Records a container's exit.
-    pub(crate) fn container_exited(&mut self, key: &str, container: &str, code: i32, reason: Option<&str>, ctx: &mut Ctx) {
+    pub(crate) fn container_exited(
+        &mut self,
+        key: &str,
+        container: &str,
+        code: i32,
+        reason: Option<&str>,
+        ctx: &mut Ctx,
+    ) {
         let now = ctx.now();
-        let Some(w) = self.workers.get_mut(key) else { return };
-        let Some(c) = w.containers.iter_mut().find(|c| c.name == container) else { return };
-        let RunState::Running { started_at } = c.state else { return };
-        let reason = reason.map(str::to_string).unwrap_or_else(|| if code == 0 { "Completed".into() } else { "Error".into() });
+        let Some(w) = self.workers.get_mut(key) else {
+            return;
+        };
+        let Some(c) = w.containers.iter_mut().find(|c| c.name == container) else {
+            return;
+        };
+        let RunState::Running { started_at } = c.state else {
+            return;
+        };
+        let reason = reason.map(str::to_string).unwrap_or_else(|| {
+            if code == 0 {
+                "Completed".into()
+            } else {
+                "Error".into()
+            }
+        });
         c.state = RunState::Terminated {
             exit_code: code,
             reason: reason.clone(),
@@ -784,7 +1142,12 @@ impl Kubelet {
             c.backoff = 0;
         }
         c.generation += 1;
-        self.trace_state(ctx, key, container, &format!("terminated ({reason}, exit {code})"));
+        self.trace_state(
+            ctx,
+            key,
+            container,
+            &format!("terminated ({reason}, exit {code})"),
+        );
     }
 
     /// Restarts container `i` now, or once its back-off expires
@@ -799,10 +1162,16 @@ impl Kubelet {
         let spec = pod.spec.clone().unwrap_or_default();
         let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
         let field = Self::field_path(c, &spec);
-        let RunState::Terminated { finished_at, .. } = c.state else { return };
+        let RunState::Terminated { finished_at, .. } = c.state else {
+            return;
+        };
         if c.backoff > 0 && now < finished_at + c.backoff {
             // In back-off: CrashLoopBackOff until it expires.
-            let msg = format!("back-off {} restarting failed container={} pod={pod_name}_{ns}({uid})", format_backoff(c.backoff), c.name);
+            let msg = format!(
+                "back-off {} restarting failed container={} pod={pod_name}_{ns}({uid})",
+                format_backoff(c.backoff),
+                c.name
+            );
             let wake = finished_at + c.backoff - now;
             let first_report = c.backoff_until != finished_at + c.backoff;
             c.backoff_until = finished_at + c.backoff;
@@ -813,13 +1182,23 @@ impl Kubelet {
             }
             let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
             c.last_state = Some(c.state.clone());
-            c.state = RunState::Waiting { reason: "CrashLoopBackOff".into(), message: Some(msg) };
+            c.state = RunState::Waiting {
+                reason: "CrashLoopBackOff".into(),
+                message: Some(msg),
+            };
             return;
         }
-        c.backoff = if c.backoff == 0 { BACKOFF_INITIAL } else { (c.backoff * 2).min(BACKOFF_MAX) };
+        c.backoff = if c.backoff == 0 {
+            BACKOFF_INITIAL
+        } else {
+            (c.backoff * 2).min(BACKOFF_MAX)
+        };
         c.last_state = Some(c.state.clone());
         c.restart_count += 1;
-        c.state = RunState::Waiting { reason: "ContainerCreating".into(), message: None };
+        c.state = RunState::Waiting {
+            reason: "ContainerCreating".into(),
+            message: None,
+        };
         self.start_container(pod, i, ctx);
     }
 
@@ -827,7 +1206,12 @@ impl Kubelet {
     fn begin_termination(&mut self, pod: &core::Pod, ctx: &mut Ctx) {
         let key = pod_key(pod);
         let now = ctx.now();
-        let grace = pod.metadata.deletion_grace_period_seconds.unwrap_or(30).max(0) as Millis * SECOND;
+        let grace = pod
+            .metadata
+            .deletion_grace_period_seconds
+            .unwrap_or(30)
+            .max(0) as Millis
+            * SECOND;
         let spec = pod.spec.clone().unwrap_or_default();
         let uid = pod.metadata.uid.clone().unwrap_or_default();
         let w = self.workers.get_mut(&key).unwrap();
@@ -842,22 +1226,41 @@ impl Kubelet {
                 killing.push((Self::field_path(c, &spec), c.name.clone()));
                 // Servers exit promptly on SIGTERM; a shell as PID 1 ignores it
                 // and is killed when the grace period ends.
-                let fast = c.process.as_ref().is_some_and(|p| handles_sigterm(p));
+                let fast = c.process.as_ref().is_some_and(handles_sigterm);
                 all_stop_fast &= fast;
             }
         }
         for (field, name) in killing {
-            self.event(ctx, pod, Some(field), "Normal", "Killing", &format!("Stopping container {name}"));
+            self.event(
+                ctx,
+                pod,
+                Some(field),
+                "Normal",
+                "Killing",
+                &format!("Stopping container {name}"),
+            );
         }
-        let delay = if all_stop_fast { self.rng.between(100, 600).min(grace.max(1)) } else { grace };
-        ctx.after(delay, Event::Kubelet(self.node.clone(), Work::KillDeadline { pod: key, uid }));
+        let delay = if all_stop_fast {
+            self.rng.between(100, 600).min(grace.max(1))
+        } else {
+            grace
+        };
+        ctx.after(
+            delay,
+            Event::Kubelet(self.node.clone(), Work::KillDeadline { pod: key, uid }),
+        );
     }
 
     fn finish_termination(&mut self, key: &str, ctx: &mut Ctx, _deadline: bool) {
         let names: Vec<(String, bool)> = self.workers[key]
             .containers
             .iter()
-            .map(|c| (c.name.clone(), c.process.as_ref().is_some_and(|p| handles_sigterm(p))))
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    c.process.as_ref().is_some_and(handles_sigterm),
+                )
+            })
             .collect();
         for (n, graceful) in names {
             self.container_exited(key, &n, if graceful { 0 } else { 137 }, None, ctx);
@@ -866,7 +1269,16 @@ impl Kubelet {
         if let Some(pod) = ctx.api.get_typed::<core::Pod>(pod_res(), ns, name).cloned() {
             self.write_status(&pod, ctx);
             let user = self.user();
-            let _ = ctx.api.delete(&user, pod_res(), ns, name, DeleteOptions { grace_period_seconds: Some(0), ..Default::default() });
+            let _ = ctx.api.delete(
+                &user,
+                pod_res(),
+                ns,
+                name,
+                DeleteOptions {
+                    grace_period_seconds: Some(0),
+                    ..Default::default()
+                },
+            );
         }
         if let Some(w) = self.workers.remove(key) {
             self.release_ip(&w.ip);
@@ -876,7 +1288,9 @@ impl Kubelet {
     /// Writes the pod's status if it changed (the status manager).
     fn write_status(&mut self, pod: &core::Pod, ctx: &mut Ctx) {
         let key = pod_key(pod);
-        let Some(w) = self.workers.get(&key) else { return };
+        let Some(w) = self.workers.get(&key) else {
+            return;
+        };
         let status = status::compute(self, w, pod, ctx);
         if w.last_status.as_ref() == Some(&status) && pod.status.as_ref() == Some(&status) {
             return;
@@ -891,7 +1305,11 @@ impl Kubelet {
             }
         }
         // Phase changes end the pod worker for finished pods.
-        let phase_done = self.workers.get(&key).and_then(|w| w.last_status.as_ref()).and_then(|s| s.phase.clone());
+        let phase_done = self
+            .workers
+            .get(&key)
+            .and_then(|w| w.last_status.as_ref())
+            .and_then(|s| s.phase.clone());
         if matches!(phase_done.as_deref(), Some("Succeeded" | "Failed")) {
             if let Some(w) = self.workers.get_mut(&key) {
                 for c in &mut w.containers {
@@ -905,7 +1323,10 @@ impl Kubelet {
         let lease_res = registry::by_kind("coordination.k8s.io/v1", "Lease").unwrap();
         let now = ctx.api.clock.micro_time();
         let user = self.user();
-        let existing = ctx.api.get_typed::<crate::api::coordination::Lease>(lease_res, "kube-node-lease", &self.node).cloned();
+        let existing = ctx
+            .api
+            .get_typed::<crate::api::coordination::Lease>(lease_res, "kube-node-lease", &self.node)
+            .cloned();
         match existing {
             Some(mut l) => {
                 l.spec.get_or_insert_with(Default::default).renew_time = Some(now);
@@ -913,13 +1334,16 @@ impl Kubelet {
             }
             None => {
                 let node_res = registry::by_kind("v1", "Node").unwrap();
-                let owner = ctx.api.get(node_res, "", &self.node).map(|n| meta::OwnerReference {
-                    api_version: "v1".into(),
-                    kind: "Node".into(),
-                    name: self.node.clone(),
-                    uid: n.meta().uid.clone().unwrap_or_default(),
-                    ..Default::default()
-                });
+                let owner = ctx
+                    .api
+                    .get(node_res, "", &self.node)
+                    .map(|n| meta::OwnerReference {
+                        api_version: "v1".into(),
+                        kind: "Node".into(),
+                        name: self.node.clone(),
+                        uid: n.meta().uid.clone().unwrap_or_default(),
+                        ..Default::default()
+                    });
                 let lease = crate::api::coordination::Lease {
                     metadata: meta::ObjectMeta {
                         name: Some(self.node.clone()),
@@ -941,14 +1365,40 @@ impl Kubelet {
 
     fn report_node_status(&mut self, ctx: &mut Ctx, first: bool) {
         let node_res = registry::by_kind("v1", "Node").unwrap();
-        let Some(mut node) = ctx.api.get_typed::<core::Node>(node_res, "", &self.node).cloned() else { return };
+        let Some(mut node) = ctx
+            .api
+            .get_typed::<core::Node>(node_res, "", &self.node)
+            .cloned()
+        else {
+            return;
+        };
         let now = ctx.api.clock.time();
         let status = node.status.get_or_insert_with(Default::default);
         let conds = [
-            ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-            ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-            ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-            ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+            (
+                "MemoryPressure",
+                "False",
+                "KubeletHasSufficientMemory",
+                "kubelet has sufficient memory available",
+            ),
+            (
+                "DiskPressure",
+                "False",
+                "KubeletHasNoDiskPressure",
+                "kubelet has no disk pressure",
+            ),
+            (
+                "PIDPressure",
+                "False",
+                "KubeletHasSufficientPID",
+                "kubelet has sufficient PID available",
+            ),
+            (
+                "Ready",
+                "True",
+                "KubeletReady",
+                "kubelet is posting ready status",
+            ),
         ];
         let old = status.conditions.take().unwrap_or_default();
         status.conditions = Some(
@@ -962,7 +1412,10 @@ impl Kubelet {
                         reason: Some(r.to_string()),
                         message: Some(m.to_string()),
                         last_heartbeat_time: Some(now.clone()),
-                        last_transition_time: prev.filter(|p| p.status == *s).and_then(|p| p.last_transition_time.clone()).or(Some(now.clone())),
+                        last_transition_time: prev
+                            .filter(|p| p.status == *s)
+                            .and_then(|p| p.last_transition_time.clone())
+                            .or(Some(now.clone())),
                     }
                 })
                 .collect(),
@@ -971,7 +1424,10 @@ impl Kubelet {
             status.images = Some(
                 self.images
                     .iter()
-                    .map(|i| core::ContainerImage { names: Some(vec![i.clone()]), size_bytes: Some(30_000_000) })
+                    .map(|i| core::ContainerImage {
+                        names: Some(vec![i.clone()]),
+                        size_bytes: Some(30_000_000),
+                    })
                     .collect(),
             );
         }
@@ -996,10 +1452,16 @@ fn handles_sigterm(p: &Process) -> bool {
 /// simple fieldRef/configMap refs), plus HOSTNAME and the defaults.
 fn container_env(pod: &core::Pod, c: &core::Container, hostname: &str) -> BTreeMap<String, String> {
     let mut env = BTreeMap::new();
-    env.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
+    env.insert(
+        "PATH".to_string(),
+        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+    );
     env.insert("HOSTNAME".to_string(), hostname.to_string());
     env.insert("HOME".to_string(), "/root".to_string());
-    env.insert("KUBERNETES_SERVICE_HOST".to_string(), "10.96.0.1".to_string());
+    env.insert(
+        "KUBERNETES_SERVICE_HOST".to_string(),
+        "10.96.0.1".to_string(),
+    );
     env.insert("KUBERNETES_SERVICE_PORT".to_string(), "443".to_string());
     for e in c.env.iter().flatten() {
         let v = if let Some(v) = &e.value {
@@ -1010,10 +1472,26 @@ fn container_env(pod: &core::Pod, c: &core::Container, hostname: &str) -> BTreeM
                 match f.field_path.as_str() {
                     "metadata.name" => pod.metadata.name.clone().unwrap_or_default(),
                     "metadata.namespace" => pod.metadata.namespace.clone().unwrap_or_default(),
-                    "spec.nodeName" => pod.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap_or_default(),
-                    "spec.serviceAccountName" => pod.spec.as_ref().and_then(|s| s.service_account_name.clone()).unwrap_or_default(),
-                    "status.podIP" => pod.status.as_ref().and_then(|s| s.pod_ip.clone()).unwrap_or_default(),
-                    "status.hostIP" => pod.status.as_ref().and_then(|s| s.host_ip.clone()).unwrap_or_default(),
+                    "spec.nodeName" => pod
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.node_name.clone())
+                        .unwrap_or_default(),
+                    "spec.serviceAccountName" => pod
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.service_account_name.clone())
+                        .unwrap_or_default(),
+                    "status.podIP" => pod
+                        .status
+                        .as_ref()
+                        .and_then(|s| s.pod_ip.clone())
+                        .unwrap_or_default(),
+                    "status.hostIP" => pod
+                        .status
+                        .as_ref()
+                        .and_then(|s| s.host_ip.clone())
+                        .unwrap_or_default(),
                     _ => String::new(),
                 }
             } else {

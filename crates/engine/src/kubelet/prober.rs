@@ -81,7 +81,13 @@ pub fn workers_for(c: &core::Container) -> Vec<ProbeWorker> {
 }
 
 /// Runs one probe and applies its result.
-pub(super) fn run_probe(k: &mut Kubelet, key: &str, container: &str, kind: ProbeKind, ctx: &mut Ctx) {
+pub(super) fn run_probe(
+    k: &mut Kubelet,
+    key: &str,
+    container: &str,
+    kind: ProbeKind,
+    ctx: &mut Ctx,
+) {
     let now = ctx.now();
     let node = k.node.clone();
     let Some(w) = k.workers.get(key) else { return };
@@ -89,12 +95,29 @@ pub(super) fn run_probe(k: &mut Kubelet, key: &str, container: &str, kind: Probe
         return;
     }
     let ip = w.ip.clone();
-    let Some(c) = w.containers.iter().find(|c| c.name == container) else { return };
-    let RunState::Running { started_at } = c.state else { return };
-    let Some(pw) = c.probes.iter().find(|p| p.kind == kind).cloned() else { return };
+    let Some(c) = w.containers.iter().find(|c| c.name == container) else {
+        return;
+    };
+    let RunState::Running { started_at } = c.state else {
+        return;
+    };
+    let Some(pw) = c.probes.iter().find(|p| p.kind == kind).cloned() else {
+        return;
+    };
     let generation = c.generation;
     let reschedule = |ctx: &mut Ctx| {
-        ctx.after(pw.period, Event::Kubelet(node.clone(), Work::Probe { pod: key.to_string(), container: container.to_string(), kind, generation }));
+        ctx.after(
+            pw.period,
+            Event::Kubelet(
+                node.clone(),
+                Work::Probe {
+                    pod: key.to_string(),
+                    container: container.to_string(),
+                    kind,
+                    generation,
+                },
+            ),
+        );
     };
     // A startup probe gates the others; it stops once it has succeeded.
     if kind != ProbeKind::Startup && !c.started {
@@ -105,10 +128,31 @@ pub(super) fn run_probe(k: &mut Kubelet, key: &str, container: &str, kind: Probe
         return;
     }
     let (ns, name) = key.split_once('/').unwrap_or(("", key));
-    let pod = ctx.api.get_typed::<core::Pod>(crate::api::registry::by_kind("v1", "Pod").unwrap(), ns, name).cloned();
+    let pod = ctx
+        .api
+        .get_typed::<core::Pod>(
+            crate::api::registry::by_kind("v1", "Pod").unwrap(),
+            ns,
+            name,
+        )
+        .cloned();
     let Some(pod) = pod else { return };
-    let cspec = pod.spec.as_ref().and_then(|s| s.containers.iter().find(|x| x.name == container)).cloned().unwrap_or_default();
-    let (ok, output) = evaluate(k, key, container, &pw.probe, &cspec, &ip, now.saturating_sub(started_at), ctx);
+    let cspec = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.containers.iter().find(|x| x.name == container))
+        .cloned()
+        .unwrap_or_default();
+    let (ok, output) = evaluate(
+        k,
+        key,
+        container,
+        &pw.probe,
+        &cspec,
+        &ip,
+        now.saturating_sub(started_at),
+        ctx,
+    );
 
     let title = kind.title();
     ctx.api.trace.record(
@@ -118,16 +162,31 @@ pub(super) fn run_probe(k: &mut Kubelet, key: &str, container: &str, kind: Probe
             pod: key.to_string(),
             container: container.to_string(),
             probe: title,
-            result: if ok { "success".into() } else { format!("failure: {output}") },
+            result: if ok {
+                "success".into()
+            } else {
+                format!("failure: {output}")
+            },
         },
     );
     if !ok {
-        k.pod_event(key, container, ctx, "Warning", "Unhealthy", &format!("{title} probe failed: {output}"));
+        k.pod_event(
+            key,
+            container,
+            ctx,
+            "Warning",
+            "Unhealthy",
+            &format!("{title} probe failed: {output}"),
+        );
     }
     let success_threshold = pw.probe.success_threshold.unwrap_or(1).max(1);
     let failure_threshold = pw.probe.failure_threshold.unwrap_or(3).max(1);
     let w = k.workers.get_mut(key).unwrap();
-    let c = w.containers.iter_mut().find(|c| c.name == container).unwrap();
+    let c = w
+        .containers
+        .iter_mut()
+        .find(|c| c.name == container)
+        .unwrap();
     let p = c.probes.iter_mut().find(|p| p.kind == kind).unwrap();
     if ok {
         p.consecutive_ok += 1;
@@ -153,21 +212,53 @@ pub(super) fn run_probe(k: &mut Kubelet, key: &str, container: &str, kind: Probe
     }
     let kill = result == Some(false) && matches!(kind, ProbeKind::Liveness | ProbeKind::Startup);
     if kill {
-        let what = if kind == ProbeKind::Liveness { "liveness" } else { "startup" };
-        let graceful = c.process.as_ref().is_some_and(|p| !p.listening_ports().is_empty());
+        let what = if kind == ProbeKind::Liveness {
+            "liveness"
+        } else {
+            "startup"
+        };
+        let graceful = c
+            .process
+            .as_ref()
+            .is_some_and(|p| !p.listening_ports().is_empty());
         c.probes.clear();
-        k.pod_event(key, container, ctx, "Normal", "Killing", &format!("Container {container} failed {what} probe, will be restarted"));
+        k.pod_event(
+            key,
+            container,
+            ctx,
+            "Normal",
+            "Killing",
+            &format!("Container {container} failed {what} probe, will be restarted"),
+        );
         // A process that handles SIGTERM stops at once; a shell as PID 1
         // ignores it and is killed (137) when the grace period ends.
         let grace = pw
             .probe
             .termination_grace_period_seconds
-            .or(pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds))
+            .or(pod
+                .spec
+                .as_ref()
+                .and_then(|s| s.termination_grace_period_seconds))
             .unwrap_or(30)
             .max(0) as Millis
             * SECOND;
-        let (delay, code) = if graceful { (1, 0) } else { (grace.max(1), 137) };
-        ctx.after(delay, Event::Kubelet(node, Work::KillContainer { pod: key.to_string(), container: container.to_string(), generation, exit_code: code }));
+        let (delay, code) = if graceful {
+            (1, 0)
+        } else {
+            (grace.max(1), 137)
+        };
+        ctx.after(
+            delay,
+            Event::Kubelet(
+                node,
+                Work::KillContainer {
+                    pod: key.to_string(),
+                    container: container.to_string(),
+                    generation,
+                    exit_code: code,
+                },
+            ),
+        );
         return;
     }
     reschedule(ctx);
@@ -186,11 +277,27 @@ fn resolve_port(port: &IntOrString, c: &core::Container) -> Option<u16> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn evaluate(k: &mut Kubelet, key: &str, container: &str, probe: &core::Probe, cspec: &core::Container, ip: &str, uptime: Millis, ctx: &Ctx) -> (bool, String) {
+fn evaluate(
+    k: &mut Kubelet,
+    key: &str,
+    container: &str,
+    probe: &core::Probe,
+    cspec: &core::Container,
+    ip: &str,
+    uptime: Millis,
+    ctx: &Ctx,
+) -> (bool, String) {
     let now = ctx.api.clock.datetime(ctx.now());
-    let hostname = key.split_once('/').map(|(_, n)| n.to_string()).unwrap_or_default();
-    let Some(w) = k.workers.get_mut(key) else { return (false, String::new()) };
-    let Some(c) = w.containers.iter_mut().find(|c| c.name == container) else { return (false, String::new()) };
+    let hostname = key
+        .split_once('/')
+        .map(|(_, n)| n.to_string())
+        .unwrap_or_default();
+    let Some(w) = k.workers.get_mut(key) else {
+        return (false, String::new());
+    };
+    let Some(c) = w.containers.iter_mut().find(|c| c.name == container) else {
+        return (false, String::new());
+    };
     let _ = (uptime, &hostname);
     let process = c.process.as_ref();
     if let Some(h) = &probe.http_get {
@@ -199,12 +306,22 @@ fn evaluate(k: &mut Kubelet, key: &str, container: &str, probe: &core::Probe, cs
         };
         let host = h.host.clone().unwrap_or_else(|| ip.to_string());
         let path = h.path.clone().unwrap_or_else(|| "/".into());
-        let scheme = h.scheme.clone().unwrap_or_else(|| "HTTP".into()).to_lowercase();
+        let scheme = h
+            .scheme
+            .clone()
+            .unwrap_or_else(|| "HTTP".into())
+            .to_lowercase();
         let url = format!("{scheme}://{host}:{port}{path}");
         return match process.and_then(|p| p.http_get(port, &path, now)) {
             Some(r) if (200..400).contains(&r.status) => (true, String::new()),
-            Some(r) => (false, format!("HTTP probe failed with statuscode: {}", r.status)),
-            None => (false, format!("Get \"{url}\": dial tcp {host}:{port}: connect: connection refused")),
+            Some(r) => (
+                false,
+                format!("HTTP probe failed with statuscode: {}", r.status),
+            ),
+            None => (
+                false,
+                format!("Get \"{url}\": dial tcp {host}:{port}: connect: connection refused"),
+            ),
         };
     }
     if let Some(t) = &probe.tcp_socket {
@@ -215,15 +332,31 @@ fn evaluate(k: &mut Kubelet, key: &str, container: &str, probe: &core::Probe, cs
         return if process.is_some_and(|p| p.listening_ports().contains(&port)) {
             (true, String::new())
         } else {
-            (false, format!("dial tcp {host}:{port}: connect: connection refused"))
+            (
+                false,
+                format!("dial tcp {host}:{port}: connect: connection refused"),
+            )
         };
     }
     if let Some(e) = &probe.exec {
         let argv = e.command.clone().unwrap_or_default();
-        let r = shell::exec_with(&argv, &c.env, &mut c.fs, now, c.behavior.as_ref(), &mut shell::NoNetwork);
+        let r = shell::exec_with(
+            &argv,
+            &c.env,
+            &mut c.fs,
+            now,
+            c.behavior.as_ref(),
+            &mut shell::NoNetwork,
+        );
         if r.timed_out {
             let secs = probe.timeout_seconds.unwrap_or(1);
-            return (false, format!("command timed out: \"{}\" timed out after {secs}s", argv.join(" ")));
+            return (
+                false,
+                format!(
+                    "command timed out: \"{}\" timed out after {secs}s",
+                    argv.join(" ")
+                ),
+            );
         }
         let out = format!("{}{}", r.stdout, r.stderr);
         return (r.exit_code == 0, out.trim_end().to_string());

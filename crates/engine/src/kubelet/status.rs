@@ -7,17 +7,33 @@ use crate::api::core;
 use crate::clock::Clock;
 use crate::simulation::Ctx;
 
-fn container_status(c: &ContainerRuntime, spec_image: &str, clock: &Clock) -> core::ContainerStatus {
+fn container_status(
+    c: &ContainerRuntime,
+    spec_image: &str,
+    clock: &Clock,
+) -> core::ContainerStatus {
     let state = |s: &RunState| match s {
         RunState::Waiting { reason, message } => core::ContainerState {
-            waiting: Some(core::ContainerStateWaiting { reason: Some(reason.clone()), message: message.clone() }),
+            waiting: Some(core::ContainerStateWaiting {
+                reason: Some(reason.clone()),
+                message: message.clone(),
+            }),
             ..Default::default()
         },
         RunState::Running { started_at } => core::ContainerState {
-            running: Some(core::ContainerStateRunning { started_at: Some(clock.time_at(*started_at)) }),
+            running: Some(core::ContainerStateRunning {
+                started_at: Some(clock.time_at(*started_at)),
+            }),
             ..Default::default()
         },
-        RunState::Terminated { exit_code, reason, message, started_at, finished_at, container_id } => core::ContainerState {
+        RunState::Terminated {
+            exit_code,
+            reason,
+            message,
+            started_at,
+            finished_at,
+            container_id,
+        } => core::ContainerState {
             terminated: Some(core::ContainerStateTerminated {
                 exit_code: *exit_code,
                 reason: Some(reason.clone()),
@@ -32,7 +48,9 @@ fn container_status(c: &ContainerRuntime, spec_image: &str, clock: &Clock) -> co
     };
     let running = matches!(c.state, RunState::Running { .. });
     let has_run = !c.container_id.is_empty();
-    let image = crate::runtime::image::parse(spec_image).map(|r| r.normalized()).unwrap_or_else(|_| spec_image.to_string());
+    let image = crate::runtime::image::parse(spec_image)
+        .map(|r| r.normalized())
+        .unwrap_or_else(|_| spec_image.to_string());
     core::ContainerStatus {
         name: c.name.clone(),
         image,
@@ -50,13 +68,21 @@ fn container_status(c: &ContainerRuntime, spec_image: &str, clock: &Clock) -> co
 /// `getPhase` of pkg/kubelet/kubelet_pods.go (v1.32), for regular containers
 /// after initialization.
 fn phase(w: &PodWorker, restart_policy: &str) -> &'static str {
-    let init_pending = w.containers.iter().filter(|c| c.init).any(|c| !matches!(c.state, RunState::Terminated { exit_code: 0, .. }));
+    let init_pending = w
+        .containers
+        .iter()
+        .filter(|c| c.init)
+        .any(|c| !matches!(c.state, RunState::Terminated { exit_code: 0, .. }));
     if init_pending {
         let init_failed = w.containers.iter().filter(|c| c.init).any(|c| {
             matches!(c.state, RunState::Terminated { exit_code, .. } if exit_code != 0)
                 || matches!(&c.last_state, Some(RunState::Terminated { exit_code, .. }) if *exit_code != 0) && matches!(c.state, RunState::Waiting { .. })
         });
-        return if init_failed && restart_policy == "Never" { "Failed" } else { "Pending" };
+        return if init_failed && restart_policy == "Never" {
+            "Failed"
+        } else {
+            "Pending"
+        };
     }
     let (mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0);
     for c in w.containers.iter().filter(|c| !c.init) {
@@ -101,9 +127,13 @@ pub(super) fn compute(k: &Kubelet, w: &PodWorker, pod: &core::Pod, ctx: &Ctx) ->
     let clock = &ctx.api.clock;
     let now_t = clock.time();
     let spec = pod.spec.clone().unwrap_or_default();
-    let policy = spec.restart_policy.clone().unwrap_or_else(|| "Always".into());
+    let policy = spec
+        .restart_policy
+        .clone()
+        .unwrap_or_else(|| "Always".into());
     let old = pod.status.clone().unwrap_or_default();
-    let sandbox_ready = w.sandbox_ready_at.is_some_and(|t| t <= ctx.now()) && w.terminating_since.is_none();
+    let sandbox_ready =
+        w.sandbox_ready_at.is_some_and(|t| t <= ctx.now()) && w.terminating_since.is_none();
     let mut phase = phase(w, &policy);
     // A pod whose sandbox is not ready has no containers yet.
     if w.sandbox_ready_at.is_none_or(|t| t > ctx.now()) && w.terminating_since.is_none() {
@@ -111,24 +141,55 @@ pub(super) fn compute(k: &Kubelet, w: &PodWorker, pod: &core::Pod, ctx: &Ctx) ->
     }
 
     let image_of = |c: &ContainerRuntime| {
-        let list = if c.init { spec.init_containers.clone().unwrap_or_default() } else { spec.containers.clone() };
-        list.iter().find(|x| x.name == c.name).and_then(|x| x.image.clone()).unwrap_or_default()
+        let list = if c.init {
+            spec.init_containers.clone().unwrap_or_default()
+        } else {
+            spec.containers.clone()
+        };
+        list.iter()
+            .find(|x| x.name == c.name)
+            .and_then(|x| x.image.clone())
+            .unwrap_or_default()
     };
-    let statuses: Vec<core::ContainerStatus> =
-        w.containers.iter().filter(|c| !c.init).map(|c| container_status(c, &image_of(c), clock)).collect();
-    let init_statuses: Vec<core::ContainerStatus> =
-        w.containers.iter().filter(|c| c.init).map(|c| container_status(c, &image_of(c), clock)).collect();
+    let statuses: Vec<core::ContainerStatus> = w
+        .containers
+        .iter()
+        .filter(|c| !c.init)
+        .map(|c| container_status(c, &image_of(c), clock))
+        .collect();
+    let init_statuses: Vec<core::ContainerStatus> = w
+        .containers
+        .iter()
+        .filter(|c| c.init)
+        .map(|c| container_status(c, &image_of(c), clock))
+        .collect();
 
-    let initialized = w.containers.iter().filter(|c| c.init).all(|c| matches!(c.state, RunState::Terminated { exit_code: 0, .. }));
-    let unready: Vec<String> = w.containers.iter().filter(|c| !c.init && !(c.ready && matches!(c.state, RunState::Running { .. }))).map(|c| c.name.clone()).collect();
-    let uninit: Vec<String> = w.containers.iter().filter(|c| c.init && !matches!(c.state, RunState::Terminated { exit_code: 0, .. })).map(|c| c.name.clone()).collect();
+    let initialized = w
+        .containers
+        .iter()
+        .filter(|c| c.init)
+        .all(|c| matches!(c.state, RunState::Terminated { exit_code: 0, .. }));
+    let unready: Vec<String> = w
+        .containers
+        .iter()
+        .filter(|c| !(c.init || c.ready && matches!(c.state, RunState::Running { .. })))
+        .map(|c| c.name.clone())
+        .collect();
+    let uninit: Vec<String> = w
+        .containers
+        .iter()
+        .filter(|c| c.init && !matches!(c.state, RunState::Terminated { exit_code: 0, .. }))
+        .map(|c| c.name.clone())
+        .collect();
 
     let mut status = core::PodStatus {
         phase: Some(phase.to_string()),
         qos_class: old.qos_class.clone(),
         conditions: old.conditions.clone(),
         host_ip: Some(k.node_ip.clone()),
-        host_ips: Some(vec![core::HostIP { ip: k.node_ip.clone() }]),
+        host_ips: Some(vec![core::HostIP {
+            ip: k.node_ip.clone(),
+        }]),
         start_time: Some(clock.time_at(w.start_time)),
         ..Default::default()
     };
@@ -142,15 +203,38 @@ pub(super) fn compute(k: &Kubelet, w: &PodWorker, pod: &core::Pod, ctx: &Ctx) ->
     if !init_statuses.is_empty() {
         status.init_container_statuses = Some(init_statuses);
     }
-    let set = |st: &mut core::PodStatus, t: &str, v: bool, reason: Option<&str>, msg: Option<String>| {
-        crate::apiserver::set_condition(st, t, if v { "True" } else { "False" }, reason, msg.as_deref(), &now_t);
-    };
+    let set =
+        |st: &mut core::PodStatus, t: &str, v: bool, reason: Option<&str>, msg: Option<String>| {
+            crate::apiserver::set_condition(
+                st,
+                t,
+                if v { "True" } else { "False" },
+                reason,
+                msg.as_deref(),
+                &now_t,
+            );
+        };
     let completed = phase == "Succeeded" || phase == "Failed";
-    set(&mut status, "PodReadyToStartContainers", sandbox_ready || completed && w.sandbox_ready_at.is_some(), None, None);
+    set(
+        &mut status,
+        "PodReadyToStartContainers",
+        sandbox_ready || completed && w.sandbox_ready_at.is_some(),
+        None,
+        None,
+    );
     if initialized {
         set(&mut status, "Initialized", true, None, None);
     } else {
-        set(&mut status, "Initialized", false, Some("ContainersNotInitialized"), Some(format!("containers with incomplete status: [{}]", uninit.join(" "))));
+        set(
+            &mut status,
+            "Initialized",
+            false,
+            Some("ContainersNotInitialized"),
+            Some(format!(
+                "containers with incomplete status: [{}]",
+                uninit.join(" ")
+            )),
+        );
     }
     let ready = unready.is_empty() && !completed;
     let (reason, msg) = if completed {
@@ -158,15 +242,32 @@ pub(super) fn compute(k: &Kubelet, w: &PodWorker, pod: &core::Pod, ctx: &Ctx) ->
     } else if ready {
         (None, None)
     } else {
-        (Some("ContainersNotReady"), Some(format!("containers with unready status: [{}]", unready.join(" "))))
+        (
+            Some("ContainersNotReady"),
+            Some(format!(
+                "containers with unready status: [{}]",
+                unready.join(" ")
+            )),
+        )
     };
     set(&mut status, "Ready", ready, reason, msg.clone());
     set(&mut status, "ContainersReady", ready, reason, msg);
     // Upstream's order: PodReadyToStartContainers, Initialized, Ready,
     // ContainersReady, PodScheduled.
-    let order = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
+    let order = [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "Ready",
+        "ContainersReady",
+        "PodScheduled",
+    ];
     if let Some(c) = status.conditions.as_mut() {
-        c.sort_by_key(|x| order.iter().position(|o| *o == x.type_).unwrap_or(order.len()));
+        c.sort_by_key(|x| {
+            order
+                .iter()
+                .position(|o| *o == x.type_)
+                .unwrap_or(order.len())
+        });
     }
     status
 }

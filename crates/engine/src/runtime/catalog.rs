@@ -535,7 +535,11 @@ impl Service {
         hostname: &str,
         now: DateTime<Utc>,
     ) -> Option<HttpResponse> {
-        let (_, model) = self.http.iter().chain(self.extra_http.iter()).find(|(p, _)| *p == port)?;
+        let (_, model) = self
+            .http
+            .iter()
+            .chain(self.extra_http.iter())
+            .find(|(p, _)| *p == port)?;
         let (bare, query) = path.split_once('?').unwrap_or((path, ""));
         let ok = |body: String| HttpResponse { status: 200, body };
         Some(match model {

@@ -18,7 +18,10 @@ use crate::rng::Rng;
 use crate::simulation::{Ctx, Event};
 use crate::store::{EventType, WatchEvent};
 use crate::trace::TraceKind;
-pub use framework::{schedule_one, Code, Diagnosis, FitError, NodeInfo, Profile, ScheduleResult, SchedulerState, Status};
+pub use framework::{
+    schedule_one, Code, Diagnosis, FitError, NodeInfo, Profile, ScheduleResult, SchedulerState,
+    Status,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Delay of the binding request after the scheduling cycle.
@@ -106,7 +109,9 @@ impl Scheduler {
 
     /// Moves every unschedulable pod back to the active queue.
     fn move_all_to_active(&mut self, ctx: &mut Ctx) {
-        let keys: Vec<String> = std::mem::take(&mut self.unschedulable).into_iter().collect();
+        let keys: Vec<String> = std::mem::take(&mut self.unschedulable)
+            .into_iter()
+            .collect();
         for k in keys {
             let (ns, name) = k.split_once('/').unwrap_or(("", &k));
             let prio = ctx
@@ -160,9 +165,20 @@ impl Scheduler {
                     _ => {
                         let changed = match self.node_index.get(&name) {
                             Some(&i) => {
-                                let before = (self.nodes[i].labels().clone(), self.nodes[i].taints().to_vec(), self.nodes[i].unschedulable(), self.nodes[i].allocatable().clone());
+                                let before = (
+                                    self.nodes[i].labels().clone(),
+                                    self.nodes[i].taints().to_vec(),
+                                    self.nodes[i].unschedulable(),
+                                    self.nodes[i].allocatable().clone(),
+                                );
                                 self.nodes[i].set_node(n);
-                                before != (self.nodes[i].labels().clone(), self.nodes[i].taints().to_vec(), self.nodes[i].unschedulable(), self.nodes[i].allocatable().clone())
+                                before
+                                    != (
+                                        self.nodes[i].labels().clone(),
+                                        self.nodes[i].taints().to_vec(),
+                                        self.nodes[i].unschedulable(),
+                                        self.nodes[i].allocatable().clone(),
+                                    )
                             }
                             None => {
                                 self.node_index.insert(name, self.nodes.len());
@@ -192,8 +208,16 @@ impl Scheduler {
                     self.place(&key, node, p);
                     return;
                 }
-                let ours = p.spec.as_ref().and_then(|s| s.scheduler_name.as_deref()).unwrap_or("default-scheduler") == "default-scheduler";
-                if ours && p.metadata.deletion_timestamp.is_none() && !self.placed.contains_key(&key) {
+                let ours = p
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.scheduler_name.as_deref())
+                    .unwrap_or("default-scheduler")
+                    == "default-scheduler";
+                if ours
+                    && p.metadata.deletion_timestamp.is_none()
+                    && !self.placed.contains_key(&key)
+                {
                     if self.unschedulable.contains(&key) && ev.event_type == EventType::Modified {
                         // Its own update (the FailedScheduling condition) is no reason to retry.
                         return;
@@ -222,7 +246,9 @@ impl Scheduler {
 
     fn schedule_one(&mut self, key: &str, ctx: &mut Ctx) {
         let (ns, name) = key.split_once('/').unwrap_or(("", key));
-        let Some(pod) = ctx.api.get_typed::<core::Pod>(pod_res(), ns, name).cloned() else { return };
+        let Some(pod) = ctx.api.get_typed::<core::Pod>(pod_res(), ns, name).cloned() else {
+            return;
+        };
         if podutil::node_name(&pod).is_some() || pod.metadata.deletion_timestamp.is_some() {
             return;
         }
@@ -233,25 +259,64 @@ impl Scheduler {
                 ctx.api.trace.record(
                     now,
                     "kube-scheduler",
-                    TraceKind::Scheduling { pod: key.to_string(), node: Some(node.clone()), message: format!("{}/{} nodes feasible", result.feasible_nodes, result.evaluated_nodes) },
+                    TraceKind::Scheduling {
+                        pod: key.to_string(),
+                        node: Some(node.clone()),
+                        message: format!(
+                            "{}/{} nodes feasible",
+                            result.feasible_nodes, result.evaluated_nodes
+                        ),
+                    },
                 );
-                self.diagnoses.insert(key.to_string(), result.diagnosis.clone());
+                self.diagnoses
+                    .insert(key.to_string(), result.diagnosis.clone());
                 // Assume: the pod counts against the node before the binding lands.
                 self.place(key, &node, &pod);
                 let uid = pod.metadata.uid.clone().unwrap_or_default();
-                ctx.after(BIND_LATENCY, Event::Scheduler(Work::Bind { pod: key.to_string(), uid, node }));
+                ctx.after(
+                    BIND_LATENCY,
+                    Event::Scheduler(Work::Bind {
+                        pod: key.to_string(),
+                        uid,
+                        node,
+                    }),
+                );
             }
             Err(fit) => {
                 let msg = fit.to_string();
-                ctx.api.trace.record(now, "kube-scheduler", TraceKind::Scheduling { pod: key.to_string(), node: None, message: msg.clone() });
-                self.diagnoses.insert(key.to_string(), fit.diagnosis.clone());
+                ctx.api.trace.record(
+                    now,
+                    "kube-scheduler",
+                    TraceKind::Scheduling {
+                        pod: key.to_string(),
+                        node: None,
+                        message: msg.clone(),
+                    },
+                );
+                self.diagnoses
+                    .insert(key.to_string(), fit.diagnosis.clone());
                 self.unschedulable.insert(key.to_string());
                 let obj = Object::Pod(pod.clone());
-                ctx.api.record_event("default-scheduler", None, &obj, None, "Warning", "FailedScheduling", &msg);
+                ctx.api.record_event(
+                    "default-scheduler",
+                    None,
+                    &obj,
+                    None,
+                    "Warning",
+                    "FailedScheduling",
+                    &msg,
+                );
                 let mut p = pod;
                 let now_t = ctx.api.clock.time();
                 let status = p.status.get_or_insert_with(Default::default);
-                crate::apiserver::set_condition(status, "PodScheduled", "False", Some("Unschedulable"), Some(&msg), &now_t);
+                crate::apiserver::set_condition(
+                    status,
+                    "PodScheduled",
+                    "False",
+                    Some("Unschedulable"),
+                    Some(&msg),
+                    &now_t,
+                );
                 p.metadata.resource_version = None;
                 let _ = ctx.api.update_status(USER, Object::Pod(p));
             }
@@ -267,7 +332,15 @@ impl Scheduler {
         match ctx.api.bind(USER, ns, name, node) {
             Ok(_) => {
                 let obj = Object::Pod(pod);
-                ctx.api.record_event("default-scheduler", None, &obj, None, "Normal", "Scheduled", &format!("Successfully assigned {key} to {node}"));
+                ctx.api.record_event(
+                    "default-scheduler",
+                    None,
+                    &obj,
+                    None,
+                    "Normal",
+                    "Scheduled",
+                    &format!("Successfully assigned {key} to {node}"),
+                );
             }
             Err(_) => {
                 // Forget the assumption and try again.

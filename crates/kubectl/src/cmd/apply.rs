@@ -33,7 +33,12 @@ const FILE_FLAGS: &[crate::args::FlagSpec] = &[
 ];
 
 /// Reads the documents named by `-f` flags.
-fn read_documents(s: &Session, p: &Parsed, stdin: Option<&str>, out: &mut Output) -> Option<Vec<Document>> {
+fn read_documents(
+    s: &Session,
+    p: &Parsed,
+    stdin: Option<&str>,
+    out: &mut Output,
+) -> Option<Vec<Document>> {
     let files = p.all("filename");
     let mut docs = Vec::new();
     for f in files {
@@ -41,7 +46,10 @@ fn read_documents(s: &Session, p: &Parsed, stdin: Option<&str>, out: &mut Output
             vec![("STDIN".into(), stdin.unwrap_or("").to_string())]
         } else if let Some(list) = s.files.list_dir(&f) {
             let mut v = Vec::new();
-            for path in list.into_iter().filter(|x| x.ends_with(".yaml") || x.ends_with(".yml") || x.ends_with(".json")) {
+            for path in list
+                .into_iter()
+                .filter(|x| x.ends_with(".yaml") || x.ends_with(".yml") || x.ends_with(".json"))
+            {
                 match s.files.read(&path) {
                     Ok(t) => v.push((path, t)),
                     Err(e) => {
@@ -80,26 +88,34 @@ enum Mode {
 }
 
 pub(super) fn apply(s: &mut Session, words: &[String], stdin: Option<&str>, out: &mut Output) {
-    let Some(p) = parse_flags("apply", words, FILE_FLAGS, out) else { return };
+    let Some(p) = parse_flags("apply", words, FILE_FLAGS, out) else {
+        return;
+    };
     if !p.has("filename") {
         out.fail("error: must specify one of -f and -k\n");
         return;
     }
-    let Some(docs) = read_documents(s, &p, stdin, out) else { return };
+    let Some(docs) = read_documents(s, &p, stdin, out) else {
+        return;
+    };
     for d in docs {
         apply_one(s, &p, &d, Mode::Apply, out);
     }
 }
 
 pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out: &mut Output) {
-    let Some(p) = parse_flags("create", words, FILE_FLAGS, out) else { return };
+    let Some(p) = parse_flags("create", words, FILE_FLAGS, out) else {
+        return;
+    };
     match p.args.first().map(String::as_str) {
         None => {
             if !p.has("filename") {
                 out.fail("error: must specify one of -f and -k\n");
                 return;
             }
-            let Some(docs) = read_documents(s, &p, stdin, out) else { return };
+            let Some(docs) = read_documents(s, &p, stdin, out) else {
+                return;
+            };
             for d in docs {
                 apply_one(s, &p, &d, Mode::Create, out);
             }
@@ -109,7 +125,13 @@ pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out
                 out.fail("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
                 return;
             };
-            let ns = core::Namespace { metadata: meta::ObjectMeta { name: Some(name.clone()), ..Default::default() }, ..Default::default() };
+            let ns = core::Namespace {
+                metadata: meta::ObjectMeta {
+                    name: Some(name.clone()),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
             submit_generated(s, &p, Object::Namespace(ns), None, out);
         }
         Some("configmap" | "cm") => {
@@ -117,9 +139,15 @@ pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out
                 out.fail("error: exactly one NAME is required, got 0\nSee 'kubectl create configmap -h' for help and examples");
                 return;
             };
-            let Some(data) = literal_data(s, &p, out) else { return };
+            let Some(data) = literal_data(s, &p, out) else {
+                return;
+            };
             let cm = core::ConfigMap {
-                metadata: meta::ObjectMeta { name: Some(name.clone()), namespace: p.get("namespace").map(str::to_string), ..Default::default() },
+                metadata: meta::ObjectMeta {
+                    name: Some(name.clone()),
+                    namespace: p.get("namespace").map(str::to_string),
+                    ..Default::default()
+                },
                 data: (!data.is_empty()).then_some(data),
                 ..Default::default()
             };
@@ -127,23 +155,37 @@ pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out
         }
         Some("secret") => {
             if p.args.get(1).map(String::as_str) != Some("generic") {
-                out.fail("error: only \"kubectl create secret generic\" is simulated by Kubarium yet");
+                out.fail(
+                    "error: only \"kubectl create secret generic\" is simulated by Kubarium yet",
+                );
                 return;
             }
             let Some(name) = p.args.get(2) else {
                 out.fail("error: exactly one NAME is required, got 0\nSee 'kubectl create secret generic -h' for help and examples");
                 return;
             };
-            let Some(data) = literal_data(s, &p, out) else { return };
+            let Some(data) = literal_data(s, &p, out) else {
+                return;
+            };
             let secret = core::Secret {
-                metadata: meta::ObjectMeta { name: Some(name.clone()), namespace: p.get("namespace").map(str::to_string), ..Default::default() },
-                data: (!data.is_empty()).then(|| data.into_iter().map(|(k, v)| (k, k8s_openapi::ByteString(v.into_bytes()))).collect()),
+                metadata: meta::ObjectMeta {
+                    name: Some(name.clone()),
+                    namespace: p.get("namespace").map(str::to_string),
+                    ..Default::default()
+                },
+                data: (!data.is_empty()).then(|| {
+                    data.into_iter()
+                        .map(|(k, v)| (k, k8s_openapi::ByteString(v.into_bytes())))
+                        .collect()
+                }),
                 type_: Some(p.get("type").unwrap_or("Opaque").to_string()),
                 ..Default::default()
             };
             submit_generated(s, &p, Object::Secret(secret), Some("secret"), out);
         }
-        Some(other) => out.fail(format!("error: \"kubectl create {other}\" is not simulated by Kubarium yet")),
+        Some(other) => out.fail(format!(
+            "error: \"kubectl create {other}\" is not simulated by Kubarium yet"
+        )),
     }
 }
 
@@ -151,13 +193,18 @@ fn literal_data(s: &Session, p: &Parsed, out: &mut Output) -> Option<BTreeMap<St
     let mut data = BTreeMap::new();
     for lit in p.all("from-literal") {
         let Some((k, v)) = lit.split_once('=') else {
-            out.fail(format!("error: invalid literal source {lit}, expected key=value"));
+            out.fail(format!(
+                "error: invalid literal source {lit}, expected key=value"
+            ));
             return None;
         };
         data.insert(k.to_string(), v.to_string());
     }
     for f in p.all("from-file") {
-        let (key, path) = f.split_once('=').map(|(k, p)| (k.to_string(), p.to_string())).unwrap_or_else(|| (f.rsplit('/').next().unwrap_or(&f).to_string(), f.clone()));
+        let (key, path) = f
+            .split_once('=')
+            .map(|(k, p)| (k.to_string(), p.to_string()))
+            .unwrap_or_else(|| (f.rsplit('/').next().unwrap_or(&f).to_string(), f.clone()));
         match s.files.read(&path) {
             Ok(t) => {
                 data.insert(key, t);
@@ -174,7 +221,13 @@ fn literal_data(s: &Session, p: &Parsed, out: &mut Output) -> Option<BTreeMap<St
 /// Creates a generated object. The configmap and secret generators wrap a
 /// server error as `error: failed to create configmap: <err>` (kubectl's
 /// create_configmap.go / create_secret.go); namespace returns it as is.
-fn submit_generated(s: &mut Session, p: &Parsed, obj: Object, wrap: Option<&str>, out: &mut Output) {
+fn submit_generated(
+    s: &mut Session,
+    p: &Parsed,
+    obj: Object,
+    wrap: Option<&str>,
+    out: &mut Output,
+) {
     let Ok(dry) = dry_run(p, out) else { return };
     if dry {
         print_dry_run(&obj, "created", p.get("output"), out);
@@ -207,7 +260,9 @@ fn three_way(live: &Value, last: Option<&Value>, new: &Value) -> Value {
             }
             for (k, v) in n {
                 let merged = match (l.get(k), v) {
-                    (Some(lv @ Value::Object(_)), Value::Object(_)) => three_way(lv, last.and_then(|x| x.get(k)), v),
+                    (Some(lv @ Value::Object(_)), Value::Object(_)) => {
+                        three_way(lv, last.and_then(|x| x.get(k)), v)
+                    }
                     _ => v.clone(),
                 };
                 out.insert(k.clone(), merged);
@@ -232,7 +287,11 @@ fn strip_nulls(v: &mut Value) {
 }
 
 fn apply_one(s: &mut Session, p: &Parsed, d: &Document, mode: Mode, out: &mut Output) {
-    let verb = if mode == Mode::Apply { "applying" } else { "creating" };
+    let verb = if mode == Mode::Apply {
+        "applying"
+    } else {
+        "creating"
+    };
     let v = &d.value;
     let api_version = v.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
@@ -244,15 +303,26 @@ fn apply_one(s: &mut Session, p: &Parsed, d: &Document, mode: Mode, out: &mut Ou
         if kind.is_empty() {
             missing.push("kind not set");
         }
-        let what = if missing.len() == 1 { missing[0].to_string() } else { format!("[{}]", missing.join(", ")) };
+        let what = if missing.len() == 1 {
+            missing[0].to_string()
+        } else {
+            format!("[{}]", missing.join(", "))
+        };
         out.fail(format!(
             "error: error validating \"{}\": error validating data: {what}; if you choose to ignore these errors, turn validation off with --validate=false",
             d.source
         ));
         return;
     }
-    let name = v.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
-    let doc_ns = v.pointer("/metadata/namespace").and_then(Value::as_str).map(str::to_string);
+    let name = v
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let doc_ns = v
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let Some(r) = registry::by_kind(api_version, kind) else {
         out.fail(format!(
             "error: resource mapping not found for name: \"{name}\" namespace: \"{}\" from \"{}\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first",
@@ -275,7 +345,10 @@ fn apply_one(s: &mut Session, p: &Parsed, d: &Document, mode: Mode, out: &mut Ou
     let mut obj = match decode::decode(value.clone()) {
         Ok(o) => o,
         Err(e) => {
-            out.fail(format!("Error from server (BadRequest): error when creating \"{}\": {e}", d.source));
+            out.fail(format!(
+                "Error from server (BadRequest): error when creating \"{}\": {e}",
+                d.source
+            ));
             return;
         }
     };
@@ -285,11 +358,17 @@ fn apply_one(s: &mut Session, p: &Parsed, d: &Document, mode: Mode, out: &mut Ou
     if mode == Mode::Apply {
         // The annotation holds the applied configuration, as kubectl stores it.
         let mut stored = value.clone();
-        if let Some(m) = stored.pointer_mut("/metadata/annotations").and_then(Value::as_object_mut) {
+        if let Some(m) = stored
+            .pointer_mut("/metadata/annotations")
+            .and_then(Value::as_object_mut)
+        {
             m.remove(LAST_APPLIED);
         }
         let text = serde_json::to_string(&stored).unwrap_or_default() + "\n";
-        obj.meta_mut().annotations.get_or_insert_with(BTreeMap::new).insert(LAST_APPLIED.into(), text);
+        obj.meta_mut()
+            .annotations
+            .get_or_insert_with(BTreeMap::new)
+            .insert(LAST_APPLIED.into(), text);
     }
     let Ok(dry) = dry_run(p, out) else { return };
     let live = s.sim.api().get(r, &ns, &name).cloned();
@@ -304,7 +383,12 @@ fn apply_one(s: &mut Session, p: &Parsed, d: &Document, mode: Mode, out: &mut Ou
     match (mode, live) {
         (Mode::Apply, Some(live)) => {
             let live_v = live.to_value();
-            let last: Option<Value> = live.meta().annotations.as_ref().and_then(|a| a.get(LAST_APPLIED)).and_then(|t| serde_json::from_str(t).ok());
+            let last: Option<Value> = live
+                .meta()
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(LAST_APPLIED))
+                .and_then(|t| serde_json::from_str(t).ok());
             let new_v = obj.to_value();
             let merged = three_way(&live_v, last.as_ref(), &new_v);
             if merged == live_v {
@@ -341,6 +425,9 @@ mod tests {
         let live = json!({"metadata": {"labels": {"a": "1", "b": "2", "server": "x"}}});
         let last = json!({"metadata": {"labels": {"a": "1", "b": "2"}}});
         let new = json!({"metadata": {"labels": {"a": "3"}}});
-        assert_eq!(three_way(&live, Some(&last), &new), json!({"metadata": {"labels": {"a": "3", "server": "x"}}}));
+        assert_eq!(
+            three_way(&live, Some(&last), &new),
+            json!({"metadata": {"labels": {"a": "3", "server": "x"}}})
+        );
     }
 }

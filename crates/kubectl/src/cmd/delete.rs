@@ -26,7 +26,9 @@ const FLAGS: &[crate::args::FlagSpec] = &[
 ];
 
 pub(super) fn delete(s: &mut Session, words: &[String], stdin: Option<&str>, out: &mut Output) {
-    let Some(p) = parse_flags("delete", words, FLAGS, out) else { return };
+    let Some(p) = parse_flags("delete", words, FLAGS, out) else {
+        return;
+    };
     let ns = namespace(s, &p);
     let mut grace: Option<i64> = match p.get("grace-period").map(str::parse::<i64>).transpose() {
         Ok(g) => g.filter(|g| *g >= 0),
@@ -59,14 +61,24 @@ pub(super) fn delete(s: &mut Session, words: &[String], stdin: Option<&str>, out
             return;
         }
     };
-    let opts = DeleteOptions { grace_period_seconds: grace, propagation };
+    let opts = DeleteOptions {
+        grace_period_seconds: grace,
+        propagation,
+    };
 
     // Targets: (resource, namespace, name).
     let mut targets: Vec<(&'static ResourceInfo, String, String)> = Vec::new();
     if p.has("filename") {
         for f in p.all("filename") {
-            let text = if f == "-" { Ok(stdin.unwrap_or("").to_string()) } else { s.files.read(&f) };
-            let docs = match text.map_err(|e| format!("error: {e}")).and_then(|t| manifest::parse_documents(&f, &t).map_err(|e| format!("error: {e}"))) {
+            let text = if f == "-" {
+                Ok(stdin.unwrap_or("").to_string())
+            } else {
+                s.files.read(&f)
+            };
+            let docs = match text
+                .map_err(|e| format!("error: {e}"))
+                .and_then(|t| manifest::parse_documents(&f, &t).map_err(|e| format!("error: {e}")))
+            {
                 Ok(d) => d,
                 Err(e) => {
                     out.fail(e);
@@ -74,10 +86,24 @@ pub(super) fn delete(s: &mut Session, words: &[String], stdin: Option<&str>, out
                 }
             };
             for d in docs {
-                let av = d.value.get("apiVersion").and_then(|v| v.as_str()).unwrap_or("");
+                let av = d
+                    .value
+                    .get("apiVersion")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("");
                 let k = d.value.get("kind").and_then(|v| v.as_str()).unwrap_or("");
-                let name = d.value.pointer("/metadata/name").and_then(|v| v.as_str()).unwrap_or("").to_string();
-                let dns = d.value.pointer("/metadata/namespace").and_then(|v| v.as_str()).map(str::to_string).unwrap_or_else(|| ns.clone());
+                let name = d
+                    .value
+                    .pointer("/metadata/name")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string();
+                let dns = d
+                    .value
+                    .pointer("/metadata/namespace")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+                    .unwrap_or_else(|| ns.clone());
                 match registry::by_kind(av, k) {
                     Some(r) => targets.push((r, dns, name)),
                     None => out.fail(format!("error: resource mapping not found for name: \"{name}\" namespace: \"\" from \"{f}\": no matches for kind \"{k}\" in version \"{av}\"\nensure CRDs are installed first")),
@@ -93,13 +119,17 @@ pub(super) fn delete(s: &mut Session, words: &[String], stdin: Option<&str>, out
         if slash {
             for a in &p.args {
                 let (t, n) = a.split_once('/').unwrap_or((a, ""));
-                let Some(r) = resolve_type(t, out) else { return };
+                let Some(r) = resolve_type(t, out) else {
+                    return;
+                };
                 targets.push((r, ns.clone(), n.to_string()));
             }
         } else {
             let mut types = Vec::new();
             for t in p.args[0].split(',') {
-                let Some(r) = resolve_type(t, out) else { return };
+                let Some(r) = resolve_type(t, out) else {
+                    return;
+                };
                 types.push(r);
             }
             let names = &p.args[1..];
@@ -116,11 +146,18 @@ pub(super) fn delete(s: &mut Session, words: &[String], stdin: Option<&str>, out
             };
             for r in types {
                 if names.is_empty() {
-                    let scope = if p.bool("all-namespaces") { None } else { Some(ns.as_str()) };
+                    let scope = if p.bool("all-namespaces") {
+                        None
+                    } else {
+                        Some(ns.as_str())
+                    };
                     let objs = list(s, r, scope);
                     let mut any = false;
                     for o in objs {
-                        if sel.as_ref().is_none_or(|sel| sel.matches(o.meta().labels.as_ref())) {
+                        if sel
+                            .as_ref()
+                            .is_none_or(|sel| sel.matches(o.meta().labels.as_ref()))
+                        {
                             any = true;
                             targets.push((r, o.namespace().to_string(), o.name().to_string()));
                         }
@@ -139,14 +176,27 @@ pub(super) fn delete(s: &mut Session, words: &[String], stdin: Option<&str>, out
 
     let mut deleted = Vec::new();
     for (r, tns, name) in targets {
-        match s.sim.with_api(|api| api.delete("kubectl", r, &tns, &name, opts)) {
+        match s
+            .sim
+            .with_api(|api| api.delete("kubectl", r, &tns, &name, opts))
+        {
             Ok(_) => {
-                let word = if force && grace == Some(0) { "force deleted" } else { "deleted" };
-                let shown = if r.group.is_empty() { r.singular.to_string() } else { format!("{}.{}", r.singular, r.group) };
+                let word = if force && grace == Some(0) {
+                    "force deleted"
+                } else {
+                    "deleted"
+                };
+                let shown = if r.group.is_empty() {
+                    r.singular.to_string()
+                } else {
+                    format!("{}.{}", r.singular, r.group)
+                };
                 out.out(format!("{shown} \"{name}\" {word}\n"));
                 deleted.push((r, tns, name));
             }
-            Err(e) if e.reason == kubarium_engine::apiserver::Reason::NotFound && p.bool("ignore-not-found") => {}
+            Err(e)
+                if e.reason == kubarium_engine::apiserver::Reason::NotFound
+                    && p.bool("ignore-not-found") => {}
             Err(e) => print_api_error(&e, None, out),
         }
     }
@@ -154,7 +204,11 @@ pub(super) fn delete(s: &mut Session, words: &[String], stdin: Option<&str>, out
     let wait = p.get("wait").is_none_or(|w| w == "true");
     if wait && !deleted.is_empty() {
         let deadline = s.sim.now() + 5 * 60 * SECOND;
-        while s.sim.now() < deadline && deleted.iter().any(|(r, n, name)| s.sim.api().get(r, n, name).is_some()) {
+        while s.sim.now() < deadline
+            && deleted
+                .iter()
+                .any(|(r, n, name)| s.sim.api().get(r, n, name).is_some())
+        {
             s.sim.advance(100);
         }
     }

@@ -20,7 +20,10 @@ const GET_FLAGS: &[crate::args::FlagSpec] = &[
 ];
 
 /// Splits `pods,rs nginx` / `pod/nginx rs/x` into (type, names) requests.
-fn requests(args: &[String], out: &mut Output) -> Option<Vec<(&'static ResourceInfo, Vec<String>)>> {
+fn requests(
+    args: &[String],
+    out: &mut Output,
+) -> Option<Vec<(&'static ResourceInfo, Vec<String>)>> {
     let mut reqs: Vec<(&'static ResourceInfo, Vec<String>)> = Vec::new();
     if args.iter().any(|a| a.contains('/')) {
         for a in args {
@@ -39,7 +42,10 @@ fn requests(args: &[String], out: &mut Output) -> Option<Vec<(&'static ResourceI
     let (types, names) = args.split_first()?;
     for t in types.split(',') {
         if t == "all" {
-            for r in registry::RESOURCES.iter().filter(|r| r.categories.contains(&"all")) {
+            for r in registry::RESOURCES
+                .iter()
+                .filter(|r| r.categories.contains(&"all"))
+            {
                 reqs.push((r, names.to_vec()));
             }
             continue;
@@ -50,7 +56,9 @@ fn requests(args: &[String], out: &mut Output) -> Option<Vec<(&'static ResourceI
 }
 
 pub(super) fn get(s: &mut Session, words: &[String], out: &mut Output) {
-    let Some(p) = parse_flags("get", words, GET_FLAGS, out) else { return };
+    let Some(p) = parse_flags("get", words, GET_FLAGS, out) else {
+        return;
+    };
     if p.args.is_empty() {
         out.out("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
         out.fail("error: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
@@ -65,14 +73,20 @@ pub(super) fn get(s: &mut Session, words: &[String], out: &mut Output) {
             return;
         }
     };
-    let fsel = match p.get("field-selector").map(selector::FieldSelector::parse).transpose() {
+    let fsel = match p
+        .get("field-selector")
+        .map(selector::FieldSelector::parse)
+        .transpose()
+    {
         Ok(f) => f,
         Err(e) => {
             out.fail(format!("Error from server (BadRequest): Unable to find \"\" that match label selector \"\", field selector \"{}\": {e}", p.get("field-selector").unwrap_or("")));
             return;
         }
     };
-    let Some(reqs) = requests(&p.args, out) else { return };
+    let Some(reqs) = requests(&p.args, out) else {
+        return;
+    };
     let output = p.get("output").unwrap_or("");
     let multi_kind = reqs.len() > 1 || p.args.first().is_some_and(|a| a == "all");
     let mut found: Vec<(&'static ResourceInfo, Vec<Object>)> = Vec::new();
@@ -81,7 +95,11 @@ pub(super) fn get(s: &mut Session, words: &[String], out: &mut Output) {
         let mut objs = Vec::new();
         if names.is_empty() {
             for o in list(s, r, scope) {
-                if sel.as_ref().is_none_or(|sel| sel.matches(o.meta().labels.as_ref())) && fsel.as_ref().is_none_or(|f| f.matches(&o.to_value())) {
+                if sel
+                    .as_ref()
+                    .is_none_or(|sel| sel.matches(o.meta().labels.as_ref()))
+                    && fsel.as_ref().is_none_or(|f| f.matches(&o.to_value()))
+                {
                     objs.push(o);
                 }
             }
@@ -89,20 +107,43 @@ pub(super) fn get(s: &mut Session, words: &[String], out: &mut Output) {
             for n in names {
                 match s.sim.api().get(r, &ns, n) {
                     Some(o) => objs.push(o.clone()),
-                    None => out.fail(format!("Error from server (NotFound): {} \"{n}\" not found", r.qualified_plural())),
+                    None => out.fail(format!(
+                        "Error from server (NotFound): {} \"{n}\" not found",
+                        r.qualified_plural()
+                    )),
                 }
             }
         }
-        s.sim.with_api(|api| api.trace_request("kubectl", if names.is_empty() { "list" } else { "get" }, r.plural, &ns, "", 200));
+        s.sim.with_api(|api| {
+            api.trace_request(
+                "kubectl",
+                if names.is_empty() { "list" } else { "get" },
+                r.plural,
+                &ns,
+                "",
+                200,
+            )
+        });
         found.push((r, objs));
     }
     let total: usize = found.iter().map(|(_, o)| o.len()).sum();
     match output {
         "yaml" | "json" => {
-            let values: Vec<serde_json::Value> = found.iter().flat_map(|(_, objs)| objs.iter().map(Object::to_value)).collect();
+            let values: Vec<serde_json::Value> = found
+                .iter()
+                .flat_map(|(_, objs)| objs.iter().map(Object::to_value))
+                .collect();
             let single = values.len() == 1 && reqs.iter().all(|(_, n)| n.len() == 1);
-            let v = if single { values.into_iter().next().unwrap() } else { yaml::list_value(values) };
-            out.out(if output == "yaml" { yaml::to_yaml(&v) } else { yaml::to_json(&v) });
+            let v = if single {
+                values.into_iter().next().unwrap()
+            } else {
+                yaml::list_value(values)
+            };
+            out.out(if output == "yaml" {
+                yaml::to_yaml(&v)
+            } else {
+                yaml::to_json(&v)
+            });
             return;
         }
         "name" => {
@@ -144,7 +185,11 @@ pub(super) fn get(s: &mut Session, words: &[String], out: &mut Output) {
         tables.push(g::table(&refs, &opts));
     }
     let text = if p.bool("no-headers") {
-        tables.iter().map(|t| t.render_with(false)).collect::<Vec<_>>().join("\n")
+        tables
+            .iter()
+            .map(|t| t.render_with(false))
+            .collect::<Vec<_>>()
+            .join("\n")
     } else {
         table::render_tables(&tables)
     };
@@ -159,7 +204,9 @@ const DESCRIBE_FLAGS: &[crate::args::FlagSpec] = &[
 ];
 
 pub(super) fn describe(s: &mut Session, words: &[String], out: &mut Output) {
-    let Some(p) = parse_flags("describe", words, DESCRIBE_FLAGS, out) else { return };
+    let Some(p) = parse_flags("describe", words, DESCRIBE_FLAGS, out) else {
+        return;
+    };
     let Some(reqs) = requests(&p.args, out) else {
         if p.args.is_empty() {
             out.fail("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.");
@@ -177,10 +224,25 @@ pub(super) fn describe(s: &mut Session, words: &[String], out: &mut Output) {
             let mut v = Vec::new();
             for n in &names {
                 // Exact name, else every object whose name starts with it (kubectl's prefix match).
-                let exact: Vec<Object> = candidates.iter().filter(|o| o.name() == n).cloned().collect();
-                let pick = if exact.is_empty() { candidates.iter().filter(|o| o.name().starts_with(n.as_str())).cloned().collect() } else { exact };
+                let exact: Vec<Object> = candidates
+                    .iter()
+                    .filter(|o| o.name() == n)
+                    .cloned()
+                    .collect();
+                let pick = if exact.is_empty() {
+                    candidates
+                        .iter()
+                        .filter(|o| o.name().starts_with(n.as_str()))
+                        .cloned()
+                        .collect()
+                } else {
+                    exact
+                };
                 if pick.is_empty() {
-                    out.fail(format!("Error from server (NotFound): {} \"{n}\" not found", r.qualified_plural()));
+                    out.fail(format!(
+                        "Error from server (NotFound): {} \"{n}\" not found",
+                        r.qualified_plural()
+                    ));
                 }
                 v.extend(pick);
             }
@@ -209,7 +271,9 @@ fn events_for<'a>(all: &'a [Object], o: &Object) -> Vec<&'a kubarium_engine::api
             // events name the node as their object).
             Object::Event(ev)
                 if ev.involved_object.uid == uid
-                    || (is_node && ev.involved_object.kind.as_deref() == Some("Node") && ev.involved_object.name.as_deref() == Some(o.name())) =>
+                    || (is_node
+                        && ev.involved_object.kind.as_deref() == Some("Node")
+                        && ev.involved_object.name.as_deref() == Some(o.name())) =>
             {
                 Some(ev)
             }
@@ -236,8 +300,12 @@ fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
                 .list(pod_res, None)
                 .filter_map(|x| match x {
                     Object::Pod(p)
-                        if p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == n.metadata.name.as_deref()
-                            && !matches!(p.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded" | "Failed")) =>
+                        if p.spec.as_ref().and_then(|s| s.node_name.as_deref())
+                            == n.metadata.name.as_deref()
+                            && !matches!(
+                                p.status.as_ref().and_then(|s| s.phase.as_deref()),
+                                Some("Succeeded" | "Failed")
+                            ) =>
                     {
                         Some(p)
                     }
@@ -245,7 +313,14 @@ fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
                 })
                 .collect();
             let lease_res = registry::by_kind("coordination.k8s.io/v1", "Lease").unwrap();
-            let lease = s.sim.api().get_typed::<kubarium_engine::api::coordination::Lease>(lease_res, "kube-node-lease", n.metadata.name.as_deref().unwrap_or(""));
+            let lease = s
+                .sim
+                .api()
+                .get_typed::<kubarium_engine::api::coordination::Lease>(
+                    lease_res,
+                    "kube-node-lease",
+                    n.metadata.name.as_deref().unwrap_or(""),
+                );
             d::describe_node(n, &pods, &evs, lease, now)
         }
         Object::ReplicaSet(rs) => {
@@ -254,7 +329,15 @@ fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
                 .api()
                 .list(pod_res, rs.metadata.namespace.as_deref())
                 .filter_map(|x| match x {
-                    Object::Pod(p) if p.metadata.owner_references.iter().flatten().any(|r| Some(&r.uid) == rs.metadata.uid.as_ref()) => Some(p),
+                    Object::Pod(p)
+                        if p.metadata
+                            .owner_references
+                            .iter()
+                            .flatten()
+                            .any(|r| Some(&r.uid) == rs.metadata.uid.as_ref()) =>
+                    {
+                        Some(p)
+                    }
                     _ => None,
                 })
                 .collect();
@@ -264,7 +347,12 @@ fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
         Object::ConfigMap(c) => d::describe_config_map(c, &evs, now),
         Object::Secret(x) => d::describe_secret(x),
         Object::ServiceAccount(x) => d::describe_service_account(x, &evs, now),
-        other => return Err(format!("error: \"kubectl describe {}\" is not simulated by Kubarium yet", other.resource().singular)),
+        other => {
+            return Err(format!(
+                "error: \"kubectl describe {}\" is not simulated by Kubarium yet",
+                other.resource().singular
+            ))
+        }
     })
 }
 
@@ -276,15 +364,26 @@ const EVENTS_FLAGS: &[crate::args::FlagSpec] = &[
 ];
 
 pub(super) fn events(s: &mut Session, words: &[String], out: &mut Output) {
-    let Some(p) = parse_flags("events", words, EVENTS_FLAGS, out) else { return };
+    let Some(p) = parse_flags("events", words, EVENTS_FLAGS, out) else {
+        return;
+    };
     let ns = namespace(s, &p);
     let ev_res = registry::by_kind("v1", "Event").unwrap();
-    let scope = if p.bool("all-namespaces") { None } else { Some(ns.as_str()) };
+    let scope = if p.bool("all-namespaces") {
+        None
+    } else {
+        Some(ns.as_str())
+    };
     let mut evs: Vec<Object> = list(s, ev_res, scope);
     if let Some(f) = p.get("for") {
         let (kind, name) = f.split_once('/').unwrap_or(("", f));
         evs.retain(|e| match e {
-            Object::Event(ev) => ev.involved_object.name.as_deref() == Some(name) && (kind.is_empty() || registry::resolve(kind).is_some_and(|r| Some(r.kind) == ev.involved_object.kind.as_deref())),
+            Object::Event(ev) => {
+                ev.involved_object.name.as_deref() == Some(name)
+                    && (kind.is_empty()
+                        || registry::resolve(kind)
+                            .is_some_and(|r| Some(r.kind) == ev.involved_object.kind.as_deref()))
+            }
             _ => false,
         });
     }
@@ -292,6 +391,12 @@ pub(super) fn events(s: &mut Session, words: &[String], out: &mut Output) {
         out.err(table::no_resources_message(scope.map(|_| ns.as_str())));
         return;
     }
-    let refs: Vec<&kubarium_engine::api::core::Event> = evs.iter().filter_map(|o| match o { Object::Event(e) => Some(e), _ => None }).collect();
+    let refs: Vec<&kubarium_engine::api::core::Event> = evs
+        .iter()
+        .filter_map(|o| match o {
+            Object::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
     out.out(g::events_table(&refs, now_unix_ms(s), p.bool("all-namespaces")).render());
 }

@@ -16,8 +16,14 @@ const LABEL_FLAGS: &[crate::args::FlagSpec] = &[
 
 /// `kubectl label` and `kubectl annotate` (`field` is `labels` or `annotations`).
 pub(super) fn label(s: &mut Session, words: &[String], out: &mut Output, field: &str) {
-    let cmd = if field == "labels" { "label" } else { "annotate" };
-    let Some(p) = parse_flags(cmd, words, LABEL_FLAGS, out) else { return };
+    let cmd = if field == "labels" {
+        "label"
+    } else {
+        "annotate"
+    };
+    let Some(p) = parse_flags(cmd, words, LABEL_FLAGS, out) else {
+        return;
+    };
     let ns = namespace(s, &p);
     let mut args = p.args.clone();
     if args.is_empty() {
@@ -40,7 +46,10 @@ pub(super) fn label(s: &mut Session, words: &[String], out: &mut Output, field: 
         return;
     }
     let Some(mut obj) = s.sim.api().get(r, &ns, &name).cloned() else {
-        out.fail(format!("Error from server (NotFound): {} \"{name}\" not found", r.qualified_plural()));
+        out.fail(format!(
+            "Error from server (NotFound): {} \"{name}\" not found",
+            r.qualified_plural()
+        ));
         return;
     };
     let overwrite = p.bool("overwrite");
@@ -51,12 +60,23 @@ pub(super) fn label(s: &mut Session, words: &[String], out: &mut Output, field: 
         } else if let Some((k, v)) = a.split_once('=') {
             changes.push((k.to_string(), Some(v.to_string())));
         } else {
-            out.fail(format!("error: invalid {} format: {a}", if field == "labels" { "label" } else { "annotation" }));
+            out.fail(format!(
+                "error: invalid {} format: {a}",
+                if field == "labels" {
+                    "label"
+                } else {
+                    "annotation"
+                }
+            ));
             return;
         }
     }
     let meta = obj.meta_mut();
-    let map = if field == "labels" { &mut meta.labels } else { &mut meta.annotations };
+    let map = if field == "labels" {
+        &mut meta.labels
+    } else {
+        &mut meta.annotations
+    };
     let m = map.get_or_insert_with(BTreeMap::new);
     let before = m.clone();
     for (k, v) in changes {
@@ -64,7 +84,9 @@ pub(super) fn label(s: &mut Session, words: &[String], out: &mut Output, field: 
             Some(v) => {
                 if let Some(old) = m.get(&k) {
                     if !overwrite && *old != v {
-                        out.fail(format!("error: '{k}' already has a value ({old}), and --overwrite is false"));
+                        out.fail(format!(
+                            "error: '{k}' already has a value ({old}), and --overwrite is false"
+                        ));
                         return;
                     }
                 }
@@ -79,7 +101,11 @@ pub(super) fn label(s: &mut Session, words: &[String], out: &mut Output, field: 
     if m.is_empty() {
         *map = None;
     }
-    let verb = if field == "labels" { "labeled" } else { "annotated" };
+    let verb = if field == "labels" {
+        "labeled"
+    } else {
+        "annotated"
+    };
     if unchanged {
         out.out(format!("{} not {verb}\n", type_name(r, &name)));
         return;
@@ -92,8 +118,15 @@ pub(super) fn label(s: &mut Session, words: &[String], out: &mut Output, field: 
 }
 
 pub(super) fn api_resources(words: &[String], out: &mut Output) {
-    let specs = [flag("namespaced", None, Kind::Value), flag("output", Some('o'), Kind::Value), flag("api-group", None, Kind::Value), flag("no-headers", None, Kind::Bool)];
-    let Some(p) = parse_flags("api-resources", words, &specs, out) else { return };
+    let specs = [
+        flag("namespaced", None, Kind::Value),
+        flag("output", Some('o'), Kind::Value),
+        flag("api-group", None, Kind::Value),
+        flag("no-headers", None, Kind::Bool),
+    ];
+    let Some(p) = parse_flags("api-resources", words, &specs, out) else {
+        return;
+    };
     let mut rows: Vec<&registry::ResourceInfo> = registry::RESOURCES.iter().collect();
     if let Some(ns) = p.get("namespaced") {
         let want = ns == "true";
@@ -113,28 +146,51 @@ pub(super) fn api_resources(words: &[String], out: &mut Output) {
         tw.write("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n");
     }
     for r in rows {
-        tw.write(&format!("{}\t{}\t{}\t{}\t{}\n", r.plural, r.short_names.join(","), r.api_version(), r.namespaced, r.kind));
+        tw.write(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            r.plural,
+            r.short_names.join(","),
+            r.api_version(),
+            r.namespaced,
+            r.kind
+        ));
     }
     out.out(tw.flush());
 }
 
 pub(super) fn version(words: &[String], out: &mut Output) {
-    let specs = [flag("client", None, Kind::Bool), flag("output", Some('o'), Kind::Value)];
-    let Some(p) = parse_flags("version", words, &specs, out) else { return };
+    let specs = [
+        flag("client", None, Kind::Bool),
+        flag("output", Some('o'), Kind::Value),
+    ];
+    let Some(p) = parse_flags("version", words, &specs, out) else {
+        return;
+    };
     out.out("Client Version: v1.32.4\nKustomize Version: v5.5.0\n");
     if !p.bool("client") {
-        out.out(format!("Server Version: {}\n", kubarium_engine::cluster::KUBERNETES_VERSION));
+        out.out(format!(
+            "Server Version: {}\n",
+            kubarium_engine::cluster::KUBERNETES_VERSION
+        ));
     }
 }
 
 pub(super) fn cluster_info(words: &[String], out: &mut Output) {
-    let Some(_) = parse_flags("cluster-info", words, &[], out) else { return };
+    let Some(_) = parse_flags("cluster-info", words, &[], out) else {
+        return;
+    };
     out.out("Kubernetes control plane is running at https://127.0.0.1:6443\nCoreDNS is running at https://127.0.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
 }
 
 pub(super) fn config(s: &mut Session, words: &[String], out: &mut Output) {
-    let specs = [flag("current", None, Kind::Bool), flag("output", Some('o'), Kind::Value), flag("minify", None, Kind::Bool)];
-    let Some(p) = parse_flags("config", words, &specs, out) else { return };
+    let specs = [
+        flag("current", None, Kind::Bool),
+        flag("output", Some('o'), Kind::Value),
+        flag("minify", None, Kind::Bool),
+    ];
+    let Some(p) = parse_flags("config", words, &specs, out) else {
+        return;
+    };
     match p.args.first().map(String::as_str) {
         Some("current-context") => out.out(format!("{CONTEXT}\n")),
         Some("get-contexts") => {

@@ -16,9 +16,49 @@ use kubarium_engine::apiserver::{ApiError, Reason};
 /// kubectl's commands in the order kubectl registers them (its help
 /// groups); cobra suggests close matches for an unknown command in this order.
 const COMMANDS: &[&str] = &[
-    "create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale", "autoscale", "certificate", "cluster-info", "top", "cordon",
-    "uncordon", "drain", "taint", "describe", "logs", "attach", "exec", "port-forward", "proxy", "cp", "auth", "debug", "events", "diff", "apply", "patch",
-    "replace", "wait", "kustomize", "label", "annotate", "completion", "api-resources", "api-versions", "config", "plugin", "version", "options",
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "describe",
+    "logs",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
+    "replace",
+    "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "api-resources",
+    "api-versions",
+    "config",
+    "plugin",
+    "version",
+    "options",
 ];
 
 pub(crate) fn dispatch(s: &mut Session, words: &[String], stdin: Option<&str>, out: &mut Output) {
@@ -43,11 +83,17 @@ pub(crate) fn dispatch(s: &mut Session, words: &[String], stdin: Option<&str>, o
         "config" => misc::config(s, rest, out),
         "events" => get::events(s, rest, out),
         other if COMMANDS.contains(&other) => {
-            out.fail(format!("error: \"kubectl {other}\" is not simulated by Kubarium yet"));
+            out.fail(format!(
+                "error: \"kubectl {other}\" is not simulated by Kubarium yet"
+            ));
         }
         other => {
             let mut msg = format!("Error: unknown command \"{other}\" for \"kubectl\"\n");
-            let close: Vec<&str> = COMMANDS.iter().copied().filter(|c| levenshtein(c, other) <= 2 || c.starts_with(other)).collect();
+            let close: Vec<&str> = COMMANDS
+                .iter()
+                .copied()
+                .filter(|c| levenshtein(c, other) <= 2 || c.starts_with(other))
+                .collect();
             if !close.is_empty() {
                 msg.push_str("\nDid you mean this?\n");
                 for c in close {
@@ -66,7 +112,11 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
         }
         prev = cur;
     }
@@ -74,7 +124,12 @@ fn levenshtein(a: &str, b: &str) -> usize {
 }
 
 /// Parses flags, printing pflag's error and the usage hint on failure.
-pub(crate) fn parse_flags(cmd: &str, words: &[String], specs: &[FlagSpec], out: &mut Output) -> Option<args::Parsed> {
+pub(crate) fn parse_flags(
+    cmd: &str,
+    words: &[String],
+    specs: &[FlagSpec],
+    out: &mut Output,
+) -> Option<args::Parsed> {
     match args::parse(words, specs) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -86,7 +141,9 @@ pub(crate) fn parse_flags(cmd: &str, words: &[String], specs: &[FlagSpec], out: 
 
 /// The namespace a command acts in: `-n`, else the context's.
 pub(crate) fn namespace(s: &Session, p: &args::Parsed) -> String {
-    p.get("namespace").map(str::to_string).unwrap_or_else(|| s.namespace.clone())
+    p.get("namespace")
+        .map(str::to_string)
+        .unwrap_or_else(|| s.namespace.clone())
 }
 
 /// Resolves a resource type name, or prints kubectl's error.
@@ -94,7 +151,9 @@ pub(crate) fn resolve_type(name: &str, out: &mut Output) -> Option<&'static Reso
     match registry::resolve(name) {
         Some(r) => Some(r),
         None => {
-            out.fail(format!("error: the server doesn't have a resource type \"{name}\""));
+            out.fail(format!(
+                "error: the server doesn't have a resource type \"{name}\""
+            ));
             None
         }
     }
@@ -117,7 +176,11 @@ pub(crate) fn print_api_error(e: &ApiError, context: Option<&str>, out: &mut Out
         Reason::Invalid => out.fail(&e.message),
         r => {
             let ctx = context.map(|c| format!("{c}: ")).unwrap_or_default();
-            out.fail(format!("Error from server ({}): {ctx}{}", r.as_str(), e.message));
+            out.fail(format!(
+                "Error from server ({}): {ctx}{}",
+                r.as_str(),
+                e.message
+            ));
         }
     }
 }
@@ -140,7 +203,9 @@ pub(crate) fn dry_run(p: &args::Parsed, out: &mut Output) -> Result<bool, ()> {
         None | Some("none") | Some("false") => Ok(false),
         Some("client") | Some("true") => Ok(true),
         Some("server") => {
-            out.fail("error: --dry-run=server is not simulated by Kubarium yet; use --dry-run=client");
+            out.fail(
+                "error: --dry-run=server is not simulated by Kubarium yet; use --dry-run=client",
+            );
             Err(())
         }
         Some(other) => {
@@ -160,17 +225,25 @@ pub(crate) fn print_dry_run(obj: &Object, verb: &str, output: Option<&str>, out:
         Some(fmt @ ("yaml" | "json")) => {
             let mut v = obj.to_value();
             if let Some(m) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
-                m.entry("creationTimestamp").or_insert(serde_json::Value::Null);
+                m.entry("creationTimestamp")
+                    .or_insert(serde_json::Value::Null);
             }
             if let Some(m) = v.as_object_mut() {
-                if matches!(obj, Object::Pod(_) | Object::Namespace(_) | Object::ReplicaSet(_) | Object::Node(_)) {
+                if matches!(
+                    obj,
+                    Object::Pod(_) | Object::Namespace(_) | Object::ReplicaSet(_) | Object::Node(_)
+                ) {
                     m.entry("status").or_insert_with(|| serde_json::json!({}));
                 }
                 if matches!(obj, Object::Namespace(_)) {
                     m.entry("spec").or_insert_with(|| serde_json::json!({}));
                 }
             }
-            out.out(if fmt == "yaml" { crate::printers::yaml::to_yaml(&v) } else { crate::printers::yaml::to_json(&v) });
+            out.out(if fmt == "yaml" {
+                crate::printers::yaml::to_yaml(&v)
+            } else {
+                crate::printers::yaml::to_json(&v)
+            });
         }
         Some("name") => out.out(format!("{}\n", type_name(r, obj.name()))),
         _ => out.out(format!("{} {verb} (dry run)\n", type_name(r, obj.name()))),

@@ -23,7 +23,9 @@ const RUN_FLAGS: &[crate::args::FlagSpec] = &[
 ];
 
 pub(super) fn run(s: &mut Session, words: &[String], out: &mut Output) {
-    let Some(p) = parse_flags("run", words, RUN_FLAGS, out) else { return };
+    let Some(p) = parse_flags("run", words, RUN_FLAGS, out) else {
+        return;
+    };
     let Ok(dry) = dry_run(&p, out) else { return };
     let Some(name) = p.args.first().cloned() else {
         out.fail("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
@@ -53,20 +55,36 @@ pub(super) fn run(s: &mut Session, words: &[String], out: &mut Output) {
         .iter()
         .map(|kv| {
             let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            core::EnvVar { name: k.into(), value: Some(v.into()), ..Default::default() }
+            core::EnvVar {
+                name: k.into(),
+                value: Some(v.into()),
+                ..Default::default()
+            }
         })
         .collect();
     let extra = p.after_dash.clone().unwrap_or_default();
-    let (command, args) = if p.bool("command") { (Some(extra), None) } else { (None, (!extra.is_empty()).then_some(extra)) };
+    let (command, args) = if p.bool("command") {
+        (Some(extra), None)
+    } else {
+        (None, (!extra.is_empty()).then_some(extra))
+    };
     let restart = p.get("restart").unwrap_or("Always").to_string();
     if !["Always", "OnFailure", "Never"].contains(&restart.as_str()) {
         out.fail(format!("error: invalid restart policy: {restart}"));
         return;
     }
     let ports = match p.get("port").map(str::parse::<i32>).transpose() {
-        Ok(p) => p.map(|port| vec![core::ContainerPort { container_port: port, ..Default::default() }]),
+        Ok(p) => p.map(|port| {
+            vec![core::ContainerPort {
+                container_port: port,
+                ..Default::default()
+            }]
+        }),
         Err(_) => {
-            out.fail(format!("error: invalid argument \"{}\" for \"--port\"", p.get("port").unwrap_or("")));
+            out.fail(format!(
+                "error: invalid argument \"{}\" for \"--port\"",
+                p.get("port").unwrap_or("")
+            ));
             return;
         }
     };
@@ -102,7 +120,10 @@ pub(super) fn run(s: &mut Session, words: &[String], out: &mut Output) {
     }
     let mut pod = pod;
     pod.metadata.namespace = Some(namespace(s, &p));
-    match s.sim.with_api(|api| api.create("kubectl", Object::Pod(pod))) {
+    match s
+        .sim
+        .with_api(|api| api.create("kubectl", Object::Pod(pod)))
+    {
         Ok(o) => out.out(format!("pod/{} created\n", o.name())),
         Err(e) => print_api_error(&e, None, out),
     }
@@ -127,32 +148,55 @@ fn target_pod(s: &Session, ns: &str, target: &str, out: &mut Output) -> Option<c
         return match s.sim.api().get_typed::<core::Pod>(pod_res, ns, name) {
             Some(p) => Some(p.clone()),
             None => {
-                out.fail(format!("Error from server (NotFound): pods \"{name}\" not found"));
+                out.fail(format!(
+                    "Error from server (NotFound): pods \"{name}\" not found"
+                ));
                 None
             }
         };
     }
     let r = r.unwrap();
     let Some(owner) = s.sim.api().get(r, ns, name) else {
-        out.fail(format!("Error from server (NotFound): {} \"{name}\" not found", r.qualified_plural()));
+        out.fail(format!(
+            "Error from server (NotFound): {} \"{name}\" not found",
+            r.qualified_plural()
+        ));
         return None;
     };
     let uid = owner.meta().uid.clone();
     let pod = s.sim.api().list(pod_res, Some(ns)).find_map(|o| match o {
-        Object::Pod(p) if p.metadata.owner_references.iter().flatten().any(|x| Some(&x.uid) == uid.as_ref()) => Some(p.clone()),
+        Object::Pod(p)
+            if p.metadata
+                .owner_references
+                .iter()
+                .flatten()
+                .any(|x| Some(&x.uid) == uid.as_ref()) =>
+        {
+            Some(p.clone())
+        }
         _ => None,
     });
     if pod.is_none() {
-        out.fail(format!("error: timed out waiting for the condition"));
+        out.fail("error: timed out waiting for the condition");
     }
     pod
 }
 
-fn pick_container(p: &core::Pod, flag: Option<&str>, verb: &str, out: &mut Output) -> Option<String> {
+fn pick_container(
+    p: &core::Pod,
+    flag: Option<&str>,
+    verb: &str,
+    out: &mut Output,
+) -> Option<String> {
     let spec = p.spec.clone().unwrap_or_default();
     let name = p.metadata.name.clone().unwrap_or_default();
     let all: Vec<String> = spec.containers.iter().map(|c| c.name.clone()).collect();
-    let inits: Vec<String> = spec.init_containers.iter().flatten().map(|c| c.name.clone()).collect();
+    let inits: Vec<String> = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .map(|c| c.name.clone())
+        .collect();
     match flag {
         Some(c) => {
             if all.iter().chain(inits.iter()).any(|x| x == c) {
@@ -173,7 +217,11 @@ fn pick_container(p: &core::Pod, flag: Option<&str>, verb: &str, out: &mut Outpu
                 None
             } else {
                 // exec defaults to the first container (with a notice).
-                out.err(format!("Defaulted container \"{}\" out of: {}\n", all[0], all.join(", ")));
+                out.err(format!(
+                    "Defaulted container \"{}\" out of: {}\n",
+                    all[0],
+                    all.join(", ")
+                ));
                 Some(all[0].clone())
             }
         }
@@ -181,22 +229,47 @@ fn pick_container(p: &core::Pod, flag: Option<&str>, verb: &str, out: &mut Outpu
 }
 
 pub(super) fn logs(s: &mut Session, words: &[String], out: &mut Output) {
-    let Some(p) = parse_flags("logs", words, LOGS_FLAGS, out) else { return };
+    let Some(p) = parse_flags("logs", words, LOGS_FLAGS, out) else {
+        return;
+    };
     let ns = namespace(s, &p);
     let Some(target) = p.args.first() else {
         out.fail("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
         return;
     };
-    let Some(pod) = target_pod(s, &ns, target, out) else { return };
-    let Some(container) = pick_container(&pod, p.get("container").or(p.args.get(1).map(String::as_str)), "logs", out) else { return };
+    let Some(pod) = target_pod(s, &ns, target, out) else {
+        return;
+    };
+    let Some(container) = pick_container(
+        &pod,
+        p.get("container").or(p.args.get(1).map(String::as_str)),
+        "logs",
+        out,
+    ) else {
+        return;
+    };
     let name = pod.metadata.name.clone().unwrap_or_default();
-    match s.sim.container_logs(&ns, &name, &container, p.bool("previous")) {
+    match s
+        .sim
+        .container_logs(&ns, &name, &container, p.bool("previous"))
+    {
         Ok(lines) => {
-            let tail = p.get("tail").and_then(|t| t.parse::<i64>().ok()).filter(|t| *t >= 0);
-            let skip = tail.map(|t| lines.len().saturating_sub(t as usize)).unwrap_or(0);
+            let tail = p
+                .get("tail")
+                .and_then(|t| t.parse::<i64>().ok())
+                .filter(|t| *t >= 0);
+            let skip = tail
+                .map(|t| lines.len().saturating_sub(t as usize))
+                .unwrap_or(0);
             for l in &lines[skip..] {
                 if p.bool("timestamps") {
-                    out.out(format!("{} ", s.sim.clock().datetime(l.time).format("%Y-%m-%dT%H:%M:%S%.9fZ")));
+                    out.out(format!(
+                        "{} ",
+                        s.sim
+                            .clock()
+                            .datetime(l.time)
+                            .format("%Y-%m-%dT%H:%M:%S%.9fZ")
+                    ));
                 }
                 out.out(format!("{}\n", l.text));
             }
@@ -213,7 +286,9 @@ const EXEC_FLAGS: &[crate::args::FlagSpec] = &[
 ];
 
 pub(super) fn exec(s: &mut Session, words: &[String], out: &mut Output) {
-    let Some(p) = parse_flags("exec", words, EXEC_FLAGS, out) else { return };
+    let Some(p) = parse_flags("exec", words, EXEC_FLAGS, out) else {
+        return;
+    };
     let ns = namespace(s, &p);
     let Some(target) = p.args.first() else {
         out.fail("error: expected 'exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]'.\nPOD or TYPE/NAME is a required argument for the exec command\nSee 'kubectl exec -h' for help and examples");
@@ -223,15 +298,22 @@ pub(super) fn exec(s: &mut Session, words: &[String], out: &mut Output) {
         out.fail("error: you must specify at least one command for the container");
         return;
     };
-    let Some(pod) = target_pod(s, &ns, target, out) else { return };
-    let Some(container) = pick_container(&pod, p.get("container"), "exec", out) else { return };
+    let Some(pod) = target_pod(s, &ns, target, out) else {
+        return;
+    };
+    let Some(container) = pick_container(&pod, p.get("container"), "exec", out) else {
+        return;
+    };
     let name = pod.metadata.name.clone().unwrap_or_default();
     match s.sim.exec(&ns, &name, &container, &argv) {
         Ok(r) => {
             out.out(&r.stdout);
             out.err(&r.stderr);
             if r.exit_code != 0 {
-                out.err(format!("command terminated with exit code {}\n", r.exit_code));
+                out.err(format!(
+                    "command terminated with exit code {}\n",
+                    r.exit_code
+                ));
                 out.exit_code = r.exit_code;
             }
         }
