@@ -389,7 +389,7 @@ pub fn bootstrap(sim: &mut Simulation) {
         let obj = node_object(n, i as u32, *cp);
         let created =
             sim.with_api(|api| api.create(&format!("system:node:{}", n.name), Object::Node(obj)));
-        if let Ok(Object::Node(node)) = created {
+        if let Ok(Object::Node(node)) = created.as_deref() {
             if *cp {
                 sim.with_api(|api| {
                     for (component, image, cpu) in [
@@ -412,7 +412,7 @@ pub fn bootstrap(sim: &mut Simulation) {
                     ] {
                         let _ = api.create(
                             "system:node:control-plane",
-                            Object::Pod(static_pod(component, image, cpu, &node)),
+                            Object::Pod(static_pod(component, image, cpu, node)),
                         );
                     }
                 });

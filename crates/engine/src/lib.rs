@@ -23,6 +23,7 @@ pub mod kubelet;
 pub mod queue;
 pub mod rng;
 pub mod runtime;
+pub mod scenario;
 pub mod scheduler;
 pub mod simulation;
 pub mod store;

@@ -211,7 +211,13 @@ impl Simulation {
                 };
                 self.controllers.on_watch(ev, &mut ctx);
                 self.scheduler.on_watch(ev, &mut ctx);
-                for k in self.kubelets.values_mut() {
+                // A kubelet watches only its own node and the pods bound to it.
+                let node = match &*ev.object {
+                    Object::Pod(p) => crate::api::podutil::node_name(p),
+                    Object::Node(n) => n.metadata.name.as_deref(),
+                    _ => None,
+                };
+                if let Some(k) = node.and_then(|n| self.kubelets.get_mut(n)) {
                     k.on_watch(ev, &mut ctx);
                 }
             }

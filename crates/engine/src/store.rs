@@ -9,6 +9,7 @@
 
 use crate::api::Object;
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 /// Where an object lives: `(resource, namespace, name)`, ordered so that a
 /// resource's objects, and a namespace's within it, are contiguous ranges.
@@ -75,8 +76,10 @@ pub struct WatchEvent {
     pub revision: u64,
     /// What happened.
     pub event_type: EventType,
-    /// The object after the change (before it, for deletions).
-    pub object: Object,
+    /// The object after the change (before it, for deletions). Stored
+    /// objects are immutable and shared by the store, its history and
+    /// every watcher.
+    pub object: Arc<Object>,
 }
 
 /// Why a store operation failed.
@@ -102,7 +105,7 @@ pub const DEFAULT_HISTORY: usize = 20_000;
 #[derive(Clone, Debug)]
 pub struct Store {
     revision: u64,
-    objects: BTreeMap<Key, Object>,
+    objects: BTreeMap<Key, Arc<Object>>,
     history: VecDeque<WatchEvent>,
     history_limit: usize,
 }
@@ -135,6 +138,11 @@ impl Store {
 
     /// Reads one object.
     pub fn get(&self, key: &Key) -> Option<&Object> {
+        self.objects.get(key).map(Arc::as_ref)
+    }
+
+    /// Reads one object as the shared stored value.
+    pub fn get_arc(&self, key: &Key) -> Option<&Arc<Object>> {
         self.objects.get(key)
     }
 
@@ -153,12 +161,12 @@ impl Store {
             .take_while(move |(k, _)| {
                 k.resource == resource && namespace.as_ref().is_none_or(|ns| *ns == k.namespace)
             })
-            .map(|(_, o)| o)
+            .map(|(_, o)| o.as_ref())
     }
 
     /// Every object, ordered by key.
     pub fn iter(&self) -> impl Iterator<Item = &Object> {
-        self.objects.values()
+        self.objects.values().map(Arc::as_ref)
     }
 
     /// Number of stored objects.
@@ -171,7 +179,7 @@ impl Store {
         self.objects.is_empty()
     }
 
-    fn commit(&mut self, event_type: EventType, object: Object) -> WatchEvent {
+    fn commit(&mut self, event_type: EventType, object: Arc<Object>) -> WatchEvent {
         let ev = WatchEvent {
             revision: self.revision,
             event_type,
@@ -195,6 +203,7 @@ impl Store {
         }
         self.revision += 1;
         obj.meta_mut().resource_version = Some(self.revision.to_string());
+        let obj = Arc::new(obj);
         self.objects.insert(key, obj.clone());
         Ok(self.commit(EventType::Added, obj))
     }
@@ -217,6 +226,7 @@ impl Store {
         }
         self.revision += 1;
         obj.meta_mut().resource_version = Some(self.revision.to_string());
+        let obj = Arc::new(obj);
         self.objects.insert(key, obj.clone());
         Ok(self.commit(EventType::Modified, obj))
     }
@@ -233,11 +243,12 @@ impl Store {
                 return Err(StoreError::Conflict);
             }
         }
-        let mut obj = self.objects.remove(key).expect("checked above");
+        let obj = self.objects.remove(key).expect("checked above");
         self.revision += 1;
         // A deletion event carries the object at the deletion's revision.
+        let mut obj = Arc::unwrap_or_clone(obj);
         obj.meta_mut().resource_version = Some(self.revision.to_string());
-        Ok(self.commit(EventType::Deleted, obj))
+        Ok(self.commit(EventType::Deleted, Arc::new(obj)))
     }
 
     /// Changes after revision `rv` (exclusive), oldest first, optionally of
@@ -304,8 +315,11 @@ mod tests {
     fn stale_resource_version_is_a_conflict() {
         let mut s = Store::default();
         let first = s.create(cm("a")).unwrap().object;
-        s.update(first.clone()).unwrap();
-        assert_eq!(s.update(first).unwrap_err(), StoreError::Conflict);
+        s.update((*first).clone()).unwrap();
+        assert_eq!(
+            s.update((*first).clone()).unwrap_err(),
+            StoreError::Conflict
+        );
     }
 
     #[test]

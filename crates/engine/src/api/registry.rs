@@ -39,6 +39,8 @@ pub struct ResourceInfo {
     pub verbs: &'static [&'static str],
     /// Categories (`all`).
     pub categories: &'static [&'static str],
+    /// `plural` or `plural.group`.
+    pub qualified: &'static str,
 }
 
 impl ResourceInfo {
@@ -52,13 +54,10 @@ impl ResourceInfo {
     }
 
     /// `pods` or `replicasets.apps`: how kubectl names the resource in
-    /// messages such as `replicasets.apps "x" not found`.
+    /// messages such as `replicasets.apps "x" not found`, and the store's
+    /// key prefix.
     pub fn qualified_plural(&self) -> String {
-        if self.group.is_empty() {
-            self.plural.to_string()
-        } else {
-            format!("{}.{}", self.plural, self.group)
-        }
+        self.qualified.to_string()
     }
 }
 
@@ -74,6 +73,7 @@ macro_rules! res {
             namespaced: $ns,
             verbs: VERBS_STANDARD,
             categories: &[$($cat),*],
+            qualified: if $group.is_empty() { $plural } else { concat!($plural, ".", $group) },
         }
     };
 }
@@ -138,9 +138,10 @@ pub static RESOURCES: &[ResourceInfo] = &[
 
 /// The resource of `apiVersion`/`kind`, if served.
 pub fn by_kind(api_version: &str, kind: &str) -> Option<&'static ResourceInfo> {
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
     RESOURCES
         .iter()
-        .find(|r| r.kind == kind && r.api_version() == api_version)
+        .find(|r| r.kind == kind && r.version == version && r.group == group)
 }
 
 /// Resolves a name as kubectl accepts it on the command line: plural,

@@ -15,7 +15,9 @@ use crate::clock::{Clock, Millis, SECOND};
 use crate::rng::Rng;
 use crate::store::{Key, Store, StoreError, WatchEvent};
 use crate::trace::{Trace, TraceKind};
+use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// `metav1.StatusReason` values the engine answers with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,7 +183,26 @@ pub struct ApiServer {
     notifications: Vec<WatchEvent>,
     event_seq: u64,
     meaningful_revision: u64,
+    /// Event aggregation key → event name (the recorder's cache).
+    event_index: BTreeMap<EventKey, String>,
+    /// Pods by their controller's UID, and pods without a controller: the
+    /// informer indexes controllers use to find their pods.
+    pods_by_controller: BTreeMap<String, BTreeMap<(String, String), Arc<Object>>>,
+    pod_controller: BTreeMap<(String, String), String>,
+    orphan_pods: BTreeMap<(String, String), Arc<Object>>,
 }
+
+/// What makes two events "the same" for aggregation (client-go's
+/// `getEventKey`): source, involved object and field, type, reason, message.
+type EventKey = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+);
 
 /// Kinds whose `metadata.generation` counts spec changes (set by their
 /// registry strategies upstream); pods do not track it in v1.32.
@@ -223,6 +244,10 @@ impl ApiServer {
             notifications: Vec::new(),
             event_seq: 0,
             meaningful_revision: 0,
+            event_index: BTreeMap::new(),
+            pods_by_controller: BTreeMap::new(),
+            pod_controller: BTreeMap::new(),
+            orphan_pods: BTreeMap::new(),
         }
     }
 
@@ -272,8 +297,74 @@ impl ApiServer {
         self.store.iter()
     }
 
+    fn index(&mut self, ev: &WatchEvent) {
+        match &*ev.object {
+            Object::Pod(p) => {
+                let key = (
+                    p.metadata.namespace.clone().unwrap_or_default(),
+                    p.metadata.name.clone().unwrap_or_default(),
+                );
+                let uid = crate::api::podutil::controller_uid(p);
+                let deleted = ev.event_type == crate::store::EventType::Deleted;
+                if self.pod_controller.get(&key).map(String::as_str) != uid.filter(|_| !deleted) {
+                    if let Some(old) = self.pod_controller.remove(&key) {
+                        if let Some(set) = self.pods_by_controller.get_mut(&old) {
+                            set.remove(&key);
+                            if set.is_empty() {
+                                self.pods_by_controller.remove(&old);
+                            }
+                        }
+                    }
+                }
+                self.orphan_pods.remove(&key);
+                if deleted {
+                    return;
+                }
+                match uid {
+                    Some(uid) => {
+                        self.pods_by_controller
+                            .entry(uid.to_string())
+                            .or_default()
+                            .insert(key.clone(), ev.object.clone());
+                        self.pod_controller
+                            .entry(key)
+                            .or_insert_with(|| uid.to_string());
+                    }
+                    None => {
+                        self.orphan_pods.insert(key, ev.object.clone());
+                    }
+                }
+            }
+            Object::Event(e) if ev.event_type == crate::store::EventType::Deleted => {
+                let name = e.metadata.name.clone().unwrap_or_default();
+                self.event_index.retain(|_, v| *v != name);
+            }
+            _ => {}
+        }
+    }
+
+    /// Pods whose controller is the object with `uid`, as stored.
+    pub fn pods_of_controller(&self, uid: &str) -> impl Iterator<Item = &Arc<Object>> {
+        self.pods_by_controller
+            .get(uid)
+            .into_iter()
+            .flat_map(|m| m.values())
+    }
+
+    /// Pods without a controller in `namespace`, as stored.
+    pub fn orphan_pods_in<'a>(
+        &'a self,
+        namespace: &'a str,
+    ) -> impl Iterator<Item = &'a Arc<Object>> + 'a {
+        self.orphan_pods
+            .range((namespace.to_string(), String::new())..)
+            .take_while(move |((ns, _), _)| ns == namespace)
+            .map(|(_, o)| o)
+    }
+
     fn notify(&mut self, ev: WatchEvent) {
-        if !matches!(ev.object, Object::Lease(_)) {
+        self.index(&ev);
+        if !matches!(*ev.object, Object::Lease(_)) {
             self.meaningful_revision = ev.revision;
         }
         let key = Key::of(&ev.object);
@@ -316,6 +407,47 @@ impl ApiServer {
         self.store.get(&Key::new(res.qualified_plural(), ns, name))
     }
 
+    /// Reads one object as the shared stored value (no copy).
+    pub fn get_arc(&self, res: &ResourceInfo, namespace: &str, name: &str) -> Option<Arc<Object>> {
+        let ns = if res.namespaced { namespace } else { "" };
+        self.store
+            .get_arc(&Key::new(res.qualified, ns, name))
+            .cloned()
+    }
+
+    /// The kubelet's status write (`pods/status`): replaces a pod's status,
+    /// copying the stored pod once; a write that changes nothing is not one.
+    pub fn update_pod_status(
+        &mut self,
+        user: User,
+        namespace: &str,
+        name: &str,
+        status: core::PodStatus,
+    ) -> Result<Arc<Object>, ApiError> {
+        let res = registry::by_kind("v1", "Pod").unwrap();
+        let key = Key::new(res.qualified, namespace, name);
+        let r = match self.store.get_arc(&key).cloned() {
+            None => Err(ApiError::not_found(res, name)),
+            Some(old) => match &*old {
+                Object::Pod(p) if p.status.as_ref() == Some(&status) => Ok(old),
+                Object::Pod(p) => {
+                    let mut p = p.clone();
+                    p.status = Some(status);
+                    match self.store.update(Object::Pod(p)) {
+                        Ok(ev) => {
+                            let stored = ev.object.clone();
+                            self.notify(ev);
+                            Ok(stored)
+                        }
+                        Err(e) => Err(ApiError::from_store(e, res, name)),
+                    }
+                }
+                _ => Err(ApiError::not_found(res, name)),
+            },
+        };
+        self.traced(user, "update", res, namespace, &format!("{name}/status"), r)
+    }
+
     /// Reads one object of a typed kind.
     pub fn get_typed<'a, T>(
         &'a self,
@@ -340,7 +472,7 @@ impl ApiServer {
     }
 
     /// Creates an object: admission, validation, storage.
-    pub fn create(&mut self, user: User, obj: Object) -> Result<Object, ApiError> {
+    pub fn create(&mut self, user: User, obj: Object) -> Result<Arc<Object>, ApiError> {
         let res = obj.resource();
         let ns = obj.namespace().to_string();
         let name = obj.name().to_string();
@@ -349,7 +481,7 @@ impl ApiServer {
         self.traced(user, "create", res, &ns, &shown, r)
     }
 
-    fn do_create(&mut self, mut obj: Object) -> Result<Object, ApiError> {
+    fn do_create(&mut self, mut obj: Object) -> Result<Arc<Object>, ApiError> {
         let res = obj.resource();
         // Namespaced objects need a namespace; cluster-scoped ones have none.
         if res.namespaced {
@@ -460,7 +592,7 @@ impl ApiServer {
 
     /// Replaces an object (the main resource: status changes are ignored
     /// for kinds with a status subresource).
-    pub fn update(&mut self, user: User, obj: Object) -> Result<Object, ApiError> {
+    pub fn update(&mut self, user: User, obj: Object) -> Result<Arc<Object>, ApiError> {
         let res = obj.resource();
         let (ns, name) = (obj.namespace().to_string(), obj.name().to_string());
         let r = self.do_update(obj, false);
@@ -469,14 +601,14 @@ impl ApiServer {
 
     /// Writes an object's status (the `/status` subresource): only the
     /// status of `obj` is taken; everything else stays as stored.
-    pub fn update_status(&mut self, user: User, obj: Object) -> Result<Object, ApiError> {
+    pub fn update_status(&mut self, user: User, obj: Object) -> Result<Arc<Object>, ApiError> {
         let res = obj.resource();
         let (ns, name) = (obj.namespace().to_string(), obj.name().to_string());
         let r = self.do_update(obj, true);
         self.traced(user, "update", res, &ns, &format!("{name}/status"), r)
     }
 
-    fn do_update(&mut self, mut obj: Object, status_only: bool) -> Result<Object, ApiError> {
+    fn do_update(&mut self, mut obj: Object, status_only: bool) -> Result<Arc<Object>, ApiError> {
         let res = obj.resource();
         if res.namespaced && obj.namespace().is_empty() {
             obj.meta_mut().namespace = Some("default".into());
@@ -485,7 +617,7 @@ impl ApiServer {
         let key = Key::of(&obj);
         let old = self
             .store
-            .get(&key)
+            .get_arc(&key)
             .cloned()
             .ok_or_else(|| ApiError::not_found(res, &name))?;
         if let Some(rv) = obj
@@ -499,7 +631,7 @@ impl ApiServer {
             }
         }
         let mut new = if status_only {
-            let mut n = old.clone();
+            let mut n = (*old).clone();
             copy_status(&mut n, &obj);
             n
         } else {
@@ -534,7 +666,7 @@ impl ApiServer {
                 new.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
             }
         }
-        if new == old {
+        if new == *old {
             // A no-op write does not touch etcd or wake watchers.
             return Ok(old);
         }
@@ -572,7 +704,7 @@ impl ApiServer {
         namespace: &str,
         name: &str,
         opts: DeleteOptions,
-    ) -> Result<Object, ApiError> {
+    ) -> Result<Arc<Object>, ApiError> {
         let r = self.do_delete(res, namespace, name, opts);
         self.traced(user, "delete", res, namespace, name, r)
     }
@@ -583,7 +715,7 @@ impl ApiServer {
         namespace: &str,
         name: &str,
         opts: DeleteOptions,
-    ) -> Result<Object, ApiError> {
+    ) -> Result<Arc<Object>, ApiError> {
         let ns = if res.namespaced { namespace } else { "" };
         let key = Key::new(res.qualified_plural(), ns, name);
         let mut obj = self
@@ -616,7 +748,7 @@ impl ApiServer {
             if grace > 0 {
                 let already = p.metadata.deletion_grace_period_seconds;
                 if already.is_some_and(|g| g <= grace) {
-                    return Ok(obj);
+                    return Ok(Arc::new(obj));
                 }
                 p.metadata.deletion_timestamp =
                     Some(self.clock.time_at(now + grace as u64 * SECOND));
@@ -652,7 +784,7 @@ impl ApiServer {
                 self.notify(ev);
                 return Ok(stored);
             }
-            return Ok(obj);
+            return Ok(Arc::new(obj));
         }
         let ev = self
             .store
@@ -701,13 +833,13 @@ impl ApiServer {
         namespace: &str,
         pod: &str,
         node: &str,
-    ) -> Result<Object, ApiError> {
+    ) -> Result<Arc<Object>, ApiError> {
         let res = registry::by_kind("v1", "Pod").unwrap();
         let r = self.do_bind(namespace, pod, node);
         self.traced(user, "create", res, namespace, &format!("{pod}/binding"), r)
     }
 
-    fn do_bind(&mut self, namespace: &str, pod: &str, node: &str) -> Result<Object, ApiError> {
+    fn do_bind(&mut self, namespace: &str, pod: &str, node: &str) -> Result<Arc<Object>, ApiError> {
         let res = registry::by_kind("v1", "Pod").unwrap();
         let key = Key::new("pods", namespace, pod);
         let mut obj = self
@@ -748,43 +880,45 @@ impl ApiServer {
         &mut self,
         component: &str,
         host: Option<&str>,
-        involved: &Object,
+        involved: Involved<'_>,
         field_path: Option<&str>,
         type_: &str,
         reason: &str,
         message: &str,
     ) {
-        let ns = if involved.namespace().is_empty() {
+        let involved_ns = involved.meta.namespace.as_deref().unwrap_or("");
+        let ns = if involved_ns.is_empty() {
             "default".to_string()
         } else {
-            involved.namespace().to_string()
+            involved_ns.to_string()
         };
         let now = self.clock.time();
         let ev_res = registry::by_kind("v1", "Event").unwrap();
+        let involved_name = involved.meta.name.as_deref().unwrap_or("");
         let involved_ref = core::ObjectReference {
-            api_version: Some(involved.api_version().to_string()),
-            kind: Some(involved.kind().to_string()),
-            name: Some(involved.name().to_string()),
-            namespace: (!involved.namespace().is_empty()).then(|| involved.namespace().to_string()),
-            uid: involved.meta().uid.clone(),
-            resource_version: involved.meta().resource_version.clone(),
+            api_version: Some(involved.api_version.to_string()),
+            kind: Some(involved.kind.to_string()),
+            name: Some(involved_name.to_string()),
+            namespace: (!involved_ns.is_empty()).then(|| involved_ns.to_string()),
+            uid: involved.meta.uid.clone(),
+            resource_version: involved.meta.resource_version.clone(),
             field_path: field_path.map(str::to_string),
         };
         // Aggregate with an existing identical event.
-        let existing = self.list(ev_res, Some(&ns)).find_map(|o| match o {
-            Object::Event(e)
-                if e.involved_object.uid == involved_ref.uid
-                    && e.involved_object.field_path == involved_ref.field_path
-                    && e.reason.as_deref() == Some(reason)
-                    && e.message.as_deref() == Some(message)
-                    && e.type_.as_deref() == Some(type_)
-                    && e.source.as_ref().and_then(|s| s.component.as_deref())
-                        == Some(component) =>
-            {
-                Some(e.clone())
-            }
-            _ => None,
-        });
+        let agg_key: EventKey = (
+            component.to_string(),
+            ns.clone(),
+            involved_ref.uid.clone().unwrap_or_default(),
+            involved_ref.field_path.clone(),
+            type_.to_string(),
+            reason.to_string(),
+            message.to_string(),
+        );
+        let existing = self
+            .event_index
+            .get(&agg_key)
+            .and_then(|name| self.get_typed::<core::Event>(ev_res, &ns, name))
+            .cloned();
         let user = format!("system:{component}");
         if let Some(mut e) = existing {
             e.count = Some(e.count.unwrap_or(1) + 1);
@@ -801,7 +935,7 @@ impl ApiServer {
             + self.event_seq;
         let event = core::Event {
             metadata: meta::ObjectMeta {
-                name: Some(format!("{}.{nanos:x}", involved.name())),
+                name: Some(format!("{involved_name}.{nanos:x}")),
                 namespace: Some(ns),
                 ..Default::default()
             },
@@ -820,7 +954,41 @@ impl ApiServer {
             reporting_instance: Some(host.unwrap_or(component).to_string()),
             ..Default::default()
         };
-        let _ = self.create(&user, Object::Event(event));
+        if let Ok(created) = self.create(&user, Object::Event(event)) {
+            self.event_index.insert(agg_key, created.name().to_string());
+        }
+    }
+}
+
+/// The object an Event is about, borrowed (no copy of the object).
+#[derive(Clone, Copy)]
+pub struct Involved<'a> {
+    /// apiVersion of the object.
+    pub api_version: &'a str,
+    /// Kind of the object.
+    pub kind: &'a str,
+    /// Its metadata.
+    pub meta: &'a meta::ObjectMeta,
+}
+
+impl<'a> Involved<'a> {
+    /// A pod.
+    pub fn pod(p: &'a core::Pod) -> Involved<'a> {
+        Involved {
+            api_version: "v1",
+            kind: "Pod",
+            meta: &p.metadata,
+        }
+    }
+}
+
+impl<'a> From<&'a Object> for Involved<'a> {
+    fn from(o: &'a Object) -> Involved<'a> {
+        Involved {
+            api_version: o.api_version(),
+            kind: o.kind(),
+            meta: o.meta(),
+        }
     }
 }
 

@@ -84,6 +84,12 @@ pub struct ControllerManager {
 impl ControllerManager {
     /// Dispatches a watch event to every controller's handler.
     pub fn on_watch(&mut self, ev: &WatchEvent, ctx: &mut Ctx) {
+        if let (crate::store::EventType::Deleted, crate::api::Object::ReplicaSet(rs)) =
+            (ev.event_type, &*ev.object)
+        {
+            self.replicaset
+                .forget(rs.metadata.uid.as_deref().unwrap_or(""));
+        }
         replicaset::on_watch(&mut self.queue, ev, ctx);
         garbagecollector::on_watch(&mut self.queue, ev, ctx);
         serviceaccount::on_watch(&mut self.queue, ev, ctx);

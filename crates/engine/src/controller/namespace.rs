@@ -14,7 +14,7 @@ const USER: &str = "system:serviceaccount:kube-system:namespace-controller";
 /// Enqueues a namespace being deleted, and again whenever something in a
 /// terminating namespace goes away.
 pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
-    match &ev.object {
+    match &*ev.object {
         Object::Namespace(n)
             if n.metadata.deletion_timestamp.is_some() && ev.event_type != EventType::Deleted =>
         {

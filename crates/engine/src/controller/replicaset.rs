@@ -14,14 +14,21 @@ use crate::api::{apps, core, meta, podutil, registry, Object};
 use crate::apiserver::DeleteOptions;
 use crate::simulation::Ctx;
 use crate::store::{EventType, WatchEvent};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Upstream's `BurstReplicas`: at most this many creations or deletions per sync.
 pub const BURST_REPLICAS: i32 = 500;
 const USER: &str = "system:serviceaccount:kube-system:replicaset-controller";
 
-/// The controller's state (nothing beyond the queue today).
+/// The controller's state: a cache of what it needs to know of each pod,
+/// valid while the pod's stored object is unchanged.
 #[derive(Default)]
-pub struct ReplicaSetController;
+pub struct ReplicaSetController {
+    /// Per ReplicaSet UID, its pods in (namespace, name) order with what the
+    /// controller needs to know of each.
+    summaries: BTreeMap<String, (i64, Vec<OwnedPod>)>,
+}
 
 fn rs_res() -> &'static registry::ResourceInfo {
     registry::by_kind("apps/v1", "ReplicaSet").unwrap()
@@ -32,7 +39,7 @@ fn pod_res() -> &'static registry::ResourceInfo {
 
 /// Enqueues ReplicaSets affected by a change.
 pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
-    match &ev.object {
+    match &*ev.object {
         Object::ReplicaSet(rs) => {
             let key = crate::api::key(
                 rs.metadata.namespace.as_deref().unwrap_or(""),
@@ -84,6 +91,11 @@ pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
 }
 
 impl ReplicaSetController {
+    /// Forgets a deleted ReplicaSet.
+    pub fn forget(&mut self, uid: &str) {
+        self.summaries.remove(uid);
+    }
+
     /// Reconciles one ReplicaSet. Returns a requeue delay when the status
     /// depends on time (minReadySeconds).
     pub fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Option<u64> {
@@ -100,37 +112,71 @@ impl ReplicaSetController {
         let rs_obj = Object::ReplicaSet(rs.clone());
 
         // Claim pods: owned ones that still match, adopt matching orphans,
-        // release owned ones that no longer match.
-        let mut owned: Vec<core::Pod> = Vec::new();
+        // release owned ones that no longer match. The controller's pods and
+        // the namespace's orphans come from the informer's indexes.
+        let template_labels = spec
+            .template
+            .as_ref()
+            .and_then(|t| t.metadata.as_ref())
+            .and_then(|m| m.labels.clone());
+        let selector = crate::api::selector::from_label_selector(&spec.selector)?;
+        let generation = rs.metadata.generation.unwrap_or(0);
+        let (cached_generation, cache) = self.summaries.remove(&uid).unwrap_or_default();
+        let cache_valid = cached_generation == generation;
+        let mut owned: Vec<(Arc<Object>, PodSummary)> = Vec::new();
         let mut adopt = Vec::new();
         let mut release = Vec::new();
-        for o in ctx.api.list(pod_res(), Some(ns)) {
-            let Object::Pod(p) = o else { continue };
-            let matches = label_selector_matches(&spec.selector, p.metadata.labels.as_ref());
-            match podutil::controller_uid(p) {
-                Some(u) if u == uid => {
-                    if matches {
-                        owned.push(p.clone());
-                    } else {
-                        release.push(p.clone());
-                    }
-                }
-                None if matches
-                    && p.metadata.deletion_timestamp.is_none()
-                    && podutil::is_active(p) =>
-                {
-                    adopt.push(p.clone())
-                }
-                _ => {}
+        let mut ci = 0;
+        for obj in ctx.api.pods_of_controller(&uid) {
+            // The cache is in the same (namespace, name) order as the index:
+            // a pod whose stored object is unchanged (and a ReplicaSet whose
+            // spec is unchanged) keeps its verdict and summary.
+            while ci < cache.len() && pod_key_lt(&cache[ci].0, obj) {
+                ci += 1;
+            }
+            if let Some((cached, summary)) = cache
+                .get(ci)
+                .filter(|(c, _)| cache_valid && Arc::ptr_eq(c, obj))
+            {
+                owned.push((cached.clone(), *summary));
+                continue;
+            }
+            let Object::Pod(p) = &**obj else { continue };
+            if podutil::controller_uid(p) != Some(uid.as_str()) {
+                continue;
+            }
+            if !selector.matches(p.metadata.labels.as_ref()) {
+                release.push(p.clone());
+                continue;
+            }
+            let mut summary = PodSummary::of(p, ctx);
+            summary.fully_labeled = template_labels.as_ref().is_none_or(|tl| {
+                tl.iter()
+                    .all(|(k, v)| p.metadata.labels.as_ref().and_then(|l| l.get(k)) == Some(v))
+            });
+            owned.push((obj.clone(), summary));
+        }
+        for obj in ctx.api.orphan_pods_in(ns) {
+            let Object::Pod(p) = &**obj else { continue };
+            if p.metadata.deletion_timestamp.is_none()
+                && podutil::is_active(p)
+                && selector.matches(p.metadata.labels.as_ref())
+            {
+                adopt.push(p.clone());
             }
         }
+        self.summaries
+            .insert(uid.clone(), (generation, owned.clone()));
         for mut p in adopt {
             p.metadata
                 .owner_references
                 .get_or_insert_with(Vec::new)
                 .push(owner_ref(&rs));
-            if let Ok(Object::Pod(stored)) = ctx.api.update(USER, Object::Pod(p)) {
-                owned.push(stored);
+            if let Ok(stored) = ctx.api.update(USER, Object::Pod(p)) {
+                if let Object::Pod(sp) = &*stored {
+                    let summary = PodSummary::of(sp, ctx);
+                    owned.push((stored.clone(), summary));
+                }
             }
         }
         for mut p in release {
@@ -140,7 +186,8 @@ impl ReplicaSetController {
             let _ = ctx.api.update(USER, Object::Pod(p));
         }
 
-        let active: Vec<&core::Pod> = owned.iter().filter(|p| podutil::is_active(p)).collect();
+        let active: Vec<&(Arc<Object>, PodSummary)> =
+            owned.iter().filter(|(_, p)| p.active).collect();
         let want = spec.replicas.unwrap_or(1);
         let diff = active.len() as i32 - want;
         if diff < 0 {
@@ -157,7 +204,7 @@ impl ReplicaSetController {
                             ctx.api.record_event(
                                 "replicaset-controller",
                                 None,
-                                &rs_obj,
+                                (&rs_obj).into(),
                                 None,
                                 "Normal",
                                 "SuccessfulCreate",
@@ -169,7 +216,7 @@ impl ReplicaSetController {
                             ctx.api.record_event(
                                 "replicaset-controller",
                                 None,
-                                &rs_obj,
+                                (&rs_obj).into(),
                                 None,
                                 "Warning",
                                 "FailedCreate",
@@ -183,20 +230,27 @@ impl ReplicaSetController {
                 batch *= 2;
             }
         } else if diff > 0 {
-            let mut victims: Vec<&core::Pod> = active.clone();
-            victims.sort_by(|a, b| deletion_rank(a, b, ctx.api.now(), ctx));
-            for p in victims.into_iter().take(diff.min(BURST_REPLICAS) as usize) {
-                let pname = p.metadata.name.clone().unwrap_or_default();
+            let mut victims: Vec<&(Arc<Object>, PodSummary)> = active.clone();
+            victims.sort_by(|a, b| {
+                a.1.deletion_rank(a.0.name())
+                    .cmp(&b.1.deletion_rank(b.0.name()))
+            });
+            let names: Vec<String> = victims
+                .iter()
+                .take(diff.min(BURST_REPLICAS) as usize)
+                .map(|(o, _)| o.name().to_string())
+                .collect();
+            for name in names {
                 if ctx
                     .api
-                    .delete(USER, pod_res(), ns, &pname, DeleteOptions::default())
+                    .delete(USER, pod_res(), ns, &name, DeleteOptions::default())
                     .is_ok()
                 {
-                    let msg = format!("Deleted pod: {pname}");
+                    let msg = format!("Deleted pod: {name}");
                     ctx.api.record_event(
                         "replicaset-controller",
                         None,
-                        &rs_obj,
+                        (&rs_obj).into(),
                         None,
                         "Normal",
                         "SuccessfulDelete",
@@ -210,25 +264,13 @@ impl ReplicaSetController {
         let now = ctx.api.now();
         let min_ready = spec.min_ready_seconds.unwrap_or(0) as u64 * 1000;
         let mut requeue = None;
-        let template_labels = spec
-            .template
-            .as_ref()
-            .and_then(|t| t.metadata.as_ref())
-            .and_then(|m| m.labels.clone());
         let (mut fully, mut ready, mut available) = (0, 0, 0);
-        for p in &active {
-            if template_labels.as_ref().is_none_or(|tl| {
-                tl.iter()
-                    .all(|(k, v)| p.metadata.labels.as_ref().and_then(|l| l.get(k)) == Some(v))
-            }) {
+        for (_, p) in &active {
+            if p.fully_labeled {
                 fully += 1;
             }
-            if podutil::is_ready(p) {
+            if let Some(since) = p.ready_since {
                 ready += 1;
-                let since = podutil::condition(p, "Ready")
-                    .and_then(|c| c.last_transition_time.as_ref())
-                    .map(|t| ctx.api.clock.millis_of(&t.0))
-                    .unwrap_or(0);
                 if since + min_ready <= now {
                     available += 1;
                 } else {
@@ -294,41 +336,87 @@ fn pod_from_template(rs: &apps::ReplicaSet) -> core::Pod {
     }
 }
 
-/// Upstream's `ActivePodsWithRanks` ordering for scale-down: the first pods
-/// are deleted first — unassigned before assigned, Pending before Unknown
-/// before Running, not ready before ready, ready more recently before ready
-/// longer, more restarts before fewer, newer before older.
-fn deletion_rank(a: &core::Pod, b: &core::Pod, _now: u64, _ctx: &Ctx) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    let assigned = |p: &core::Pod| podutil::node_name(p).is_some();
-    let phase_rank = |p: &core::Pod| match podutil::phase(p) {
-        "Pending" => 0,
-        "Unknown" => 1,
-        "Running" => 2,
-        _ => 3,
-    };
-    let ready_since = |p: &core::Pod| {
-        podutil::condition(p, "Ready")
+/// A pod of the ReplicaSet as stored, with its summary.
+type OwnedPod = (Arc<Object>, PodSummary);
+
+/// What the controller needs to know of one of its pods.
+#[derive(Clone, Copy, Debug)]
+struct PodSummary {
+    active: bool,
+    assigned: bool,
+    phase_rank: u8,
+    /// When the pod became Ready, if it is.
+    ready_since: Option<u64>,
+    restarts: i32,
+    created: u64,
+    fully_labeled: bool,
+}
+
+impl PodSummary {
+    fn of(p: &core::Pod, ctx: &Ctx) -> PodSummary {
+        let ready_since = podutil::condition(p, "Ready")
             .filter(|c| c.status == "True")
-            .and_then(|c| c.last_transition_time.as_ref().map(|t| t.0))
-    };
-    let restarts = |p: &core::Pod| {
-        p.status
-            .as_ref()
-            .and_then(|s| s.container_statuses.as_ref())
-            .map(|cs| cs.iter().map(|c| c.restart_count).max().unwrap_or(0))
-            .unwrap_or(0)
-    };
-    let created = |p: &core::Pod| p.metadata.creation_timestamp.as_ref().map(|t| t.0);
-    assigned(a)
-        .cmp(&assigned(b))
-        .then(phase_rank(a).cmp(&phase_rank(b)))
-        .then(podutil::is_ready(a).cmp(&podutil::is_ready(b)))
-        .then_with(|| match (ready_since(a), ready_since(b)) {
-            (Some(x), Some(y)) => y.cmp(&x),
-            _ => Ordering::Equal,
-        })
-        .then(restarts(b).cmp(&restarts(a)))
-        .then_with(|| created(b).cmp(&created(a)))
-        .then_with(|| a.metadata.name.cmp(&b.metadata.name))
+            .map(|c| {
+                c.last_transition_time
+                    .as_ref()
+                    .map(|t| ctx.api.clock.millis_of(&t.0))
+                    .unwrap_or(0)
+            });
+        PodSummary {
+            active: podutil::is_active(p),
+            assigned: podutil::node_name(p).is_some(),
+            phase_rank: match podutil::phase(p) {
+                "Pending" => 0,
+                "Unknown" => 1,
+                "Running" => 2,
+                _ => 3,
+            },
+            ready_since,
+            restarts: p
+                .status
+                .as_ref()
+                .and_then(|s| s.container_statuses.as_ref())
+                .map(|cs| cs.iter().map(|c| c.restart_count).max().unwrap_or(0))
+                .unwrap_or(0),
+            created: p
+                .metadata
+                .creation_timestamp
+                .as_ref()
+                .map(|t| ctx.api.clock.millis_of(&t.0))
+                .unwrap_or(0),
+            fully_labeled: true,
+        }
+    }
+
+    /// Upstream's `ActivePodsWithRanks` ordering for scale-down: smaller
+    /// keys are deleted first — unassigned before assigned, Pending before
+    /// Unknown before Running, not ready before ready, ready more recently
+    /// before ready longer, more restarts before fewer, newer before older.
+    fn deletion_rank<'a>(
+        &self,
+        name: &'a str,
+    ) -> (
+        bool,
+        u8,
+        bool,
+        std::cmp::Reverse<u64>,
+        std::cmp::Reverse<i32>,
+        std::cmp::Reverse<u64>,
+        &'a str,
+    ) {
+        (
+            self.assigned,
+            self.phase_rank,
+            self.ready_since.is_some(),
+            std::cmp::Reverse(self.ready_since.unwrap_or(0)),
+            std::cmp::Reverse(self.restarts),
+            std::cmp::Reverse(self.created),
+            name,
+        )
+    }
+}
+
+/// Whether `a` sorts before `b` by (namespace, name), without allocating.
+fn pod_key_lt(a: &Object, b: &Object) -> bool {
+    (a.namespace(), a.name()) < (b.namespace(), b.name())
 }

@@ -16,7 +16,7 @@ pub const ROOT_CA_PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgII
 /// Enqueues the namespace whenever it, its default ServiceAccount or its
 /// root CA ConfigMap changes.
 pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
-    let ns = match &ev.object {
+    let ns = match &*ev.object {
         Object::Namespace(n) => n.metadata.name.clone().unwrap_or_default(),
         Object::ServiceAccount(sa)
             if ev.event_type == EventType::Deleted

@@ -37,6 +37,8 @@ pub const BACKOFF_MAX: Millis = 5 * MINUTE;
 pub const BACKOFF_RESET: Millis = 10 * MINUTE;
 /// Lease renewal interval (nodeLeaseDurationSeconds 40 × 0.25).
 pub const LEASE_RENEW: Millis = 10 * SECOND;
+/// The PLEG's relist period: container deaths are noticed on its ticks.
+pub const PLEG_RELIST: Millis = SECOND;
 /// Lines kept per container log (the kubelet rotates logs at 10 MiB).
 pub const MAX_LOG_LINES: usize = 10_000;
 /// Node status report frequency when nothing changes.
@@ -173,6 +175,7 @@ pub struct PodWorker {
     /// When the kubelet first saw the pod (status.startTime).
     pub start_time: Millis,
     last_status: Option<core::PodStatus>,
+    last_written_rv: Option<String>,
 }
 
 /// The kubelet of one node.
@@ -278,8 +281,15 @@ impl Kubelet {
 
     /// Watch handler: pods bound to this node are queued for a sync.
     pub fn on_watch(&mut self, ev: &WatchEvent, ctx: &mut Ctx) {
-        let Object::Pod(p) = &ev.object else { return };
+        let Object::Pod(p) = &*ev.object else { return };
         let key = pod_key(p);
+        if ev.event_type == EventType::Modified
+            && self.workers.get(&key).is_some_and(|w| {
+                w.last_written_rv.is_some() && w.last_written_rv == p.metadata.resource_version
+            })
+        {
+            return;
+        }
         let ours = crate::api::podutil::node_name(p) == Some(self.node.as_str());
         if ours || (ev.event_type == EventType::Deleted && self.workers.contains_key(&key)) {
             ctx.after(
@@ -397,11 +407,10 @@ impl Kubelet {
         reason: &str,
         message: &str,
     ) {
-        let obj = Object::Pod(pod.clone());
         ctx.api.record_event(
             "kubelet",
             Some(&self.node),
-            &obj,
+            crate::apiserver::Involved::pod(pod),
             field.as_deref(),
             type_,
             reason,
@@ -480,10 +489,17 @@ impl Kubelet {
     /// The pod worker's reconcile: bring the runtime in line with the pod.
     fn sync_pod(&mut self, key: &str, ctx: &mut Ctx) {
         let (ns, name) = key.split_once('/').unwrap_or(("", key));
-        let pod = ctx.api.get_typed::<core::Pod>(pod_res(), ns, name).cloned();
-        let Some(pod) =
-            pod.filter(|p| crate::api::podutil::node_name(p) == Some(self.node.as_str()))
-        else {
+        // The stored object is shared, not copied.
+        let stored = ctx.api.get_arc(pod_res(), ns, name);
+        let pod = match stored.as_deref() {
+            Some(Object::Pod(p))
+                if crate::api::podutil::node_name(p) == Some(self.node.as_str()) =>
+            {
+                Some(p)
+            }
+            _ => None,
+        };
+        let Some(pod) = pod else {
             // Gone from the API (or moved): tear the worker down.
             if let Some(w) = self.workers.remove(key) {
                 self.release_ip(&w.ip);
@@ -497,9 +513,10 @@ impl Kubelet {
             }
         }
         let now = ctx.now();
-        let spec = pod.spec.clone().unwrap_or_default();
+        let no_spec = core::PodSpec::default();
+        let spec = pod.spec.as_ref().unwrap_or(&no_spec);
         if !self.workers.contains_key(key) {
-            let phase = crate::api::podutil::phase(&pod);
+            let phase = crate::api::podutil::phase(pod);
             if phase == "Succeeded" || phase == "Failed" {
                 return;
             }
@@ -568,6 +585,7 @@ impl Kubelet {
                     terminating_since: None,
                     start_time: now,
                     last_status: None,
+                    last_written_rv: None,
                 },
             );
             // The sandbox (pause container + CNI) takes a moment.
@@ -577,29 +595,30 @@ impl Kubelet {
                 delay,
                 Event::Kubelet(self.node.clone(), Work::SyncPod(key.to_string())),
             );
-            self.write_status(&pod, ctx);
+            self.write_status(pod, ctx);
             return;
         }
 
         // Termination.
         if pod.metadata.deletion_timestamp.is_some() {
-            self.begin_termination(&pod, ctx);
-            self.write_status(&pod, ctx);
+            self.begin_termination(pod, ctx);
+            self.write_status(pod, ctx);
             return;
         }
         let sandbox_ready = self.workers[key].sandbox_ready_at.is_some_and(|t| t <= now);
         if !sandbox_ready {
             return;
         }
-        self.start_next(&pod, ctx);
-        self.write_status(&pod, ctx);
+        self.start_next(pod, ctx);
+        self.write_status(pod, ctx);
     }
 
     /// Starts whatever may start now: the next init container, or every app
     /// container once init is done; restarts exited containers per policy.
     fn start_next(&mut self, pod: &core::Pod, ctx: &mut Ctx) {
         let key = pod_key(pod);
-        let spec = pod.spec.clone().unwrap_or_default();
+        let no_spec = core::PodSpec::default();
+        let spec = pod.spec.as_ref().unwrap_or(&no_spec);
         let policy = spec
             .restart_policy
             .clone()
@@ -637,10 +656,10 @@ impl Kubelet {
                 RunState::Waiting { reason, .. } => {
                     let c = &self.workers[&key].containers[i];
                     if reason == "ErrImagePull" && c.pull_failed && !c.pulling {
-                        let image = Self::container_spec(&spec, c)
+                        let image = Self::container_spec(spec, c)
                             .and_then(|x| x.image.clone())
                             .unwrap_or_default();
-                        let field = Self::field_path(c, &spec);
+                        let field = Self::field_path(c, spec);
                         let until = c.backoff_until;
                         let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
                         c.state = RunState::Waiting {
@@ -1148,6 +1167,14 @@ impl Kubelet {
             container,
             &format!("terminated ({reason}, exit {code})"),
         );
+        // The pod lifecycle event generator relists containers every second;
+        // the pod worker syncs when it notices the exit.
+        let now = ctx.now();
+        let next_relist = PLEG_RELIST - now % PLEG_RELIST;
+        ctx.after(
+            next_relist,
+            Event::Kubelet(self.node.clone(), Work::SyncPod(key.to_string())),
+        );
     }
 
     /// Restarts container `i` now, or once its back-off expires
@@ -1295,13 +1322,13 @@ impl Kubelet {
         if w.last_status.as_ref() == Some(&status) && pod.status.as_ref() == Some(&status) {
             return;
         }
-        let mut p = pod.clone();
-        p.status = Some(status.clone());
-        p.metadata.resource_version = None;
         let user = self.user();
-        if ctx.api.update_status(&user, Object::Pod(p)).is_ok() {
+        let (ns, name) = key.split_once('/').unwrap_or(("", &key));
+        if let Ok(stored) = ctx.api.update_pod_status(&user, ns, name, status.clone()) {
             if let Some(w) = self.workers.get_mut(&key) {
                 w.last_status = Some(status);
+                // Our own write comes back as a watch event: no need to sync for it.
+                w.last_written_rv = stored.meta().resource_version.clone();
             }
         }
         // Phase changes end the pod worker for finished pods.

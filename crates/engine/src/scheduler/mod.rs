@@ -148,7 +148,7 @@ impl Scheduler {
 
     /// Watch handler: keeps the node snapshot and the queues current.
     pub fn on_watch(&mut self, ev: &WatchEvent, ctx: &mut Ctx) {
-        match &ev.object {
+        match &*ev.object {
             Object::Node(n) => {
                 let name = n.metadata.name.clone().unwrap_or_default();
                 match ev.event_type {
@@ -296,11 +296,11 @@ impl Scheduler {
                 self.diagnoses
                     .insert(key.to_string(), fit.diagnosis.clone());
                 self.unschedulable.insert(key.to_string());
-                let obj = Object::Pod(pod.clone());
+
                 ctx.api.record_event(
                     "default-scheduler",
                     None,
-                    &obj,
+                    crate::apiserver::Involved::pod(&pod),
                     None,
                     "Warning",
                     "FailedScheduling",
@@ -331,11 +331,10 @@ impl Scheduler {
         };
         match ctx.api.bind(USER, ns, name, node) {
             Ok(_) => {
-                let obj = Object::Pod(pod);
                 ctx.api.record_event(
                     "default-scheduler",
                     None,
-                    &obj,
+                    crate::apiserver::Involved::pod(&pod),
                     None,
                     "Normal",
                     "Scheduled",
