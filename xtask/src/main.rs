@@ -249,7 +249,10 @@ fn test_cmd(args: &[String]) -> Result<(), Error> {
     })?;
     let tools = tools.expect("set by the tools stage");
     stage("fmt", &mut || {
-        cargo().args(["fmt", "--all", "--", "--check"]).run()
+        cargo()
+            .args(["fmt", "--all", "--", "--check"])
+            .run()
+            .map_err(|e| hint(e, "run `cargo fmt --all` and commit the result"))
     })?;
     stage("clippy", &mut || {
         cargo()
@@ -264,7 +267,12 @@ fn test_cmd(args: &[String]) -> Result<(), Error> {
             .run()
     })?;
     stage("cargo test", &mut || {
-        cargo().args(["test", "--workspace"]).run()
+        cargo().args(["test", "--workspace"]).run().map_err(|e| {
+            hint(
+                e,
+                "see the failing tests above (golden transcripts: crates/cli)",
+            )
+        })
     })?;
     stage("engine wasm check", &mut || {
         cargo()
@@ -296,6 +304,14 @@ fn test_cmd(args: &[String]) -> Result<(), Error> {
     }
     println!("stages: {} passed, 0 failed", done.len());
     Ok(())
+}
+
+/// Adds what to do next to a failure.
+fn hint(e: Error, what: &str) -> Error {
+    match e {
+        Error::Failed(msg) => Error::Failed(format!("{msg}\n  hint: {what}")),
+        other => other,
+    }
 }
 
 /// Fails if `package`'s normal dependencies (for any target) include a
