@@ -1,9 +1,11 @@
 // Browser end-to-end tests of the built site (dist/), in Debian's Chromium
 // driven by playwright-core (which never downloads a browser).
 //
-//   node tests/e2e/run.mjs [DIST_DIR]      (CHROMIUM=/path/to/chromium optional)
+//   node tests/e2e/run.mjs [DIST_DIR [BASE_PATH]]   (CHROMIUM=/path/to/chromium optional)
 //
-// Starts a static server on 127.0.0.1 (random port), runs the tests, prints
+// BASE_PATH is the path the site was built for (`--public-url`, default /).
+// Starts a static server on 127.0.0.1 (random port) that serves DIST_DIR
+// under BASE_PATH, runs the tests, prints
 // "N passed, M failed" and exits non-zero on any failure. Screenshots go to
 // tests/e2e/screenshots/ (gitignored).
 
@@ -17,6 +19,7 @@ import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(process.argv[2] ?? join(here, "..", "..", "dist"));
+const base = ((p) => (p.endsWith("/") ? p : p + "/"))(process.argv[3] ?? "/");
 const shots = join(here, "screenshots");
 
 const MIME = {
@@ -33,7 +36,9 @@ const MIME = {
 function startServer(root) {
   const server = createServer(async (req, res) => {
     try {
-      const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      const full = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      if (!full.startsWith(base)) throw new Error("outside the base path");
+      const path = "/" + full.slice(base.length);
       let file = normalize(join(root, path));
       if (file !== root && !file.startsWith(root + sep)) throw new Error("outside");
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
@@ -131,7 +136,8 @@ async function main() {
     process.exit(2);
   }
   const server = await startServer(dist);
-  const url = `http://127.0.0.1:${server.address().port}/`;
+  const url = `http://127.0.0.1:${server.address().port}${base}`;
+  console.log(`e2e: ${dist} at ${url}`);
   const userDataDir = await mkdtemp(join(tmpdir(), "kubarium-e2e-"));
   const browser = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),

@@ -110,7 +110,7 @@ fn build_cmd(args: &[String]) -> Result<(), Error> {
     let opts = parse_build_opts(args, false)?;
     let tools = tools::ensure_build_tools()?;
     let started = Instant::now();
-    trunk_build(&tools, &opts.public_url)?;
+    trunk_build(&tools, &opts.public_url, &root().join("dist"))?;
     println!(
         "xtask: release build into dist/ in {:.1} s (public URL {})",
         started.elapsed().as_secs_f64(),
@@ -130,13 +130,13 @@ fn serve_cmd(args: &[String]) -> Result<(), Error> {
             .args(["--public-url", &opts.public_url])
             .run();
     }
-    trunk_build(&tools, &opts.public_url)?;
+    trunk_build(&tools, &opts.public_url, &root().join("dist"))?;
     report_sizes(&root().join("dist"))?;
     serve::serve(&root().join("dist"), &opts.public_url, opts.port)
 }
 
-/// `trunk build --release` into dist/, with tool downloads impossible.
-fn trunk_build(tools: &tools::Tools, public_url: &str) -> Result<(), Error> {
+/// `trunk build --release` into `dist`, with tool downloads impossible.
+fn trunk_build(tools: &tools::Tools, public_url: &str, dist: &Path) -> Result<(), Error> {
     // Trunk runs cargo with --offline (so it can never download a tool
     // either); fetch the crates first.
     cargo().args(["fetch", "--locked"]).run()?;
@@ -149,6 +149,8 @@ fn trunk_build(tools: &tools::Tools, public_url: &str) -> Result<(), Error> {
             "--public-url",
             public_url,
         ])
+        .arg("--dist")
+        .arg(dist)
         .run()
 }
 
@@ -194,6 +196,9 @@ fn bench_cmd(args: &[String]) -> Result<(), Error> {
         .args(args)
         .run()
 }
+
+/// The sub-path the test suite builds and serves the site under.
+const SUBPATH: &str = "/kubarium/preview/";
 
 /// Crates the simulation core must never depend on (DESIGN.md: only the web
 /// app touches the browser; the engine has no runtime and no wall clock).
@@ -290,10 +295,19 @@ fn test_cmd(args: &[String]) -> Result<(), Error> {
         check_deps("kubarium-kubectl", KUBECTL_FORBIDDEN)
     })?;
     stage("release build", &mut || {
-        trunk_build(&tools, "/")?;
+        trunk_build(&tools, "/", &root().join("dist"))?;
         report_sizes(&root().join("dist"))
     })?;
-    stage("browser e2e", &mut || tools::run_e2e(&root().join("dist")))?;
+    stage("browser e2e", &mut || {
+        tools::run_e2e(&root().join("dist"), "/")
+    })?;
+    // The site must work from a sub-path too (`--public-url`); only the
+    // wasm-bindgen/wasm-opt steps rerun, cargo's build is reused.
+    stage("browser e2e, served from a sub-path", &mut || {
+        let dist = root().join("target").join("dist-subpath");
+        trunk_build(&tools, SUBPATH, &dist)?;
+        tools::run_e2e(&dist, SUBPATH)
+    })?;
 
     println!(
         "\nxtask test: all stages passed in {:.0} s",

@@ -331,12 +331,13 @@ pub fn chromium() -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// Runs the browser end-to-end tests against `dist`.
-pub fn run_e2e(dist: &Path) -> Result<(), Error> {
+/// Runs the browser end-to-end tests against `dist`, served under `base`.
+pub fn run_e2e(dist: &Path, base: &str) -> Result<(), Error> {
     let browser = chromium().ok_or_else(|| fail("chromium not found"))?;
     Cmd::new("node")
         .arg(root().join("tests/e2e/run.mjs"))
         .arg(dist)
+        .arg(base)
         .env("CHROMIUM", browser)
         .run()
 }
