@@ -21,7 +21,7 @@ pub fn cluster_panel(props: &ClusterPanelProps) -> Html {
         html! { <p class="empty" id="no-nodes">{ i18n::NO_NODES }</p> }
     } else {
         html! {
-            <table id="nodes">
+            <div class="table-scroll"><table id="nodes">
                 <thead><tr>{ for i18n::NODE_COLUMNS.iter().map(|c| html! { <th>{ *c }</th> }) }</tr></thead>
                 <tbody>
                     { for props.nodes.iter().map(|n| html! {
@@ -32,14 +32,14 @@ pub fn cluster_panel(props: &ClusterPanelProps) -> Html {
                         </tr>
                     }) }
                 </tbody>
-            </table>
+            </table></div>
         }
     };
     let pods = if props.pods.is_empty() {
         html! { <p class="empty" id="no-pods">{ i18n::NO_PODS }</p> }
     } else {
         html! {
-            <table id="pods">
+            <div class="table-scroll"><table id="pods">
                 <thead><tr>{ for i18n::POD_COLUMNS.iter().map(|c| html! { <th>{ *c }</th> }) }</tr></thead>
                 <tbody>
                     { for props.pods.iter().map(|p| html! {
@@ -51,7 +51,7 @@ pub fn cluster_panel(props: &ClusterPanelProps) -> Html {
                         </tr>
                     }) }
                 </tbody>
-            </table>
+            </table></div>
         }
     };
     html! {
