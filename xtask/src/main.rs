@@ -1,1 +1,380 @@
-fn main() {}
+//! `cargo xtask`: Kubarium's developer and CI tasks. Std only, so it builds
+//! in seconds on a fresh machine and installs everything else itself.
+//!
+//! ```text
+//! cargo xtask serve [--port 8080] [--public-url /]   release build, served on 127.0.0.1
+//! cargo xtask build [--public-url /]                 release build into dist/, sizes
+//! cargo xtask test                                   everything CI checks
+//! cargo xtask bench [ARGS...]                        cargo bench -p kubarium-engine
+//! ```
+
+mod csp;
+mod run;
+mod serve;
+mod sha256;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use run::{cargo, fail, Error};
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  serve [--port N] [--public-url URL]   build the release site and serve dist/ on http://127.0.0.1:N (default 8080)
+        [--watch]                       instead: `trunk serve --release` (rebuilds on change; reload by hand)
+  build [--public-url URL]              release build into dist/ (URL: where the site is served, default /)
+  test                                  fmt, clippy, tests, wasm check, dependency check, release build, browser e2e
+  bench [ARGS...]                       cargo bench -p kubarium-engine [ARGS...]
+  csp [INDEX_HTML]                      (Trunk post_build hook) add the inline scripts' hashes to the page's CSP
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = match command.as_str() {
+        "serve" => serve_cmd(rest),
+        "build" => build_cmd(rest),
+        "test" => test_cmd(rest),
+        "bench" => bench_cmd(rest),
+        "csp" => csp::hook(rest.first().map(PathBuf::from)),
+        "help" | "-h" | "--help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(Error::Usage(format!("unknown command `{other}`"))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Usage(msg)) => {
+            eprintln!("xtask: {msg}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Error::Failed(msg)) => {
+            eprintln!("\nxtask: error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in a subdirectory of the repository")
+        .to_path_buf()
+}
+
+/// Options of `build` and `serve`.
+struct BuildOpts {
+    public_url: String,
+    port: u16,
+    watch: bool,
+}
+
+fn parse_build_opts(args: &[String], allow_serve: bool) -> Result<BuildOpts, Error> {
+    let mut opts = BuildOpts {
+        public_url: "/".into(),
+        port: 8080,
+        watch: false,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| Error::Usage(format!("{name} needs a value")))
+        };
+        match a.as_str() {
+            "--public-url" => opts.public_url = value("--public-url")?,
+            "--port" if allow_serve => {
+                let v = value("--port")?;
+                opts.port = v
+                    .parse()
+                    .map_err(|_| Error::Usage(format!("--port: not a port number: {v}")))?;
+            }
+            "--watch" if allow_serve => opts.watch = true,
+            other => return Err(Error::Usage(format!("unknown option `{other}`"))),
+        }
+    }
+    Ok(opts)
+}
+
+fn build_cmd(args: &[String]) -> Result<(), Error> {
+    let opts = parse_build_opts(args, false)?;
+    let tools = tools::ensure_build_tools()?;
+    let started = Instant::now();
+    trunk_build(&tools, &opts.public_url, &root().join("dist"))?;
+    println!(
+        "xtask: release build into dist/ in {:.1} s (public URL {})",
+        started.elapsed().as_secs_f64(),
+        opts.public_url
+    );
+    report_sizes(&root().join("dist"))
+}
+
+fn serve_cmd(args: &[String]) -> Result<(), Error> {
+    let opts = parse_build_opts(args, true)?;
+    let tools = tools::ensure_build_tools()?;
+    if opts.watch {
+        return tools
+            .trunk()
+            .args(["serve", "--release", "--offline", "--no-autoreload"])
+            .args(["--address", "127.0.0.1", "--port", &opts.port.to_string()])
+            .args(["--public-url", &opts.public_url])
+            .run();
+    }
+    trunk_build(&tools, &opts.public_url, &root().join("dist"))?;
+    report_sizes(&root().join("dist"))?;
+    serve::serve(&root().join("dist"), &opts.public_url, opts.port)
+}
+
+/// `trunk build --release` into `dist`, with tool downloads impossible.
+fn trunk_build(tools: &tools::Tools, public_url: &str, dist: &Path) -> Result<(), Error> {
+    // Trunk runs cargo with --offline (so it can never download a tool
+    // either); fetch the crates first.
+    cargo().args(["fetch", "--locked"]).run()?;
+    tools
+        .trunk()
+        .args([
+            "build",
+            "--release",
+            "--offline",
+            "--public-url",
+            public_url,
+        ])
+        .arg("--dist")
+        .arg(dist)
+        .run()
+}
+
+fn report_sizes(dist: &Path) -> Result<(), Error> {
+    let mut total_raw = 0;
+    let mut total_gz = 0;
+    let entries = std::fs::read_dir(dist)
+        .map_err(|e| fail(format!("cannot read {}: {e}", dist.display())))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|x| x.to_str()), Some("wasm" | "js")))
+        .collect();
+    files.sort();
+    println!("xtask: sizes (raw / gzip -9):");
+    for f in &files {
+        let raw = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+        let gz = run::gzip_size(f).unwrap_or(0);
+        total_raw += raw;
+        total_gz += gz;
+        println!(
+            "  {:<48} {:>9} / {:>9}",
+            f.file_name().unwrap_or_default().to_string_lossy(),
+            kib(raw),
+            kib(gz)
+        );
+    }
+    println!(
+        "  {:<48} {:>9} / {:>9}",
+        "wasm + js",
+        kib(total_raw),
+        kib(total_gz)
+    );
+    Ok(())
+}
+
+fn kib(n: u64) -> String {
+    format!("{:.1} KiB", n as f64 / 1024.0)
+}
+
+fn bench_cmd(args: &[String]) -> Result<(), Error> {
+    cargo()
+        .args(["bench", "-p", "kubarium-engine"])
+        .args(args)
+        .run()
+}
+
+/// The sub-path the test suite builds and serves the site under.
+const SUBPATH: &str = "/kubarium/preview/";
+
+/// Crates the simulation core must never depend on (DESIGN.md: only the web
+/// app touches the browser; the engine has no runtime and no wall clock).
+const ENGINE_FORBIDDEN: &[&str] = &[
+    "yew",
+    "web-sys",
+    "js-sys",
+    "gloo",
+    "wasm-bindgen",
+    "tokio",
+    "kubarium-kubectl",
+    "kubarium-web",
+];
+/// Crates kubectl must not depend on: it sits between the app and the engine.
+const KUBECTL_FORBIDDEN: &[&str] = &[
+    "yew",
+    "web-sys",
+    "js-sys",
+    "gloo",
+    "wasm-bindgen",
+    "kubarium-web",
+];
+
+fn test_cmd(args: &[String]) -> Result<(), Error> {
+    if let Some(a) = args.first() {
+        return Err(Error::Usage(format!("`test` takes no options (got `{a}`)")));
+    }
+    let all = Instant::now();
+    let mut done: Vec<(&str, f64)> = Vec::new();
+    let mut stage = |name: &'static str, f: &mut dyn FnMut() -> Result<(), Error>| {
+        println!("\n==> xtask test: {name}");
+        let t = Instant::now();
+        match f() {
+            Ok(()) => {
+                done.push((name, t.elapsed().as_secs_f64()));
+                Ok(())
+            }
+            Err(Error::Failed(msg)) => {
+                for (n, s) in &done {
+                    println!("  ok    {n} ({s:.1} s)");
+                }
+                println!("  FAIL  {name}");
+                Err(Error::Failed(format!("stage `{name}` failed: {msg}")))
+            }
+            Err(e) => Err(e),
+        }
+    };
+
+    let mut tools = None;
+    stage("tools", &mut || {
+        tools = Some(tools::ensure_build_tools()?);
+        tools::ensure_browser_test_tools()
+    })?;
+    let tools = tools.expect("set by the tools stage");
+    stage("fmt", &mut || {
+        cargo()
+            .args(["fmt", "--all", "--", "--check"])
+            .run()
+            .map_err(|e| hint(e, "run `cargo fmt --all` and commit the result"))
+    })?;
+    stage("clippy", &mut || {
+        cargo()
+            .args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])
+            .run()
+    })?;
+    stage("cargo test", &mut || {
+        cargo().args(["test", "--workspace"]).run().map_err(|e| {
+            hint(
+                e,
+                "see the failing tests above (golden transcripts: crates/cli)",
+            )
+        })
+    })?;
+    stage("engine wasm check", &mut || {
+        cargo()
+            .args([
+                "check",
+                "-p",
+                "kubarium-engine",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .run()
+    })?;
+    stage("dependency direction", &mut || {
+        check_deps("kubarium-engine", ENGINE_FORBIDDEN)?;
+        check_deps("kubarium-kubectl", KUBECTL_FORBIDDEN)
+    })?;
+    stage("release build", &mut || {
+        trunk_build(&tools, "/", &root().join("dist"))?;
+        report_sizes(&root().join("dist"))
+    })?;
+    stage("browser e2e", &mut || {
+        tools::run_e2e(&root().join("dist"), "/")
+    })?;
+    // The site must work from a sub-path too (`--public-url`); only the
+    // wasm-bindgen/wasm-opt steps rerun, cargo's build is reused.
+    stage("browser e2e, served from a sub-path", &mut || {
+        let dist = root().join("target").join("dist-subpath");
+        trunk_build(&tools, SUBPATH, &dist)?;
+        tools::run_e2e(&dist, SUBPATH)
+    })?;
+
+    println!(
+        "\nxtask test: all stages passed in {:.0} s",
+        all.elapsed().as_secs_f64()
+    );
+    for (n, s) in &done {
+        println!("  ok    {n} ({s:.1} s)");
+    }
+    println!("stages: {} passed, 0 failed", done.len());
+    Ok(())
+}
+
+/// Adds what to do next to a failure.
+fn hint(e: Error, what: &str) -> Error {
+    match e {
+        Error::Failed(msg) => Error::Failed(format!("{msg}\n  hint: {what}")),
+        other => other,
+    }
+}
+
+/// Fails if `package`'s normal dependencies (for any target) include a
+/// forbidden crate.
+fn check_deps(package: &str, forbidden: &[&str]) -> Result<(), Error> {
+    let tree = cargo()
+        .args(["tree", "-p", package, "-e", "normal", "--target", "all"])
+        .args(["--prefix", "none", "--format", "{p}"])
+        .output()?;
+    let mut bad: Vec<String> = tree
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| {
+            forbidden
+                .iter()
+                .any(|f| name == f || name.starts_with(&format!("{f}-")))
+        })
+        .map(str::to_string)
+        .collect();
+    bad.sort();
+    bad.dedup();
+    if bad.is_empty() {
+        println!(
+            "xtask: {package} depends on none of: {}",
+            forbidden.join(", ")
+        );
+        Ok(())
+    } else {
+        Err(fail(format!(
+            "{package} must not depend on {} (see `cargo tree -p {package} -e normal -i <crate>`)",
+            bad.join(", ")
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_options_default_to_root_url_and_port_8080() {
+        let o = parse_build_opts(&[], true).unwrap();
+        assert_eq!((o.public_url.as_str(), o.port, o.watch), ("/", 8080, false));
+    }
+
+    #[test]
+    fn build_rejects_serve_only_options() {
+        assert!(parse_build_opts(&["--port".into(), "1".into()], false).is_err());
+        let o = parse_build_opts(&["--public-url".into(), "/k/".into()], false).unwrap();
+        assert_eq!(o.public_url, "/k/");
+    }
+}
