@@ -25,7 +25,11 @@ fn pods_to_running(c: &mut Criterion) {
                     let per_rs = 100.min(pods) as i32;
                     scenario::create_replicasets(&mut sim, (pods / per_rs as u64) as u32, per_rs);
                     let virtual_s = scenario::run_until_running(&mut sim, pods as usize, 3_600);
-                    assert!(scenario::running_pods(&sim) >= pods as usize, "only {} of {pods} pods Running", scenario::running_pods(&sim));
+                    assert!(
+                        scenario::running_pods(&sim) >= pods as usize,
+                        "only {} of {pods} pods Running",
+                        scenario::running_pods(&sim)
+                    );
                     (virtual_s, sim)
                 },
                 BatchSize::PerIteration,
