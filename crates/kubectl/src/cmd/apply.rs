@@ -19,6 +19,9 @@ use std::collections::BTreeMap;
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
+/// The API server's request body limit (3 MiB, `MaxRequestBodyBytes`).
+const MAX_REQUEST_BYTES: usize = 3 * 1024 * 1024;
+
 const FILE_FLAGS: &[crate::args::FlagSpec] = &[
     flag("filename", Some('f'), Kind::Multi),
     flag("recursive", Some('R'), Kind::Bool),
@@ -342,6 +345,13 @@ fn apply_one(s: &mut Session, p: &Parsed, d: &Document, mode: Mode, out: &mut Ou
     let mut value = v.clone();
     strip_nulls(&mut value);
     let context = format!("error when {verb} \"{}\"", d.source);
+    // kube-apiserver refuses request bodies over 3 MiB (MaxRequestBodyBytes).
+    if serde_json::to_vec(&value).map_or(0, |b| b.len()) > MAX_REQUEST_BYTES {
+        out.fail(format!(
+            "Error from server (RequestEntityTooLarge): {context}: Request entity too large: limit is {MAX_REQUEST_BYTES}"
+        ));
+        return;
+    }
     let mut obj = match decode::decode(value.clone()) {
         Ok(o) => o,
         Err(e) => {

@@ -107,7 +107,13 @@ impl FieldError {
 
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.body())
+        // The root path (a whole-object limit) prints as `[]`.
+        let field = if self.field.is_empty() {
+            "[]"
+        } else {
+            &self.field
+        };
+        write!(f, "{field}: {}", self.body())
     }
 }
 
@@ -187,13 +193,14 @@ pub fn forbidden(field: impl Into<String>, detail: impl Into<String>) -> FieldEr
     }
 }
 
-/// `field.TooLong` (`must have at most N bytes`).
+/// `field.TooLong` as v1.32 words it (`may not be more than N bytes`; older
+/// releases said `must have at most`).
 pub fn too_long(field: impl Into<String>, max: usize) -> FieldError {
     FieldError {
         typ: ErrorType::TooLong,
         field: field.into(),
         bad_value: None,
-        detail: format!("must have at most {max} bytes"),
+        detail: format!("may not be more than {max} bytes"),
     }
 }
 

@@ -238,7 +238,7 @@ fn secret_data_over_one_mebibyte_is_too_long() {
     }
     assert_eq!(
         message(&s),
-        "The Secret \"s\" is invalid: data: Too long: must have at most 1048576 bytes"
+        "The Secret \"s\" is invalid: data: Too long: may not be more than 1048576 bytes"
     );
 }
 
