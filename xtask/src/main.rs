@@ -290,6 +290,26 @@ fn test_cmd(args: &[String]) -> Result<(), Error> {
             ])
             .run()
     })?;
+    stage("engine in wasm (trace hash)", &mut || {
+        // The same scenario must give the same trace in WASM as natively:
+        // the pinned hash test, run by wasm-bindgen-test under Node.
+        cargo()
+            .args([
+                "test",
+                "-p",
+                "kubarium-engine",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--test",
+                "trace_hash",
+            ])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env("PATH", tools::tool_path())
+            .run()
+    })?;
     stage("dependency direction", &mut || {
         check_deps("kubarium-engine", ENGINE_FORBIDDEN)?;
         check_deps("kubarium-kubectl", KUBECTL_FORBIDDEN)

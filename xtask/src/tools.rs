@@ -38,7 +38,7 @@ impl Tools {
 }
 
 /// PATH with `.tools/node_modules/.bin` and cargo's bin directory first.
-fn tool_path() -> OsString {
+pub fn tool_path() -> OsString {
     let mut dirs = vec![tools_dir().join("node_modules").join(".bin"), cargo_bin()];
     if let Some(p) = std::env::var_os("PATH") {
         dirs.extend(std::env::split_paths(&p));

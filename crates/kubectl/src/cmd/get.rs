@@ -64,6 +64,12 @@ pub(super) fn get(s: &mut Session, words: &[String], out: &mut Output) {
         out.fail("error: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
         return;
     }
+    if p.bool("watch") {
+        // A watch streams until interrupted; transcripts and the terminal
+        // cannot show that yet, so say so rather than ignore the flag.
+        out.fail("error: \"kubectl get --watch\" is not simulated by Kubarium yet; run the command again after a `sleep`");
+        return;
+    }
     let ns = namespace(s, &p);
     let all_ns = p.bool("all-namespaces");
     let sel = match p.get("selector").map(selector::parse).transpose() {
