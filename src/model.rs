@@ -7,6 +7,7 @@ use kubarium_engine::api::core::{Node, Pod};
 use kubarium_engine::api::Object;
 use kubarium_engine::simulation::ClusterConfig;
 use kubarium_engine::{Millis, Simulation};
+use kubarium_kubectl::printers::get as printers;
 use kubarium_kubectl::Session;
 
 /// The longest real time one frame may advance the clock by. A browser stops
@@ -154,11 +155,19 @@ impl Playground {
             time: sim.clock().rfc3339(sim.now()),
             ..ClusterView::default()
         };
-        for object in sim.snapshot() {
-            match object {
-                Object::Node(n) => view.nodes.push(node_row(&n)),
-                Object::Pod(p) => view.pods.push(pod_row(&p)),
-                _ => {}
+        // Read the two resources in place instead of copying every object.
+        let registry = kubarium_engine::api::registry::by_kind;
+        for object in sim
+            .api()
+            .list(registry("v1", "Node").expect("served"), None)
+        {
+            if let Object::Node(n) = object {
+                view.nodes.push(node_row(n));
+            }
+        }
+        for object in sim.api().list(registry("v1", "Pod").expect("served"), None) {
+            if let Object::Pod(p) = object {
+                view.pods.push(pod_row(p));
             }
         }
         view
@@ -167,40 +176,13 @@ impl Playground {
 
 const NONE: &str = "<none>";
 
-/// The STATUS and ROLES columns as `kubectl get nodes` computes them.
+/// The STATUS and ROLES columns exactly as `kubectl get nodes` prints them
+/// (the kubectl emulator's printers).
 fn node_row(node: &Node) -> NodeRow {
-    let ready = node
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
-        .map(|c| match c.status.as_str() {
-            "True" => "Ready",
-            "False" => "NotReady",
-            _ => "Unknown",
-        })
-        .unwrap_or("Unknown");
-    let cordoned = node
-        .spec
-        .as_ref()
-        .and_then(|s| s.unschedulable)
-        .unwrap_or(false);
-    let status = if cordoned {
-        format!("{ready},SchedulingDisabled")
-    } else {
-        ready.to_string()
-    };
-    let roles: Vec<&str> = node
-        .metadata
-        .labels
-        .iter()
-        .flatten()
-        .filter_map(|(k, _)| k.strip_prefix("node-role.kubernetes.io/"))
-        .filter(|r| !r.is_empty())
-        .collect();
+    let roles = printers::node_roles(node);
     NodeRow {
         name: node.metadata.name.clone().unwrap_or_default(),
-        status,
+        status: printers::node_status(node),
         roles: if roles.is_empty() {
             NONE.to_string()
         } else {
@@ -209,32 +191,13 @@ fn node_row(node: &Node) -> NodeRow {
     }
 }
 
-/// A simplified STATUS column: `Terminating` while deleting, else the first
-/// container's waiting reason, else the phase.
+/// The STATUS column exactly as `kubectl get pods` prints it
+/// (`ContainerCreating`, `CrashLoopBackOff`, `Init:0/1`, `Terminating`, ...).
 fn pod_row(pod: &Pod) -> PodRow {
-    let status = pod.status.as_ref();
-    let waiting = status
-        .and_then(|s| s.container_statuses.as_ref())
-        .and_then(|cs| {
-            cs.iter().find_map(|c| {
-                c.state
-                    .as_ref()
-                    .and_then(|st| st.waiting.as_ref())
-                    .and_then(|w| w.reason.clone())
-            })
-        });
-    let phase = status
-        .and_then(|s| s.phase.clone())
-        .unwrap_or_else(|| "Pending".to_string());
-    let status = if pod.metadata.deletion_timestamp.is_some() {
-        "Terminating".to_string()
-    } else {
-        waiting.unwrap_or(phase)
-    };
     PodRow {
         namespace: pod.metadata.namespace.clone().unwrap_or_default(),
         name: pod.metadata.name.clone().unwrap_or_default(),
-        status,
+        status: printers::pod_summary(pod).reason,
         node: pod
             .spec
             .as_ref()
@@ -353,7 +316,11 @@ mod tests {
                 ..ObjectMeta::default()
             },
             spec: Some(PodSpec::default()),
-            status: Some(PodStatus::default()),
+            // As the API server stores a new pod.
+            status: Some(PodStatus {
+                phase: Some("Pending".into()),
+                ..PodStatus::default()
+            }),
         };
         let row = pod_row(&pod);
         assert_eq!(row.status, "Pending");
