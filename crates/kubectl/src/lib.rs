@@ -4,6 +4,7 @@
 
 pub mod args;
 mod cmd;
+mod explain;
 pub mod manifest;
 pub mod printers;
 

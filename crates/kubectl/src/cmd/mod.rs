@@ -82,6 +82,7 @@ pub(crate) fn dispatch(s: &mut Session, words: &[String], stdin: Option<&str>, o
         "cluster-info" => misc::cluster_info(rest, out),
         "config" => misc::config(s, rest, out),
         "events" => get::events(s, rest, out),
+        "explain" => crate::explain::explain(rest, out),
         other if COMMANDS.contains(&other) => {
             out.fail(format!(
                 "error: \"kubectl {other}\" is not simulated by Kubarium yet"
