@@ -362,6 +362,20 @@ impl ApiServer {
             .map(|(_, o)| o)
     }
 
+    /// Turns a store result into the API's: the committed object (after
+    /// notifying watchers), or the error in the API server's words.
+    fn committed(
+        &mut self,
+        r: Result<WatchEvent, StoreError>,
+        res: &ResourceInfo,
+        name: &str,
+    ) -> Result<Arc<Object>, ApiError> {
+        let ev = r.map_err(|e| ApiError::from_store(e, res, name))?;
+        let stored = ev.object.clone();
+        self.notify(ev);
+        Ok(stored)
+    }
+
     fn notify(&mut self, ev: WatchEvent) {
         self.index(&ev);
         if !matches!(*ev.object, Object::Lease(_)) {
@@ -433,13 +447,9 @@ impl ApiServer {
                 Object::Pod(p) => {
                     let mut p = p.clone();
                     p.status = Some(status);
-                    match self.store.update(Object::Pod(p)) {
-                        Ok(ev) => {
-                            let stored = ev.object.clone();
-                            self.notify(ev);
-                            Ok(stored)
-                        }
-                        Err(e) => Err(ApiError::from_store(e, res, name)),
+                    {
+                        let r = self.store.update(Object::Pod(p));
+                        self.committed(r, res, name)
                     }
                 }
                 _ => Err(ApiError::not_found(res, name)),
@@ -581,13 +591,10 @@ impl ApiServer {
                 ..Default::default()
             });
         }
-        let ev = self
-            .store
-            .create(obj)
-            .map_err(|e| ApiError::from_store(e, res, &name))?;
-        let stored = ev.object.clone();
-        self.notify(ev);
-        Ok(stored)
+        {
+            let r = self.store.create(obj);
+            self.committed(r, res, &name)
+        }
     }
 
     /// Replaces an object (the main resource: status changes are ignored
@@ -677,21 +684,15 @@ impl ApiServer {
             && !spec_finalizers
             && !matches!(new, Object::Pod(_))
         {
-            let ev = self
-                .store
-                .delete(&key, None)
-                .map_err(|e| ApiError::from_store(e, res, &name))?;
-            let gone = ev.object.clone();
-            self.notify(ev);
-            return Ok(gone);
+            return {
+                let r = self.store.delete(&key, None);
+                self.committed(r, res, &name)
+            };
         }
-        let ev = self
-            .store
-            .update(new)
-            .map_err(|e| ApiError::from_store(e, res, &name))?;
-        let stored = ev.object.clone();
-        self.notify(ev);
-        Ok(stored)
+        {
+            let r = self.store.update(new);
+            self.committed(r, res, &name)
+        }
     }
 
     /// Deletes an object. Pods on a node terminate gracefully: they get a
@@ -753,13 +754,10 @@ impl ApiServer {
                 p.metadata.deletion_timestamp =
                     Some(self.clock.time_at(now + grace as u64 * SECOND));
                 p.metadata.deletion_grace_period_seconds = Some(grace);
-                let ev = self
-                    .store
-                    .update(obj)
-                    .map_err(|e| ApiError::from_store(e, res, name))?;
-                let stored = ev.object.clone();
-                self.notify(ev);
-                return Ok(stored);
+                return {
+                    let r = self.store.update(obj);
+                    self.committed(r, res, name)
+                };
             }
         }
         let has_finalizers = obj
@@ -776,23 +774,17 @@ impl ApiServer {
                     n.status.get_or_insert_with(Default::default).phase =
                         Some("Terminating".into());
                 }
-                let ev = self
-                    .store
-                    .update(obj)
-                    .map_err(|e| ApiError::from_store(e, res, name))?;
-                let stored = ev.object.clone();
-                self.notify(ev);
-                return Ok(stored);
+                return {
+                    let r = self.store.update(obj);
+                    self.committed(r, res, name)
+                };
             }
             return Ok(Arc::new(obj));
         }
-        let ev = self
-            .store
-            .delete(&key, None)
-            .map_err(|e| ApiError::from_store(e, res, name))?;
-        let gone = ev.object.clone();
-        self.notify(ev);
-        Ok(gone)
+        {
+            let r = self.store.delete(&key, None);
+            self.committed(r, res, name)
+        }
     }
 
     /// Removes ownerReferences to `owner` from its dependents (`--cascade=orphan`).
@@ -864,13 +856,10 @@ impl ApiServer {
         let now = self.clock.time();
         let status = p.status.get_or_insert_with(Default::default);
         set_condition(status, "PodScheduled", "True", None, None, &now);
-        let ev = self
-            .store
-            .update(obj)
-            .map_err(|e| ApiError::from_store(e, res, pod))?;
-        let stored = ev.object.clone();
-        self.notify(ev);
-        Ok(stored)
+        {
+            let r = self.store.update(obj);
+            self.committed(r, res, pod)
+        }
     }
 
     /// Records an Event about `involved`, aggregating repeats as the

@@ -764,40 +764,24 @@ impl Kubelet {
             Ok(r) => r,
             Err(e) => {
                 let msg = e.to_string();
-                let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
-                if !matches!(&c.state, RunState::Waiting { reason, .. } if reason == "InvalidImageName")
-                {
-                    c.state = RunState::Waiting {
-                        reason: "InvalidImageName".into(),
-                        message: Some(msg.clone()),
-                    };
-                    self.event(
-                        ctx,
-                        pod,
-                        Some(field.clone()),
-                        "Warning",
-                        "InspectFailed",
-                        &msg,
-                    );
-                    self.event(
-                        ctx,
-                        pod,
-                        Some(field),
-                        "Warning",
-                        "Failed",
-                        "Error: InvalidImageName",
-                    );
-                }
+                self.image_failure(
+                    ctx,
+                    pod,
+                    &key,
+                    i,
+                    &field,
+                    "InvalidImageName",
+                    "InspectFailed",
+                    msg,
+                );
                 return;
             }
         };
         let normalized = reference.normalized();
+        // Admission defaulted the policy; a pod that reached us without one
+        // gets the same default.
         let policy = cspec.image_pull_policy.clone().unwrap_or_else(|| {
-            if reference.is_latest_or_untagged() {
-                "Always".into()
-            } else {
-                "IfNotPresent".into()
-            }
+            crate::apiserver::admission::default_pull_policy(&image_str).to_string()
         });
         let present = self.images.contains(&normalized) || self.images.contains(&image_str);
         let needs_pull = match policy.as_str() {
@@ -811,30 +795,16 @@ impl Kubelet {
         if policy == "Never" && !present {
             let msg =
                 format!("Container image \"{image_str}\" is not present with pull policy of Never");
-            let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
-            if !matches!(&c.state, RunState::Waiting { reason, .. } if reason == "ErrImageNeverPull")
-            {
-                c.state = RunState::Waiting {
-                    reason: "ErrImageNeverPull".into(),
-                    message: Some(msg.clone()),
-                };
-                self.event(
-                    ctx,
-                    pod,
-                    Some(field.clone()),
-                    "Warning",
-                    "ErrImageNeverPull",
-                    &msg,
-                );
-                self.event(
-                    ctx,
-                    pod,
-                    Some(field),
-                    "Warning",
-                    "Failed",
-                    "Error: ErrImageNeverPull",
-                );
-            }
+            self.image_failure(
+                ctx,
+                pod,
+                &key,
+                i,
+                &field,
+                "ErrImageNeverPull",
+                "ErrImageNeverPull",
+                msg,
+            );
             return;
         }
         if needs_pull || self.workers[&key].containers[i].pull_failed {
@@ -945,6 +915,47 @@ impl Kubelet {
             }
         }
         self.create_and_start(pod, i, &cspec, &reference, &field, ctx);
+    }
+
+    /// A container that cannot get its image: it waits with `reason`, and
+    /// the kubelet reports it once (`event_reason` with the message, then
+    /// `Failed` with `Error: <reason>`).
+    #[allow(clippy::too_many_arguments)]
+    fn image_failure(
+        &mut self,
+        ctx: &mut Ctx,
+        pod: &core::Pod,
+        key: &str,
+        i: usize,
+        field: &str,
+        reason: &str,
+        event_reason: &str,
+        msg: String,
+    ) {
+        let c = &mut self.workers.get_mut(key).unwrap().containers[i];
+        if matches!(&c.state, RunState::Waiting { reason: r, .. } if r == reason) {
+            return;
+        }
+        c.state = RunState::Waiting {
+            reason: reason.into(),
+            message: Some(msg.clone()),
+        };
+        self.event(
+            ctx,
+            pod,
+            Some(field.to_string()),
+            "Warning",
+            event_reason,
+            &msg,
+        );
+        self.event(
+            ctx,
+            pod,
+            Some(field.to_string()),
+            "Warning",
+            "Failed",
+            &format!("Error: {reason}"),
+        );
     }
 
     fn create_and_start(
