@@ -379,41 +379,9 @@ pub fn describe_pod(pod: &core::Pod, events: &[&core::Event], now_ms: i64) -> St
     w.finish()
 }
 
-/// `qos.GetPodQOS` (simplified to cpu and memory of regular and init containers).
+/// `qos.GetPodQOS`, as the API server computes it.
 pub fn qos_class(spec: &core::PodSpec) -> String {
-    let all: Vec<&core::Container> = spec
-        .containers
-        .iter()
-        .chain(spec.init_containers.iter().flatten())
-        .collect();
-    let mut any = false;
-    let mut guaranteed = true;
-    for c in &all {
-        let r = c.resources.as_ref();
-        let req = r.and_then(|r| r.requests.as_ref());
-        let lim = r.and_then(|r| r.limits.as_ref());
-        for res in ["cpu", "memory"] {
-            let rq = req.and_then(|m| m.get(res));
-            let lm = lim.and_then(|m| m.get(res));
-            if rq.is_some() || lm.is_some() {
-                any = true;
-            }
-            match (rq, lm) {
-                (_, None) => guaranteed = false,
-                (Some(a), Some(b)) if quantity::parse(&a.0).ok() != quantity::parse(&b.0).ok() => {
-                    guaranteed = false
-                }
-                _ => {}
-            }
-        }
-    }
-    if !any {
-        "BestEffort".into()
-    } else if guaranteed {
-        "Guaranteed".into()
-    } else {
-        "Burstable".into()
-    }
+    kubarium_engine::apiserver::qos_class(Some(spec))
 }
 
 fn containers(
