@@ -179,7 +179,11 @@ pub struct ApiServer {
     pub clock: Clock,
     /// The trace every component records into.
     pub trace: Trace,
-    rng: Rng,
+    /// Random streams, one per use, so that more objects of one kind (say
+    /// Events, which take UIDs) never reshuffle the names of another.
+    uid_rng: Rng,
+    name_rng: Rng,
+    token_rng: Rng,
     notifications: Vec<WatchEvent>,
     event_seq: u64,
     meaningful_revision: u64,
@@ -240,7 +244,9 @@ impl ApiServer {
             store: Store::default(),
             clock,
             trace: Trace::new(),
-            rng: Rng::stream(seed, "kube-apiserver"),
+            uid_rng: Rng::stream(seed, "kube-apiserver/uid"),
+            name_rng: Rng::stream(seed, "kube-apiserver/generateName"),
+            token_rng: Rng::stream(seed, "kube-apiserver/serviceaccount-token"),
             notifications: Vec::new(),
             event_seq: 0,
             meaningful_revision: 0,
@@ -505,7 +511,7 @@ impl ApiServer {
         if obj.name().is_empty() {
             match obj.meta().generate_name.clone() {
                 Some(prefix) if !prefix.is_empty() => {
-                    let suffix = self.rng.k8s_suffix(5);
+                    let suffix = self.name_rng.k8s_suffix(5);
                     obj.meta_mut().name = Some(format!("{prefix}{suffix}"));
                 }
                 // No name: validation reports `metadata.name: Required value`.
@@ -539,7 +545,12 @@ impl ApiServer {
             }
         }
         // Admission: ServiceAccount (the pod's service account must exist).
-        let suffix = self.rng.k8s_suffix(5);
+        // Only pods get the token volume; draw only for them.
+        let suffix = if matches!(obj, Object::Pod(_)) {
+            self.token_rng.k8s_suffix(5)
+        } else {
+            String::new()
+        };
         let ctx = admission::AdmissionContext::create(suffix);
         admission::default_object(&mut obj, &ctx);
         if let Object::Pod(p) = &obj {
@@ -566,7 +577,7 @@ impl ApiServer {
         }
         // Fields the server owns.
         let now = self.clock.time();
-        let uid = self.rng.uuid();
+        let uid = self.uid_rng.uuid();
         let m = obj.meta_mut();
         m.uid = Some(uid);
         m.creation_timestamp = Some(now);

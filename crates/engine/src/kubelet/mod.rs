@@ -250,6 +250,7 @@ impl Kubelet {
             self.pod_cidr_prefix = cidr.trim_end_matches("0/24").to_string();
         }
         self.report_node_status(ctx, true);
+        self.record_startup_events(ctx);
         self.renew_lease(ctx);
         // The informer's initial LIST: pods bound here before the kubelet
         // started (the control plane's static pods) get synced too.
@@ -277,6 +278,48 @@ impl Kubelet {
             NODE_STATUS_REPORT,
             Event::Kubelet(self.node.clone(), Work::NodeStatus),
         );
+    }
+
+    /// The events a starting kubelet records about its node
+    /// (pkg/kubelet/kubelet_node_status.go). The kubelet's reference to its
+    /// node uses the node name as UID.
+    fn record_startup_events(&self, ctx: &mut Ctx) {
+        let node_meta = meta::ObjectMeta {
+            name: Some(self.node.clone()),
+            uid: Some(self.node.clone()),
+            ..Default::default()
+        };
+        let involved = crate::apiserver::Involved {
+            api_version: "v1",
+            kind: "Node",
+            meta: &node_meta,
+        };
+        let status_now = |reason: &str| format!("Node {} status is now: {reason}", self.node);
+        let events = [
+            ("Starting", "Starting kubelet.".to_string()),
+            (
+                "NodeAllocatableEnforced",
+                "Updated Node Allocatable limit across pods".to_string(),
+            ),
+            (
+                "NodeHasSufficientMemory",
+                status_now("NodeHasSufficientMemory"),
+            ),
+            ("NodeHasNoDiskPressure", status_now("NodeHasNoDiskPressure")),
+            ("NodeHasSufficientPID", status_now("NodeHasSufficientPID")),
+            ("NodeReady", status_now("NodeReady")),
+        ];
+        for (reason, message) in events {
+            ctx.api.record_event(
+                "kubelet",
+                Some(&self.node),
+                involved,
+                None,
+                "Normal",
+                reason,
+                &message,
+            );
+        }
     }
 
     /// Watch handler: pods bound to this node are queued for a sync.
