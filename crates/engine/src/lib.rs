@@ -11,7 +11,7 @@
 //! - [`runtime`]: the simulated container runtime (image catalogue, shell).
 //! - [`simulation`]: the event loop that ties them together on a virtual clock.
 //!
-//! Nothing here reads the wall clock, iterates a `HashMap` or draws from a
+//! Nothing here reads the wall clock, iterates an unordered hash map or draws from a
 //! global RNG: the same inputs and seed give the same cluster, byte for byte.
 
 pub mod api;

@@ -745,7 +745,7 @@ impl Kubelet {
                         // The back-off expired: this start is a restart.
                         let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
                         c.restart_count += 1;
-                        c.backoff = (c.backoff * 2).min(BACKOFF_MAX);
+                        c.backoff = next_backoff(c.backoff);
                         c.state = RunState::Waiting {
                             reason: "ContainerCreating".into(),
                             message: None,
@@ -890,11 +890,7 @@ impl Kubelet {
                     let delay = self.rng.between(500, 1500);
                     let backoff = {
                         let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
-                        c.backoff = if c.backoff == 0 {
-                            BACKOFF_INITIAL
-                        } else {
-                            (c.backoff * 2).min(BACKOFF_MAX)
-                        };
+                        c.backoff = next_backoff(c.backoff);
                         c.pull_failed = true;
                         c.pulling = true;
                         c.backoff
@@ -1269,11 +1265,7 @@ impl Kubelet {
             };
             return;
         }
-        c.backoff = if c.backoff == 0 {
-            BACKOFF_INITIAL
-        } else {
-            (c.backoff * 2).min(BACKOFF_MAX)
-        };
+        c.backoff = next_backoff(c.backoff);
         c.last_state = Some(c.state.clone());
         c.restart_count += 1;
         c.state = RunState::Waiting {
@@ -1610,6 +1602,16 @@ fn expand_refs(v: &str, env: &BTreeMap<String, String>) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The next back-off after `current` (0 = none yet): 10 s, then doubling
+/// up to 5 min, as the kubelet's container and image back-off do.
+fn next_backoff(current: Millis) -> Millis {
+    if current == 0 {
+        BACKOFF_INITIAL
+    } else {
+        (current * 2).min(BACKOFF_MAX)
+    }
 }
 
 /// A pull duration as the kubelet prints it: Go's `time.Duration` string
