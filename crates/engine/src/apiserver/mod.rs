@@ -15,7 +15,7 @@ use crate::clock::{Clock, Millis, SECOND};
 use crate::rng::Rng;
 use crate::store::{Key, Store, StoreError, WatchEvent};
 use crate::trace::{Trace, TraceKind};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -194,6 +194,10 @@ pub struct ApiServer {
     pods_by_controller: BTreeMap<String, BTreeMap<(String, String), Arc<Object>>>,
     pod_controller: BTreeMap<(String, String), String>,
     orphan_pods: BTreeMap<(String, String), Arc<Object>>,
+    /// Every object with ownerReferences, by owner UID (the garbage
+    /// collector's dependency graph), and the owners each object names.
+    dependents: BTreeMap<String, BTreeSet<Key>>,
+    owners_of: BTreeMap<Key, Vec<String>>,
 }
 
 /// What makes two events "the same" for aggregation (client-go's
@@ -254,6 +258,8 @@ impl ApiServer {
             pods_by_controller: BTreeMap::new(),
             pod_controller: BTreeMap::new(),
             orphan_pods: BTreeMap::new(),
+            dependents: BTreeMap::new(),
+            owners_of: BTreeMap::new(),
         }
     }
 
@@ -304,6 +310,7 @@ impl ApiServer {
     }
 
     fn index(&mut self, ev: &WatchEvent) {
+        self.index_owners(ev);
         match &*ev.object {
             Object::Pod(p) => {
                 let key = (
@@ -347,6 +354,56 @@ impl ApiServer {
             }
             _ => {}
         }
+    }
+
+    /// Keeps the owner → dependents graph current.
+    fn index_owners(&mut self, ev: &WatchEvent) {
+        let key = Key::of(&ev.object);
+        let owners: Vec<String> = if ev.event_type == crate::store::EventType::Deleted {
+            Vec::new()
+        } else {
+            ev.object
+                .meta()
+                .owner_references
+                .iter()
+                .flatten()
+                .map(|r| r.uid.clone())
+                .collect()
+        };
+        let old = self.owners_of.remove(&key).unwrap_or_default();
+        if old == owners {
+            if !owners.is_empty() {
+                self.owners_of.insert(key, owners);
+            }
+            return;
+        }
+        for uid in &old {
+            if let Some(set) = self.dependents.get_mut(uid) {
+                set.remove(&key);
+                if set.is_empty() {
+                    self.dependents.remove(uid);
+                }
+            }
+        }
+        for uid in &owners {
+            self.dependents
+                .entry(uid.clone())
+                .or_default()
+                .insert(key.clone());
+        }
+        if !owners.is_empty() {
+            self.owners_of.insert(key, owners);
+        }
+    }
+
+    /// Objects whose ownerReferences name the owner with `uid`, as stored.
+    pub fn dependents_of(&self, uid: &str) -> Vec<Arc<Object>> {
+        self.dependents
+            .get(uid)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.store.get_arc(k).cloned())
+            .collect()
     }
 
     /// Pods whose controller is the object with `uid`, as stored.
@@ -803,28 +860,17 @@ impl ApiServer {
         let Some(uid) = owner.meta().uid.clone() else {
             return;
         };
-        let ns = owner.namespace().to_string();
-        let mut changed = Vec::new();
-        for r in registry::RESOURCES.iter().filter(|r| r.namespaced) {
-            for o in self.list(r, Some(&ns)) {
-                if let Some(refs) = &o.meta().owner_references {
-                    if refs.iter().any(|x| x.uid == uid) {
-                        let mut o = o.clone();
-                        o.meta_mut().owner_references =
-                            Some(refs.iter().filter(|x| x.uid != uid).cloned().collect());
-                        if o.meta()
-                            .owner_references
-                            .as_ref()
-                            .is_some_and(|v| v.is_empty())
-                        {
-                            o.meta_mut().owner_references = None;
-                        }
-                        changed.push(o);
-                    }
-                }
-            }
-        }
-        for o in changed {
+        for dependent in self.dependents_of(&uid) {
+            let mut o = (*dependent).clone();
+            let refs: Vec<_> = o
+                .meta()
+                .owner_references
+                .iter()
+                .flatten()
+                .filter(|x| x.uid != uid)
+                .cloned()
+                .collect();
+            o.meta_mut().owner_references = (!refs.is_empty()).then_some(refs);
             let _ = self.do_update(o, false);
         }
     }
