@@ -192,26 +192,14 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
             }
         }
         (Object::ConfigMap(n), Object::ConfigMap(o)) => {
-            if o.immutable == Some(true) {
-                if n.immutable != Some(true) {
-                    errs.push(forbidden(
-                        "immutable",
-                        "field is immutable when `immutable` is set",
-                    ));
-                }
-                if n.data != o.data {
-                    errs.push(forbidden(
-                        "data",
-                        "field is immutable when `immutable` is set",
-                    ));
-                }
-                if n.binary_data != o.binary_data {
-                    errs.push(forbidden(
-                        "binaryData",
-                        "field is immutable when `immutable` is set",
-                    ));
-                }
-            }
+            errs.extend(immutable_fields(
+                o.immutable,
+                n.immutable,
+                &[
+                    ("data", n.data != o.data),
+                    ("binaryData", n.binary_data != o.binary_data),
+                ],
+            ));
             errs.extend(
                 validate_create(new)
                     .into_iter()
@@ -226,20 +214,11 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
             if nt != ot {
                 errs.push(invalid("type", q(nt), "field is immutable"));
             }
-            if o.immutable == Some(true) {
-                if n.immutable != Some(true) {
-                    errs.push(forbidden(
-                        "immutable",
-                        "field is immutable when `immutable` is set",
-                    ));
-                }
-                if n.data != o.data {
-                    errs.push(forbidden(
-                        "data",
-                        "field is immutable when `immutable` is set",
-                    ));
-                }
-            }
+            errs.extend(immutable_fields(
+                o.immutable,
+                n.immutable,
+                &[("data", n.data != o.data)],
+            ));
             errs.extend(validate_secret(n));
         }
         _ => errs.extend(
@@ -247,6 +226,29 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
                 .into_iter()
                 .filter(|e| !e.field.starts_with("metadata")),
         ),
+    }
+    errs
+}
+
+/// ConfigMaps and Secrets marked `immutable: true`: the flag stays and the
+/// data does not change (ValidateConfigMapUpdate / ValidateSecretUpdate).
+fn immutable_fields(
+    old: Option<bool>,
+    new: Option<bool>,
+    changed: &[(&str, bool)],
+) -> Vec<FieldError> {
+    const WHY: &str = "field is immutable when `immutable` is set";
+    if old != Some(true) {
+        return Vec::new();
+    }
+    let mut errs = Vec::new();
+    if new != Some(true) {
+        errs.push(forbidden("immutable", WHY));
+    }
+    for &(field, did_change) in changed {
+        if did_change {
+            errs.push(forbidden(field, WHY));
+        }
     }
     errs
 }

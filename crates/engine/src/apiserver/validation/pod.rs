@@ -188,21 +188,7 @@ fn validate_containers(
         if !names.insert(c.name.clone()) {
             errs.push(duplicate(child(&p, "name"), q(&c.name)));
         }
-        errs.extend(validate_probe(
-            c.liveness_probe.as_ref(),
-            &child(&p, "livenessProbe"),
-            true,
-        ));
-        errs.extend(validate_probe(
-            c.readiness_probe.as_ref(),
-            &child(&p, "readinessProbe"),
-            false,
-        ));
-        errs.extend(validate_probe(
-            c.startup_probe.as_ref(),
-            &child(&p, "startupProbe"),
-            true,
-        ));
+        errs.extend(validate_probes(c, &p));
         if c.restart_policy.is_some() {
             errs.push(forbidden(
                 child(&p, "restartPolicy"),
@@ -242,21 +228,7 @@ fn validate_init_containers(
             }
         };
         if sidecar {
-            errs.extend(validate_probe(
-                c.liveness_probe.as_ref(),
-                &child(&p, "livenessProbe"),
-                true,
-            ));
-            errs.extend(validate_probe(
-                c.readiness_probe.as_ref(),
-                &child(&p, "readinessProbe"),
-                false,
-            ));
-            errs.extend(validate_probe(
-                c.startup_probe.as_ref(),
-                &child(&p, "startupProbe"),
-                true,
-            ));
+            errs.extend(validate_probes(c, &p));
         } else {
             if c.lifecycle.is_some() {
                 errs.push(forbidden(
@@ -858,4 +830,20 @@ fn normalized(spec: &PodSpec) -> serde_json::Value {
         }
     }
     strip(serde_json::to_value(spec).unwrap_or_default())
+}
+
+/// The liveness, readiness and startup probes of a container.
+fn validate_probes(c: &Container, p: &str) -> Vec<FieldError> {
+    let mut errs = validate_probe(c.liveness_probe.as_ref(), &child(p, "livenessProbe"), true);
+    errs.extend(validate_probe(
+        c.readiness_probe.as_ref(),
+        &child(p, "readinessProbe"),
+        false,
+    ));
+    errs.extend(validate_probe(
+        c.startup_probe.as_ref(),
+        &child(p, "startupProbe"),
+        true,
+    ));
+    errs
 }
