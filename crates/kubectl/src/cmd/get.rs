@@ -267,7 +267,7 @@ pub(super) fn describe(s: &mut Session, words: &[String], out: &mut Output) {
     out.out(d::join_describes(&texts));
 }
 
-fn events_for<'a>(all: &'a [Object], o: &Object) -> Vec<&'a kubarium_engine::api::core::Event> {
+fn events_for<'a>(all: &[&'a Object], o: &Object) -> Vec<&'a kubarium_engine::api::core::Event> {
     let uid = o.meta().uid.clone();
     let is_node = matches!(o, Object::Node(_));
     let mut v: Vec<&kubarium_engine::api::core::Event> = all
@@ -293,7 +293,7 @@ fn events_for<'a>(all: &'a [Object], o: &Object) -> Vec<&'a kubarium_engine::api
 fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
     use kubarium_engine::api::core::Pod;
     let ev_res = registry::by_kind("v1", "Event").unwrap();
-    let events: Vec<Object> = s.sim.api().list(ev_res, None).cloned().collect();
+    let events: Vec<&Object> = s.sim.api().list(ev_res, None).collect();
     let evs = events_for(&events, o);
     let pod_res = registry::by_kind("v1", "Pod").unwrap();
     Ok(match o {
