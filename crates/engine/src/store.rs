@@ -101,11 +101,16 @@ pub enum StoreError {
 /// The default number of changes kept for watchers.
 pub const DEFAULT_HISTORY: usize = 20_000;
 
+/// resource → namespace → name → object: the same order as [`Key`], but
+/// looked up by borrowed strings (a read allocates nothing).
+type Objects = BTreeMap<String, BTreeMap<String, BTreeMap<String, Arc<Object>>>>;
+
 /// The store.
 #[derive(Clone, Debug)]
 pub struct Store {
     revision: u64,
-    objects: BTreeMap<Key, Arc<Object>>,
+    objects: Objects,
+    len: usize,
     history: VecDeque<WatchEvent>,
     history_limit: usize,
 }
@@ -126,6 +131,7 @@ impl Store {
         Store {
             revision: 1,
             objects: BTreeMap::new(),
+            len: 0,
             history: VecDeque::new(),
             history_limit: limit,
         }
@@ -138,12 +144,17 @@ impl Store {
 
     /// Reads one object.
     pub fn get(&self, key: &Key) -> Option<&Object> {
-        self.objects.get(key).map(Arc::as_ref)
+        self.get_arc(key).map(Arc::as_ref)
     }
 
     /// Reads one object as the shared stored value.
     pub fn get_arc(&self, key: &Key) -> Option<&Arc<Object>> {
-        self.objects.get(key)
+        self.lookup(&key.resource, &key.namespace, &key.name)
+    }
+
+    /// Reads one object by its key's parts, without building a key.
+    pub fn lookup(&self, resource: &str, namespace: &str, name: &str) -> Option<&Arc<Object>> {
+        self.objects.get(resource)?.get(namespace)?.get(name)
     }
 
     /// Objects of `resource`, optionally of one namespace, ordered by
@@ -153,30 +164,58 @@ impl Store {
         resource: &str,
         namespace: Option<&str>,
     ) -> impl Iterator<Item = &'a Object> + 'a {
-        let lo = Key::new(resource, namespace.unwrap_or(""), "");
-        let resource = resource.to_string();
-        let namespace = namespace.map(str::to_string);
-        self.objects
-            .range(lo..)
-            .take_while(move |(k, _)| {
-                k.resource == resource && namespace.as_ref().is_none_or(|ns| *ns == k.namespace)
-            })
-            .map(|(_, o)| o.as_ref())
+        let by_ns = self.objects.get(resource);
+        let one = namespace.map(|ns| by_ns.and_then(|m| m.get(ns)));
+        let all = match one {
+            Some(_) => None,
+            None => by_ns,
+        };
+        one.flatten()
+            .into_iter()
+            .chain(all.into_iter().flat_map(|m| m.values()))
+            .flat_map(|names| names.values())
+            .map(Arc::as_ref)
     }
 
     /// Every object, ordered by key.
     pub fn iter(&self) -> impl Iterator<Item = &Object> {
-        self.objects.values().map(Arc::as_ref)
+        self.objects
+            .values()
+            .flat_map(|m| m.values())
+            .flat_map(|m| m.values())
+            .map(Arc::as_ref)
     }
 
     /// Number of stored objects.
     pub fn len(&self) -> usize {
-        self.objects.len()
+        self.len
     }
 
     /// Whether the store is empty.
     pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
+        self.len == 0
+    }
+
+    fn slot(&mut self, key: Key) -> &mut BTreeMap<String, Arc<Object>> {
+        self.objects
+            .entry(key.resource)
+            .or_default()
+            .entry(key.namespace)
+            .or_default()
+    }
+
+    fn remove(&mut self, key: &Key) -> Option<Arc<Object>> {
+        let by_ns = self.objects.get_mut(&key.resource)?;
+        let names = by_ns.get_mut(&key.namespace)?;
+        let obj = names.remove(&key.name)?;
+        if names.is_empty() {
+            by_ns.remove(&key.namespace);
+            if by_ns.is_empty() {
+                self.objects.remove(&key.resource);
+            }
+        }
+        self.len -= 1;
+        Some(obj)
     }
 
     fn commit(&mut self, event_type: EventType, object: Arc<Object>) -> WatchEvent {
@@ -198,13 +237,15 @@ impl Store {
     /// (with its new resourceVersion) and the watch event.
     pub fn create(&mut self, mut obj: Object) -> Result<WatchEvent, StoreError> {
         let key = Key::of(&obj);
-        if self.objects.contains_key(&key) {
+        if self.get_arc(&key).is_some() {
             return Err(StoreError::AlreadyExists);
         }
         self.revision += 1;
         obj.meta_mut().resource_version = Some(self.revision.to_string());
         let obj = Arc::new(obj);
-        self.objects.insert(key, obj.clone());
+        self.len += 1;
+        let name = key.name.clone();
+        self.slot(key).insert(name, obj.clone());
         Ok(self.commit(EventType::Added, obj))
     }
 
@@ -213,7 +254,7 @@ impl Store {
     /// unconditional, as for an update with an empty resourceVersion.
     pub fn update(&mut self, mut obj: Object) -> Result<WatchEvent, StoreError> {
         let key = Key::of(&obj);
-        let current = self.objects.get(&key).ok_or(StoreError::NotFound)?;
+        let current = self.get_arc(&key).ok_or(StoreError::NotFound)?;
         if let Some(expected) = obj
             .meta()
             .resource_version
@@ -227,7 +268,8 @@ impl Store {
         self.revision += 1;
         obj.meta_mut().resource_version = Some(self.revision.to_string());
         let obj = Arc::new(obj);
-        self.objects.insert(key, obj.clone());
+        let name = key.name.clone();
+        self.slot(key).insert(name, obj.clone());
         Ok(self.commit(EventType::Modified, obj))
     }
 
@@ -237,13 +279,13 @@ impl Store {
         key: &Key,
         expected_rv: Option<u64>,
     ) -> Result<WatchEvent, StoreError> {
-        let current = self.objects.get(key).ok_or(StoreError::NotFound)?;
+        let current = self.get_arc(key).ok_or(StoreError::NotFound)?;
         if let Some(rv) = expected_rv {
             if rv_of(current) != Some(rv) {
                 return Err(StoreError::Conflict);
             }
         }
-        let obj = self.objects.remove(key).expect("checked above");
+        let obj = self.remove(key).expect("checked above");
         self.revision += 1;
         // A deletion event carries the object at the deletion's revision.
         let mut obj = Arc::unwrap_or_clone(obj);
@@ -269,7 +311,7 @@ impl Store {
             .history
             .iter()
             .filter(|e| e.revision > rv)
-            .filter(|e| resource.is_none_or(|r| Key::of(&e.object).resource == r))
+            .filter(|e| resource.is_none_or(|r| e.object.resource().qualified == r))
             .cloned()
             .collect())
     }

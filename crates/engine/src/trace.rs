@@ -118,6 +118,8 @@ pub struct Trace {
     /// Whether entries are kept (the hash is always kept). Benchmarks of very
     /// large clusters turn retention off to save memory.
     pub retain: bool,
+    /// Reused buffer for the line that is hashed (no allocation per entry).
+    line: String,
 }
 
 impl Trace {
@@ -127,6 +129,7 @@ impl Trace {
             entries: Vec::new(),
             hash: 0,
             retain: true,
+            line: String::new(),
         }
     }
 
@@ -137,8 +140,10 @@ impl Trace {
             component: component.into(),
             kind,
         };
-        let line = entry.to_string();
-        self.hash = fnv1a(line.as_bytes()) ^ self.hash.rotate_left(5);
+        use std::fmt::Write;
+        self.line.clear();
+        let _ = write!(self.line, "{entry}");
+        self.hash = fnv1a(self.line.as_bytes()) ^ self.hash.rotate_left(5);
         if self.retain {
             self.entries.push(entry);
         }

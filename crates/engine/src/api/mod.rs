@@ -46,6 +46,19 @@ macro_rules! kinds {
                 match self { $( Object::$variant(_) => <$ty as Resource>::API_VERSION, )* }
             }
 
+            /// The registry entry of this object's resource (looked up once
+            /// per kind: it is on every write's path).
+            pub fn resource(&self) -> &'static registry::ResourceInfo {
+                match self { $( Object::$variant(_) => {
+                    static RES: std::sync::OnceLock<&'static registry::ResourceInfo> =
+                        std::sync::OnceLock::new();
+                    RES.get_or_init(|| {
+                        registry::by_kind(<$ty as Resource>::API_VERSION, <$ty as Resource>::KIND)
+                            .expect("every Object variant is registered")
+                    })
+                } )* }
+            }
+
             /// The JSON form the API server returns (with apiVersion and kind).
             pub fn to_value(&self) -> Value {
                 let v = match self { $( Object::$variant(o) => serde_json::to_value(o), )* };
@@ -106,12 +119,6 @@ impl Object {
     /// `metadata.namespace` (empty for cluster-scoped objects).
     pub fn namespace(&self) -> &str {
         self.meta().namespace.as_deref().unwrap_or("")
-    }
-
-    /// The registry entry of this object's resource.
-    pub fn resource(&self) -> &'static registry::ResourceInfo {
-        registry::by_kind(self.api_version(), self.kind())
-            .expect("every Object variant is registered")
     }
 }
 

@@ -7,6 +7,8 @@
 //! "Simplifications") and write through it, so every write is traced.
 
 pub mod admission;
+#[cfg(test)]
+mod tests;
 pub mod validation;
 
 use crate::api::registry::{self, ResourceInfo};
@@ -187,8 +189,11 @@ pub struct ApiServer {
     notifications: Vec<WatchEvent>,
     event_seq: u64,
     meaningful_revision: u64,
-    /// Event aggregation key → event name (the recorder's cache).
-    event_index: BTreeMap<EventKey, String>,
+    /// Fingerprint of an event's aggregation key → the event's
+    /// (namespace, name) (the recorder's cache), and back, so that a deleted
+    /// event leaves the cache in O(log n).
+    event_index: BTreeMap<u64, (String, String)>,
+    event_fingerprints: BTreeMap<(String, String), u64>,
     /// Pods by their controller's UID, and pods without a controller: the
     /// informer indexes controllers use to find their pods.
     pods_by_controller: BTreeMap<String, BTreeMap<(String, String), Arc<Object>>>,
@@ -202,15 +207,34 @@ pub struct ApiServer {
 
 /// What makes two events "the same" for aggregation (client-go's
 /// `getEventKey`): source, involved object and field, type, reason, message.
-type EventKey = (
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-);
+/// The cache keeps a fingerprint of it; a hit is confirmed against the
+/// stored event, so a fingerprint collision can only cost an aggregation.
+fn event_fingerprint(parts: &[&str]) -> u64 {
+    let mut h = 0u64;
+    for p in parts {
+        h = crate::rng::fnv1a(p.as_bytes()) ^ h.rotate_left(7) ^ p.len() as u64;
+    }
+    h
+}
+
+/// Whether a stored event has the aggregation key `(component, uid,
+/// field_path, type, reason, message)`.
+fn same_event(
+    e: &core::Event,
+    component: &str,
+    uid: &str,
+    field_path: Option<&str>,
+    type_: &str,
+    reason: &str,
+    message: &str,
+) -> bool {
+    e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(component)
+        && e.involved_object.uid.as_deref().unwrap_or("") == uid
+        && e.involved_object.field_path.as_deref() == field_path
+        && e.type_.as_deref() == Some(type_)
+        && e.reason.as_deref() == Some(reason)
+        && e.message.as_deref() == Some(message)
+}
 
 /// Kinds whose `metadata.generation` counts spec changes (set by their
 /// registry strategies upstream); pods do not track it in v1.32.
@@ -255,6 +279,7 @@ impl ApiServer {
             event_seq: 0,
             meaningful_revision: 0,
             event_index: BTreeMap::new(),
+            event_fingerprints: BTreeMap::new(),
             pods_by_controller: BTreeMap::new(),
             pod_controller: BTreeMap::new(),
             orphan_pods: BTreeMap::new(),
@@ -349,8 +374,15 @@ impl ApiServer {
                 }
             }
             Object::Event(e) if ev.event_type == crate::store::EventType::Deleted => {
-                let name = e.metadata.name.clone().unwrap_or_default();
-                self.event_index.retain(|_, v| *v != name);
+                let key = (
+                    e.metadata.namespace.clone().unwrap_or_default(),
+                    e.metadata.name.clone().unwrap_or_default(),
+                );
+                if let Some(fp) = self.event_fingerprints.remove(&key) {
+                    if self.event_index.get(&fp) == Some(&key) {
+                        self.event_index.remove(&fp);
+                    }
+                }
             }
             _ => {}
         }
@@ -481,15 +513,13 @@ impl ApiServer {
     /// Reads one object (as an informer cache would: untraced).
     pub fn get(&self, res: &ResourceInfo, namespace: &str, name: &str) -> Option<&Object> {
         let ns = if res.namespaced { namespace } else { "" };
-        self.store.get(&Key::new(res.qualified_plural(), ns, name))
+        self.store.lookup(res.qualified, ns, name).map(|o| &**o)
     }
 
     /// Reads one object as the shared stored value (no copy).
     pub fn get_arc(&self, res: &ResourceInfo, namespace: &str, name: &str) -> Option<Arc<Object>> {
         let ns = if res.namespaced { namespace } else { "" };
-        self.store
-            .get_arc(&Key::new(res.qualified, ns, name))
-            .cloned()
+        self.store.lookup(res.qualified, ns, name).cloned()
     }
 
     /// The kubelet's status write (`pods/status`): replaces a pod's status,
@@ -502,8 +532,7 @@ impl ApiServer {
         status: core::PodStatus,
     ) -> Result<Arc<Object>, ApiError> {
         let res = registry::by_kind("v1", "Pod").unwrap();
-        let key = Key::new(res.qualified, namespace, name);
-        let r = match self.store.get_arc(&key).cloned() {
+        let r = match self.store.lookup(res.qualified, namespace, name).cloned() {
             None => Err(ApiError::not_found(res, name)),
             Some(old) => match &*old {
                 Object::Pod(p) if p.status.as_ref() == Some(&status) => Ok(old),
@@ -951,19 +980,24 @@ impl ApiServer {
             field_path: field_path.map(str::to_string),
         };
         // Aggregate with an existing identical event.
-        let agg_key: EventKey = (
-            component.to_string(),
-            ns.clone(),
-            involved_ref.uid.clone().unwrap_or_default(),
-            involved_ref.field_path.clone(),
-            type_.to_string(),
-            reason.to_string(),
-            message.to_string(),
-        );
+        let uid = involved_ref.uid.as_deref().unwrap_or("");
+        let fp = event_fingerprint(&[
+            component,
+            &ns,
+            uid,
+            field_path.unwrap_or("\0"),
+            type_,
+            reason,
+            message,
+        ]);
         let existing = self
             .event_index
-            .get(&agg_key)
-            .and_then(|name| self.get_typed::<core::Event>(ev_res, &ns, name))
+            .get(&fp)
+            .and_then(|(ens, name)| self.get_typed::<core::Event>(ev_res, ens, name))
+            .filter(|e| {
+                e.metadata.namespace.as_deref() == Some(ns.as_str())
+                    && same_event(e, component, uid, field_path, type_, reason, message)
+            })
             .cloned();
         let user = format!("system:{component}");
         if let Some(mut e) = existing {
@@ -982,7 +1016,7 @@ impl ApiServer {
         let event = core::Event {
             metadata: meta::ObjectMeta {
                 name: Some(format!("{involved_name}.{nanos:x}")),
-                namespace: Some(ns),
+                namespace: Some(ns.clone()),
                 ..Default::default()
             },
             involved_object: involved_ref,
@@ -1001,7 +1035,11 @@ impl ApiServer {
             ..Default::default()
         };
         if let Ok(created) = self.create(&user, Object::Event(event)) {
-            self.event_index.insert(agg_key, created.name().to_string());
+            let key = (ns, created.name().to_string());
+            if let Some((old_ns, old_name)) = self.event_index.insert(fp, key.clone()) {
+                self.event_fingerprints.remove(&(old_ns, old_name));
+            }
+            self.event_fingerprints.insert(key, fp);
         }
     }
 }
