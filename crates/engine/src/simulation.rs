@@ -377,7 +377,7 @@ impl Simulation {
             &c.env,
             &mut c.fs,
             now,
-            c.behavior.as_ref(),
+            c.behavior.as_deref(),
             &mut crate::runtime::shell::NoNetwork,
         ))
     }

@@ -100,16 +100,18 @@ impl ReplicaSetController {
     /// depends on time (minReadySeconds).
     pub fn sync(&mut self, key: &str, ctx: &mut Ctx) -> Option<u64> {
         let (ns, name) = key.split_once('/')?;
-        let rs: apps::ReplicaSet = ctx
-            .api
-            .get_typed::<apps::ReplicaSet>(rs_res(), ns, name)?
-            .clone();
+        // The stored object is shared, not copied: reading a ReplicaSet (and
+        // its pod template) costs nothing per sync.
+        let rs_obj = ctx.api.get_arc(rs_res(), ns, name)?;
+        let Object::ReplicaSet(rs) = &*rs_obj else {
+            return None;
+        };
         if rs.metadata.deletion_timestamp.is_some() {
             return None;
         }
-        let spec = rs.spec.clone().unwrap_or_default();
+        let no_spec = apps::ReplicaSetSpec::default();
+        let spec = rs.spec.as_ref().unwrap_or(&no_spec);
         let uid = rs.metadata.uid.clone().unwrap_or_default();
-        let rs_obj = Object::ReplicaSet(rs.clone());
 
         // Claim pods: owned ones that still match, adopt matching orphans,
         // release owned ones that no longer match. The controller's pods and
@@ -118,7 +120,7 @@ impl ReplicaSetController {
             .template
             .as_ref()
             .and_then(|t| t.metadata.as_ref())
-            .and_then(|m| m.labels.clone());
+            .and_then(|m| m.labels.as_ref());
         let selector = crate::api::selector::from_label_selector(&spec.selector)?;
         let generation = rs.metadata.generation.unwrap_or(0);
         let (cached_generation, cache) = self.summaries.remove(&uid).unwrap_or_default();
@@ -130,16 +132,21 @@ impl ReplicaSetController {
         for obj in ctx.api.pods_of_controller(&uid) {
             // The cache is in the same (namespace, name) order as the index:
             // a pod whose stored object is unchanged (and a ReplicaSet whose
-            // spec is unchanged) keeps its verdict and summary.
-            while ci < cache.len() && pod_key_lt(&cache[ci].0, obj) {
-                ci += 1;
-            }
-            if let Some((cached, summary)) = cache
-                .get(ci)
-                .filter(|(c, _)| cache_valid && Arc::ptr_eq(c, obj))
-            {
-                owned.push((cached.clone(), *summary));
-                continue;
+            // spec is unchanged) keeps its verdict and summary. Most pods are
+            // unchanged, so the pointer is compared before the names.
+            if cache_valid {
+                while ci < cache.len()
+                    && !Arc::ptr_eq(&cache[ci].0, obj)
+                    && pod_key_lt(&cache[ci].0, obj)
+                {
+                    ci += 1;
+                }
+                if let Some((cached, summary)) = cache.get(ci).filter(|(c, _)| Arc::ptr_eq(c, obj))
+                {
+                    owned.push((cached.clone(), *summary));
+                    ci += 1;
+                    continue;
+                }
             }
             let Object::Pod(p) = &**obj else { continue };
             if podutil::controller_uid(p) != Some(uid.as_str()) {
@@ -165,13 +172,14 @@ impl ReplicaSetController {
                 adopt.push(p.clone());
             }
         }
-        self.summaries
-            .insert(uid.clone(), (generation, owned.clone()));
+        // What the next sync may reuse: the claimed pods, in index order
+        // (adopted pods are appended below and summarised again next time).
+        let claimed = owned.len();
         for mut p in adopt {
             p.metadata
                 .owner_references
                 .get_or_insert_with(Vec::new)
-                .push(owner_ref(&rs));
+                .push(owner_ref(rs));
             if let Ok(stored) = ctx.api.update(USER, Object::Pod(p)) {
                 if let Object::Pod(sp) = &*stored {
                     let summary = PodSummary::of(sp, ctx);
@@ -197,14 +205,14 @@ impl ReplicaSetController {
             'outer: while remaining > 0 {
                 let n = batch.min(remaining);
                 for _ in 0..n {
-                    let pod = pod_from_template(&rs);
+                    let pod = pod_from_template(rs);
                     match ctx.api.create(USER, Object::Pod(pod)) {
                         Ok(created) => {
                             let msg = format!("Created pod: {}", created.name());
                             ctx.api.record_event(
                                 "replicaset-controller",
                                 None,
-                                (&rs_obj).into(),
+                                (&*rs_obj).into(),
                                 None,
                                 "Normal",
                                 "SuccessfulCreate",
@@ -216,7 +224,7 @@ impl ReplicaSetController {
                             ctx.api.record_event(
                                 "replicaset-controller",
                                 None,
-                                (&rs_obj).into(),
+                                (&*rs_obj).into(),
                                 None,
                                 "Warning",
                                 "FailedCreate",
@@ -250,7 +258,7 @@ impl ReplicaSetController {
                     ctx.api.record_event(
                         "replicaset-controller",
                         None,
-                        (&rs_obj).into(),
+                        (&*rs_obj).into(),
                         None,
                         "Normal",
                         "SuccessfulDelete",
@@ -287,15 +295,14 @@ impl ReplicaSetController {
             observed_generation: rs.metadata.generation,
             conditions: rs.status.as_ref().and_then(|s| s.conditions.clone()),
         };
-        let current = ctx
-            .api
-            .get_typed::<apps::ReplicaSet>(rs_res(), ns, name)
-            .cloned();
-        if let Some(mut cur) = current {
-            if cur.status.as_ref() != Some(&status) {
-                cur.status = Some(status);
-                let _ = ctx.api.update_status(USER, Object::ReplicaSet(cur));
-            }
+        drop(active);
+        owned.truncate(claimed);
+        self.summaries.insert(uid, (generation, owned));
+        let current = ctx.api.get_typed::<apps::ReplicaSet>(rs_res(), ns, name);
+        if let Some(cur) = current.filter(|c| c.status.as_ref() != Some(&status)) {
+            let mut cur = cur.clone();
+            cur.status = Some(status);
+            let _ = ctx.api.update_status(USER, Object::ReplicaSet(cur));
         }
         requeue
     }

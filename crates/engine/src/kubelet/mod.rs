@@ -142,7 +142,7 @@ pub struct ContainerRuntime {
     just_pulled: bool,
     image_id: String,
     probes: Vec<ProbeWorker>,
-    pub(crate) behavior: Option<ImageBehavior>,
+    pub(crate) behavior: Option<std::sync::Arc<ImageBehavior>>,
     /// The environment the current process was started with (exec uses it).
     pub env: BTreeMap<String, String>,
 }
@@ -190,6 +190,9 @@ pub struct Kubelet {
     pod_cidr_prefix: String,
     /// Whether the node is up (operator power loss stops everything).
     pub running: bool,
+    /// What each image does, looked up once per image and shared by its
+    /// containers (the catalogue entry is immutable).
+    behaviors: BTreeMap<String, std::sync::Arc<ImageBehavior>>,
 }
 
 fn pod_res() -> &'static registry::ResourceInfo {
@@ -219,6 +222,7 @@ impl Kubelet {
             node_ip: String::new(),
             pod_cidr_prefix: String::new(),
             running: true,
+            behaviors: BTreeMap::new(),
         }
     }
 
@@ -656,6 +660,17 @@ impl Kubelet {
         self.write_status(pod, ctx);
     }
 
+    /// The catalogue's behaviour of an image, shared.
+    fn image_behavior(&mut self, reference: &image::ImageRef) -> std::sync::Arc<ImageBehavior> {
+        let name = reference.name();
+        if let Some(b) = self.behaviors.get(name.as_str()) {
+            return b.clone();
+        }
+        let b = std::sync::Arc::new(catalog::lookup(reference));
+        self.behaviors.insert(name, b.clone());
+        b
+    }
+
     /// Starts whatever may start now: the next init container, or every app
     /// container once init is done; restarts exited containers per policy.
     fn start_next(&mut self, pod: &core::Pod, ctx: &mut Ctx) {
@@ -791,13 +806,14 @@ impl Kubelet {
     /// Image handling, then create + start.
     fn start_container(&mut self, pod: &core::Pod, i: usize, ctx: &mut Ctx) {
         let key = pod_key(pod);
-        let spec = pod.spec.clone().unwrap_or_default();
+        let no_spec = core::PodSpec::default();
+        let spec = pod.spec.as_ref().unwrap_or(&no_spec);
         let (cspec, field) = {
             let c = &self.workers[&key].containers[i];
-            let Some(cs) = Self::container_spec(&spec, c) else {
+            let Some(cs) = Self::container_spec(spec, c) else {
                 return;
             };
-            (cs.clone(), Self::field_path(c, &spec))
+            (cs, Self::field_path(c, spec))
         };
         if self.workers[&key].containers[i].pulling {
             return;
@@ -953,7 +969,7 @@ impl Kubelet {
                 );
             }
         }
-        self.create_and_start(pod, i, &cspec, &reference, &field, ctx);
+        self.create_and_start(pod, i, cspec, &reference, &field, ctx);
     }
 
     /// A container that cannot get its image: it waits with `reason`, and
@@ -1009,7 +1025,7 @@ impl Kubelet {
         let key = pod_key(pod);
         let now = ctx.now();
         let container_id = self.new_container_id();
-        let behavior = catalog::lookup(reference);
+        let behavior = self.image_behavior(reference);
         let hostname = pod
             .spec
             .as_ref()

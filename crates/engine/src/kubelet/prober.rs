@@ -345,7 +345,7 @@ fn evaluate(
             &c.env,
             &mut c.fs,
             now,
-            c.behavior.as_ref(),
+            c.behavior.as_deref(),
             &mut shell::NoNetwork,
         );
         if r.timed_out {

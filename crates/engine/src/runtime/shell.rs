@@ -146,7 +146,7 @@ enum State {
 #[derive(Clone, Debug)]
 pub struct Process {
     state: State,
-    image: ImageBehavior,
+    image: std::sync::Arc<ImageBehavior>,
     hostname: String,
     pod_ip: String,
     started_at: Option<DateTime<Utc>>,
@@ -184,7 +184,7 @@ fn is_shell_program(argv0: &str) -> bool {
 impl Process {
     /// Starts the container's process: resolves its argv from `spec` and the
     /// image, and decides whether it is the image's server or a shell command.
-    pub fn start(spec: ProcessSpec, image: &ImageBehavior) -> Process {
+    pub fn start(spec: ProcessSpec, image: &std::sync::Arc<ImageBehavior>) -> Process {
         let argv: Vec<String> = match (&spec.command, &spec.args) {
             (Some(c), a) if !c.is_empty() => {
                 let mut v = c.clone();
@@ -200,7 +200,7 @@ impl Process {
         let vars = default_env(&spec.env, &spec.hostname);
         let mut p = Process {
             state: State::Exited(0),
-            image: image.clone(),
+            image: std::sync::Arc::clone(image),
             hostname: spec.hostname.clone(),
             pod_ip: spec.pod_ip.clone(),
             started_at: None,
@@ -543,7 +543,7 @@ mod tests {
     }
 
     fn run_for(image: &str, spec: ProcessSpec, until_ms: u64) -> Run {
-        let behavior = lookup(&parse(image).unwrap());
+        let behavior = std::sync::Arc::new(lookup(&parse(image).unwrap()));
         let mut fs = ContainerFs::new();
         for (p, c) in &behavior.files {
             fs.mount_file(p, c);
@@ -748,7 +748,7 @@ mod tests {
                 command: Some(s(&["foo"])),
                 ..ProcessSpec::default()
             },
-            &lookup(&parse("busybox").unwrap()),
+            &std::sync::Arc::new(lookup(&parse("busybox").unwrap())),
         );
         assert!(p
             .start_error()
@@ -756,7 +756,7 @@ mod tests {
             .ends_with("exec: \"foo\": executable file not found in $PATH: unknown"));
         let p = Process::start(
             sh("echo hi"),
-            &lookup(&parse("hashicorp/http-echo").unwrap()),
+            &std::sync::Arc::new(lookup(&parse("hashicorp/http-echo").unwrap())),
         );
         assert!(p.start_error().unwrap().contains("exec: \"sh\""));
     }
