@@ -6,6 +6,9 @@
 
 mod transcript;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use kubarium_engine::simulation::ClusterConfig;
 use kubarium_engine::Simulation;
 use kubarium_kubectl::Session;

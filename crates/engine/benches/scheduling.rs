@@ -6,6 +6,11 @@
 //! Criterion reports time per run; pods/s is N divided by it. The
 //! (5,000, 150,000) case is opt-in: `KUBARIUM_BENCH_HUGE=1`.
 
+// The native binaries use mimalloc (the CLI too): glibc's allocator spent
+// about a third of the run in malloc/free and heap consolidation.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use kubarium_engine::scenario;
 

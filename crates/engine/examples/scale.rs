@@ -2,6 +2,10 @@
 //! how long (wall time) the engine takes to get PODS pods (via ReplicaSets of
 //! 100) Running on NODES nodes. The criterion benchmark measures the same.
 
+// As in the CLI and the benchmark: mimalloc natively.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use kubarium_engine::scenario;
 use std::time::Instant;
 
