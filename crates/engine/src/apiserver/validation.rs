@@ -197,9 +197,10 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
             }
         }
         (Object::Deployment(n), Object::Deployment(o)) => {
-            errs.extend(deployment::validate_deployment_spec(n.spec.as_ref(), |rs| {
-                validate_replica_set_spec(Some(rs))
-            }));
+            errs.extend(deployment::validate_deployment_spec(
+                n.spec.as_ref(),
+                |rs| validate_replica_set_spec(Some(rs)),
+            ));
             // deployment strategy (apps/v1): the selector is immutable.
             let ns = n.spec.as_ref().map(|s| &s.selector);
             let os = o.spec.as_ref().map(|s| &s.selector);

@@ -57,11 +57,21 @@ pub(super) fn replica_sets_of(
         })
         .collect();
     all.sort_by(|a, b| {
-        let ka = (a.metadata.creation_timestamp.as_ref().map(|t| t.0), &a.metadata.name);
-        let kb = (b.metadata.creation_timestamp.as_ref().map(|t| t.0), &b.metadata.name);
+        let ka = (
+            a.metadata.creation_timestamp.as_ref().map(|t| t.0),
+            &a.metadata.name,
+        );
+        let kb = (
+            b.metadata.creation_timestamp.as_ref().map(|t| t.0),
+            &b.metadata.name,
+        );
         ka.cmp(&kb)
     });
-    let template = d.spec.as_ref().map(|s| s.template.clone()).unwrap_or_default();
+    let template = d
+        .spec
+        .as_ref()
+        .map(|s| s.template.clone())
+        .unwrap_or_default();
     let new_idx = all
         .iter()
         .position(|rs| dutil::equal_ignore_hash(&dutil::rs_template(rs), &template));
@@ -173,7 +183,9 @@ pub fn status_message(d: &apps::Deployment) -> Result<(String, bool), String> {
     if dutil::condition(&st, "Progressing")
         .is_some_and(|c| c.reason.as_deref() == Some("ProgressDeadlineExceeded"))
     {
-        return Err(format!("deployment {name:?} exceeded its progress deadline"));
+        return Err(format!(
+            "deployment {name:?} exceeded its progress deadline"
+        ));
     }
     let want = d.spec.as_ref().and_then(|s| s.replicas);
     let updated = g(st.updated_replicas);
@@ -186,7 +198,10 @@ pub fn status_message(d: &apps::Deployment) -> Result<(String, bool), String> {
     if g(st.available_replicas) < updated {
         return Ok((format!("Waiting for deployment {name:?} rollout to finish: {} of {updated} updated replicas are available...\n", g(st.available_replicas)), false));
     }
-    Ok((format!("deployment {name:?} successfully rolled out\n"), true))
+    Ok((
+        format!("deployment {name:?} successfully rolled out\n"),
+        true,
+    ))
 }
 
 /// Parses a Go duration as kubectl's `--timeout` takes it (`0s`, `90s`,
@@ -223,7 +238,9 @@ fn parse_duration_ms(v: &str) -> Option<u64> {
 }
 
 fn status(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
-    let Some(t) = targets("status", p, out) else { return };
+    let Some(t) = targets("status", p, out) else {
+        return;
+    };
     let timeout = match p.get("timeout") {
         None => 0,
         Some(v) => match parse_duration_ms(v) {
@@ -240,7 +257,14 @@ fn status(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
         let limit = if timeout == 0 { STATUS_CAP_MS } else { timeout };
         let mut last_rv: Option<String> = None;
         loop {
-            let Some(d) = get_deployment(s, r, ns, &name, "no status viewer has been implemented for", out) else {
+            let Some(d) = get_deployment(
+                s,
+                r,
+                ns,
+                &name,
+                "no status viewer has been implemented for",
+                out,
+            ) else {
                 return;
             };
             if last_rv.as_deref() != d.metadata.resource_version.as_deref() {
@@ -268,7 +292,9 @@ fn status(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
 }
 
 fn history(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
-    let Some(t) = targets("history", p, out) else { return };
+    let Some(t) = targets("history", p, out) else {
+        return;
+    };
     let revision: i64 = match p.get("revision").map(str::parse).transpose() {
         Ok(r) => r.unwrap_or(0),
         Err(_) => {
@@ -277,7 +303,14 @@ fn history(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
         }
     };
     for (r, name) in t {
-        let Some(d) = get_deployment(s, r, ns, &name, "no history viewer has been implemented for", out) else {
+        let Some(d) = get_deployment(
+            s,
+            r,
+            ns,
+            &name,
+            "no history viewer has been implemented for",
+            out,
+        ) else {
             return;
         };
         let (old, new) = replica_sets_of(s, &d);
@@ -332,7 +365,9 @@ fn history(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
 }
 
 fn undo(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
-    let Some(t) = targets("undo", p, out) else { return };
+    let Some(t) = targets("undo", p, out) else {
+        return;
+    };
     let to: i64 = match p.get("to-revision").map(str::parse).transpose() {
         Ok(r) => r.unwrap_or(0),
         Err(_) => {
@@ -341,7 +376,14 @@ fn undo(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
         }
     };
     for (r, name) in t {
-        let Some(mut d) = get_deployment(s, r, ns, &name, "no rollbacker has been implemented for", out) else {
+        let Some(mut d) = get_deployment(
+            s,
+            r,
+            ns,
+            &name,
+            "no rollbacker has been implemented for",
+            out,
+        ) else {
             return;
         };
         if d.spec.as_ref().and_then(|s| s.paused) == Some(true) {
@@ -351,7 +393,10 @@ fn undo(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
         // deploymentRevision: the given revision, or the second newest.
         let (old, new) = replica_sets_of(s, &d);
         let mut found = None;
-        let (mut latest, mut previous): (Option<(i64, &apps::ReplicaSet)>, Option<(i64, &apps::ReplicaSet)>) = (None, None);
+        let (mut latest, mut previous): (
+            Option<(i64, &apps::ReplicaSet)>,
+            Option<(i64, &apps::ReplicaSet)>,
+        ) = (None, None);
         let all: Vec<&apps::ReplicaSet> = old.iter().chain(new.as_ref()).collect();
         for rs in &all {
             let v = dutil::revision(&rs.metadata);
@@ -371,7 +416,9 @@ fn undo(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
             match found {
                 Some(rs) => rs,
                 None => {
-                    out.fail(format!("error: unable to find specified revision {to} in history"));
+                    out.fail(format!(
+                        "error: unable to find specified revision {to} in history"
+                    ));
                     return;
                 }
             }
@@ -379,7 +426,9 @@ fn undo(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
             match previous {
                 Some((_, rs)) => rs,
                 None => {
-                    out.fail(format!("error: no rollout history found for deployment {name:?}"));
+                    out.fail(format!(
+                        "error: no rollout history found for deployment {name:?}"
+                    ));
                     return;
                 }
             }
@@ -414,39 +463,67 @@ fn undo(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
         }
         d.metadata.annotations = Some(annotations);
         d.metadata.resource_version = None;
-        match s.sim.with_api(|api| api.update("kubectl", Object::Deployment(d))) {
+        match s
+            .sim
+            .with_api(|api| api.update("kubectl", Object::Deployment(d)))
+        {
             Ok(_) => out.out(format!("{tn} rolled back\n")),
-            Err(e) => out.fail(format!("error: failed restoring revision {to}: {}", e.message)),
+            Err(e) => out.fail(format!(
+                "error: failed restoring revision {to}: {}",
+                e.message
+            )),
         }
     }
 }
 
 fn pause_resume(s: &mut Session, p: &Parsed, ns: &str, pause: bool, out: &mut Output) {
     let sub = if pause { "pause" } else { "resume" };
-    let Some(t) = targets(sub, p, out) else { return };
+    let Some(t) = targets(sub, p, out) else {
+        return;
+    };
     for (r, name) in t {
-        let Some(mut d) = get_deployment(s, r, ns, &name, &format!("{sub}ing is not supported for"), out) else {
+        let Some(mut d) = get_deployment(
+            s,
+            r,
+            ns,
+            &name,
+            &format!("{sub}ing is not supported for"),
+            out,
+        ) else {
             return;
         };
         let tn = type_name(r, &name);
         let paused = d.spec.as_ref().and_then(|s| s.paused) == Some(true);
         if pause == paused {
-            let what = if pause { "is already paused" } else { "is not paused" };
+            let what = if pause {
+                "is already paused"
+            } else {
+                "is not paused"
+            };
             out.fail(format!("error: {} {name:?} {what}", r.qualified_plural()));
             continue;
         }
         d.spec.get_or_insert_with(Default::default).paused = pause.then_some(true);
-        match s.sim.with_api(|api| api.update("kubectl", Object::Deployment(d))) {
-            Ok(_) => out.out(format!("{tn} {}\n", if pause { "paused" } else { "resumed" })),
+        match s
+            .sim
+            .with_api(|api| api.update("kubectl", Object::Deployment(d)))
+        {
+            Ok(_) => out.out(format!(
+                "{tn} {}\n",
+                if pause { "paused" } else { "resumed" }
+            )),
             Err(e) => print_api_error(&e, None, out),
         }
     }
 }
 
 fn restart(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
-    let Some(t) = targets("restart", p, out) else { return };
+    let Some(t) = targets("restart", p, out) else {
+        return;
+    };
     for (r, name) in t {
-        let Some(mut d) = get_deployment(s, r, ns, &name, "restarting is not supported for", out) else {
+        let Some(mut d) = get_deployment(s, r, ns, &name, "restarting is not supported for", out)
+        else {
             return;
         };
         if d.spec.as_ref().and_then(|s| s.paused) == Some(true) {
@@ -464,7 +541,10 @@ fn restart(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
             .annotations
             .get_or_insert_with(BTreeMap::new)
             .insert("kubectl.kubernetes.io/restartedAt".into(), now);
-        match s.sim.with_api(|api| api.update("kubectl", Object::Deployment(d))) {
+        match s
+            .sim
+            .with_api(|api| api.update("kubectl", Object::Deployment(d)))
+        {
             Ok(_) => out.out(format!("{} restarted\n", type_name(r, &name))),
             Err(e) => print_api_error(&e, None, out),
         }

@@ -55,11 +55,15 @@ pub(super) fn scale(s: &mut Session, words: &[String], out: &mut Output) {
     if args.first().is_some_and(|a| a.contains('/')) {
         for a in args {
             let (t, n) = a.split_once('/').unwrap_or((a, ""));
-            let Some(r) = resolve_type(t, out) else { return };
+            let Some(r) = resolve_type(t, out) else {
+                return;
+            };
             targets.push((r, n.to_string()));
         }
     } else if let Some((t, names)) = args.split_first() {
-        let Some(r) = resolve_type(t, out) else { return };
+        let Some(r) = resolve_type(t, out) else {
+            return;
+        };
         targets.extend(names.iter().map(|n| (r, n.clone())));
     }
     if targets.is_empty() {
@@ -84,7 +88,9 @@ pub(super) fn scale(s: &mut Session, words: &[String], out: &mut Output) {
         };
         let was = spec_replicas.unwrap_or(1);
         if current >= 0 && was != current {
-            out.fail(format!("error: Expected replicas to be {current}, was {was}"));
+            out.fail(format!(
+                "error: Expected replicas to be {current}, was {was}"
+            ));
             continue;
         }
         *spec_replicas = Some(replicas);

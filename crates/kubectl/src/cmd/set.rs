@@ -5,9 +5,9 @@
 use super::{namespace, parse_flags, print_api_error, resolve_type, type_name};
 use crate::args::{flag, Kind, Parsed};
 use crate::{Output, Session};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use kubarium_engine::api::registry::ResourceInfo;
 use kubarium_engine::api::{core, Object};
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;
 
 const FLAGS: &[crate::args::FlagSpec] = &[
@@ -51,13 +51,17 @@ pub(super) fn set(s: &mut Session, words: &[String], out: &mut Output) {
                     break;
                 }
                 let (t, n) = w.split_once('/').unwrap_or((w, ""));
-                let Some(r) = resolve_type(t, out) else { return };
+                let Some(r) = resolve_type(t, out) else {
+                    return;
+                };
                 targets.push((r, n.to_string()));
                 words.next();
             }
         } else if !first.contains('=') {
             words.next();
-            let Some(r) = resolve_type(&first, out) else { return };
+            let Some(r) = resolve_type(&first, out) else {
+                return;
+            };
             while let Some(w) = words.peek() {
                 if w.contains('=') || (sub == "env" && w.ends_with('-')) {
                     break;
@@ -79,7 +83,13 @@ pub(super) fn set(s: &mut Session, words: &[String], out: &mut Output) {
                 out.fail("error: at least one image update is required");
                 return;
             }
-            Change::Image(pairs.iter().filter_map(|w| w.split_once('=')).map(|(a, b)| (a.to_string(), b.to_string())).collect())
+            Change::Image(
+                pairs
+                    .iter()
+                    .filter_map(|w| w.split_once('='))
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+                    .collect(),
+            )
         }
         "env" => {
             if pairs.is_empty() {
@@ -106,7 +116,9 @@ pub(super) fn set(s: &mut Session, words: &[String], out: &mut Output) {
                 Some(m)
             };
             let Some(l) = parse(limits, out) else { return };
-            let Some(r) = parse(requests, out) else { return };
+            let Some(r) = parse(requests, out) else {
+                return;
+            };
             Change::Resources(l, r)
         }
     };
@@ -192,7 +204,11 @@ fn apply_change(
             "image updated"
         }
         Change::Env(pairs) => {
-            for ct in spec.containers.iter_mut().filter(|c| matches_glob(containers, &c.name)) {
+            for ct in spec
+                .containers
+                .iter_mut()
+                .filter(|c| matches_glob(containers, &c.name))
+            {
                 let env = ct.env.get_or_insert_with(Vec::new);
                 for pair in pairs {
                     if let Some((k, v)) = pair.split_once('=') {
@@ -218,13 +234,21 @@ fn apply_change(
             "env updated"
         }
         Change::Resources(limits, requests) => {
-            for ct in spec.containers.iter_mut().filter(|c| matches_glob(containers, &c.name)) {
+            for ct in spec
+                .containers
+                .iter_mut()
+                .filter(|c| matches_glob(containers, &c.name))
+            {
                 let res = ct.resources.get_or_insert_with(Default::default);
                 if !limits.is_empty() {
-                    res.limits.get_or_insert_with(BTreeMap::new).extend(limits.clone());
+                    res.limits
+                        .get_or_insert_with(BTreeMap::new)
+                        .extend(limits.clone());
                 }
                 if !requests.is_empty() {
-                    res.requests.get_or_insert_with(BTreeMap::new).extend(requests.clone());
+                    res.requests
+                        .get_or_insert_with(BTreeMap::new)
+                        .extend(requests.clone());
                 }
             }
             "resource requirements updated"

@@ -58,7 +58,9 @@ fn nonnegative(path: &str, v: i32) -> FieldError {
 pub fn go_int_or_string(v: Option<&IntOrString>) -> String {
     match v {
         None => "null".into(),
-        Some(IntOrString::Int(i)) => format!("intstr.IntOrString{{Type:0, IntVal:{i}, StrVal:\"\"}}"),
+        Some(IntOrString::Int(i)) => {
+            format!("intstr.IntOrString{{Type:0, IntVal:{i}, StrVal:\"\"}}")
+        }
         Some(IntOrString::String(s)) => {
             format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{s:?}}}")
         }

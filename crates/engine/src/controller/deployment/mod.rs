@@ -49,9 +49,8 @@ pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
             d.metadata.namespace.as_deref().unwrap_or(""),
             d.metadata.name.as_deref().unwrap_or(""),
         )),
-        Object::ReplicaSet(rs) => deployment_owner(&rs.metadata).map(|name| {
-            crate::api::key(rs.metadata.namespace.as_deref().unwrap_or(""), name)
-        }),
+        Object::ReplicaSet(rs) => deployment_owner(&rs.metadata)
+            .map(|name| crate::api::key(rs.metadata.namespace.as_deref().unwrap_or(""), name)),
         // deletePod: a Recreate rollout waits for the old pods to be gone.
         Object::Pod(p) if ev.event_type == EventType::Deleted => {
             let ns = p.metadata.namespace.as_deref().unwrap_or("");

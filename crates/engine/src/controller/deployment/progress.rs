@@ -23,9 +23,21 @@ pub fn check_paused_conditions(d: &mut apps::Deployment, ctx: &mut Ctx) {
     let paused = d.spec.as_ref().and_then(|s| s.paused) == Some(true);
     let now = ctx.api.clock.time();
     let c = if paused && !paused_cond {
-        util::new_condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused".into(), &now)
+        util::new_condition(
+            "Progressing",
+            "Unknown",
+            "DeploymentPaused",
+            "Deployment is paused".into(),
+            &now,
+        )
     } else if !paused && paused_cond {
-        util::new_condition("Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed".into(), &now)
+        util::new_condition(
+            "Progressing",
+            "Unknown",
+            "DeploymentResumed",
+            "Deployment is resumed".into(),
+            &now,
+        )
     } else {
         return;
     };

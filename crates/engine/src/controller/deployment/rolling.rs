@@ -115,8 +115,7 @@ fn scale_down_old_for_rolling_update(
     ctx: &mut Ctx,
 ) -> i32 {
     let min_available = util::replicas(d) - util::max_unavailable(d);
-    let available: i32 =
-        olds.iter().map(util::rs_available).sum::<i32>() + util::rs_available(new);
+    let available: i32 = olds.iter().map(util::rs_available).sum::<i32>() + util::rs_available(new);
     if available <= min_available {
         return 0;
     }

@@ -38,8 +38,14 @@ pub fn replica_sets_of(d: &apps::Deployment, ctx: &Ctx) -> Vec<apps::ReplicaSet>
 /// `ReplicaSetsByCreationTimestamp`.
 pub fn sort_by_creation(v: &mut [apps::ReplicaSet]) {
     v.sort_by(|a, b| {
-        let ka = (a.metadata.creation_timestamp.as_ref().map(|t| t.0), &a.metadata.name);
-        let kb = (b.metadata.creation_timestamp.as_ref().map(|t| t.0), &b.metadata.name);
+        let ka = (
+            a.metadata.creation_timestamp.as_ref().map(|t| t.0),
+            &a.metadata.name,
+        );
+        let kb = (
+            b.metadata.creation_timestamp.as_ref().map(|t| t.0),
+            &b.metadata.name,
+        );
         ka.cmp(&kb)
     });
 }
@@ -100,12 +106,17 @@ fn new_replica_set(
     create: bool,
     ctx: &mut Ctx,
 ) -> Option<apps::ReplicaSet> {
-    let max_old = olds.iter().map(|r| util::revision(&r.metadata)).max().unwrap_or(0);
+    let max_old = olds
+        .iter()
+        .map(|r| util::revision(&r.metadata))
+        .max()
+        .unwrap_or(0);
     let new_revision = max_old + 1;
     let now = ctx.api.clock.time();
     if let Some(existing) = existing {
         let mut rs = existing.clone();
-        let annotations_updated = util::set_new_replica_set_annotations(d, &mut rs, new_revision, true);
+        let annotations_updated =
+            util::set_new_replica_set_annotations(d, &mut rs, new_revision, true);
         let min_ready = d.spec.as_ref().and_then(|s| s.min_ready_seconds);
         let rs_min_ready = rs.spec.as_ref().and_then(|s| s.min_ready_seconds);
         if annotations_updated || min_ready.unwrap_or(0) != rs_min_ready.unwrap_or(0) {
@@ -199,42 +210,53 @@ fn new_replica_set(
     }
     util::set_new_replica_set_annotations(d, &mut new_rs, new_revision, false);
     let rs_name = new_rs.metadata.name.clone().unwrap_or_default();
-    let (created, already_exists) = match ctx.api.create(USER, Object::ReplicaSet(new_rs.clone())) {
-        Ok(o) => match &*o {
-            Object::ReplicaSet(rs) => (rs.clone(), false),
-            _ => return None,
-        },
-        Err(e) if e.reason == Reason::AlreadyExists => {
-            // A ReplicaSet of that name exists: ours (an informer lag
-            // upstream) if it has the same template, else a hash collision.
-            let ns = d.metadata.namespace.clone().unwrap_or_default();
-            let rs = ctx
-                .api
-                .get_typed::<apps::ReplicaSet>(rs_res(), &ns, &rs_name)
-                .cloned()?;
-            let ours = rs.metadata.owner_references.iter().flatten().any(|r| {
-                r.controller == Some(true) && Some(&r.uid) == d.metadata.uid.as_ref()
-            });
-            if ours && util::equal_ignore_hash(&util::rs_template(&rs), &spec.template) {
-                (rs, true)
-            } else {
-                let status = d.status.get_or_insert_with(Default::default);
-                status.collision_count = Some(status.collision_count.unwrap_or(0) + 1);
-                write_status(d, ctx);
+    let (created, already_exists) =
+        match ctx.api.create(USER, Object::ReplicaSet(new_rs.clone())) {
+            Ok(o) => match &*o {
+                Object::ReplicaSet(rs) => (rs.clone(), false),
+                _ => return None,
+            },
+            Err(e) if e.reason == Reason::AlreadyExists => {
+                // A ReplicaSet of that name exists: ours (an informer lag
+                // upstream) if it has the same template, else a hash collision.
+                let ns = d.metadata.namespace.clone().unwrap_or_default();
+                let rs = ctx
+                    .api
+                    .get_typed::<apps::ReplicaSet>(rs_res(), &ns, &rs_name)
+                    .cloned()?;
+                let ours =
+                    rs.metadata.owner_references.iter().flatten().any(|r| {
+                        r.controller == Some(true) && Some(&r.uid) == d.metadata.uid.as_ref()
+                    });
+                if ours && util::equal_ignore_hash(&util::rs_template(&rs), &spec.template) {
+                    (rs, true)
+                } else {
+                    let status = d.status.get_or_insert_with(Default::default);
+                    status.collision_count = Some(status.collision_count.unwrap_or(0) + 1);
+                    write_status(d, ctx);
+                    return None;
+                }
+            }
+            Err(e) => {
+                let msg = format!(
+                    "Failed to create new replica set {rs_name:?}: {}",
+                    e.message
+                );
+                if util::has_progress_deadline(d) {
+                    let c = util::new_condition(
+                        "Progressing",
+                        "False",
+                        "ReplicaSetCreateError",
+                        msg.clone(),
+                        &now,
+                    );
+                    util::set_condition(d.status.get_or_insert_with(Default::default), c);
+                    write_status(d, ctx);
+                }
+                event(d, "Warning", "ReplicaSetCreateError", &msg, ctx);
                 return None;
             }
-        }
-        Err(e) => {
-            let msg = format!("Failed to create new replica set {rs_name:?}: {}", e.message);
-            if util::has_progress_deadline(d) {
-                let c = util::new_condition("Progressing", "False", "ReplicaSetCreateError", msg.clone(), &now);
-                util::set_condition(d.status.get_or_insert_with(Default::default), c);
-                write_status(d, ctx);
-            }
-            event(d, "Warning", "ReplicaSetCreateError", &msg, ctx);
-            return None;
-        }
-    };
+        };
     if !already_exists && count > 0 {
         let msg = format!("Scaled up replica set {rs_name} from 0 to {count}");
         event(d, "Normal", "ScalingReplicaSet", &msg, ctx);
@@ -313,7 +335,10 @@ pub fn scale_replica_set(
 
 /// `FilterActiveReplicaSets`: those with `spec.replicas` > 0.
 pub fn active(rss: &[apps::ReplicaSet]) -> Vec<apps::ReplicaSet> {
-    rss.iter().filter(|r| util::rs_replicas(r) > 0).cloned().collect()
+    rss.iter()
+        .filter(|r| util::rs_replicas(r) > 0)
+        .cloned()
+        .collect()
 }
 
 /// `scale`: a scaling event, or a paused Deployment: the one active
@@ -360,7 +385,11 @@ fn scale(
         v
     });
     let total = util::replica_count(&all);
-    let allowed = if want > 0 { want + util::max_surge(d) } else { 0 };
+    let allowed = if want > 0 {
+        want + util::max_surge(d)
+    } else {
+        0
+    };
     let to_add = allowed - total;
     let op = match to_add {
         x if x > 0 => {
@@ -368,7 +397,13 @@ fn scale(
             all.sort_by(|a, b| {
                 util::rs_replicas(b)
                     .cmp(&util::rs_replicas(a))
-                    .then_with(|| b.metadata.creation_timestamp.as_ref().map(|t| t.0).cmp(&a.metadata.creation_timestamp.as_ref().map(|t| t.0)))
+                    .then_with(|| {
+                        b.metadata
+                            .creation_timestamp
+                            .as_ref()
+                            .map(|t| t.0)
+                            .cmp(&a.metadata.creation_timestamp.as_ref().map(|t| t.0))
+                    })
             });
             "up"
         }
@@ -377,7 +412,13 @@ fn scale(
             all.sort_by(|a, b| {
                 util::rs_replicas(b)
                     .cmp(&util::rs_replicas(a))
-                    .then_with(|| a.metadata.creation_timestamp.as_ref().map(|t| t.0).cmp(&b.metadata.creation_timestamp.as_ref().map(|t| t.0)))
+                    .then_with(|| {
+                        a.metadata
+                            .creation_timestamp
+                            .as_ref()
+                            .map(|t| t.0)
+                            .cmp(&b.metadata.creation_timestamp.as_ref().map(|t| t.0))
+                    })
             });
             "down"
         }
@@ -412,7 +453,11 @@ fn is_saturated(d: &apps::Deployment, rs: &apps::ReplicaSet) -> bool {
 
 /// `isScalingEvent`: an active ReplicaSet's desired-replicas annotation
 /// differs from the Deployment's replicas.
-pub fn is_scaling_event(d: &mut apps::Deployment, rs_list: &[apps::ReplicaSet], ctx: &mut Ctx) -> bool {
+pub fn is_scaling_event(
+    d: &mut apps::Deployment,
+    rs_list: &[apps::ReplicaSet],
+    ctx: &mut Ctx,
+) -> bool {
     let (new, olds) = all_and_sync_revision(d, rs_list, false, ctx);
     let want = util::replicas(d);
     let mut all = olds;
@@ -440,7 +485,10 @@ pub fn sync_status_only(d: &mut apps::Deployment, rs_list: &[apps::ReplicaSet], 
 }
 
 /// The ReplicaSets as stored now (after this sync's writes): (new, all).
-pub fn reread(d: &apps::Deployment, ctx: &Ctx) -> (Option<apps::ReplicaSet>, Vec<apps::ReplicaSet>) {
+pub fn reread(
+    d: &apps::Deployment,
+    ctx: &Ctx,
+) -> (Option<apps::ReplicaSet>, Vec<apps::ReplicaSet>) {
     let all = replica_sets_of(d, ctx);
     let new = find_new(d, &all).map(|i| all[i].clone());
     (new, all)
@@ -553,4 +601,3 @@ pub fn rollout_status(d: &mut apps::Deployment, ctx: &mut Ctx) -> Option<u64> {
     let (new, all) = reread(d, ctx);
     progress::sync_rollout_status(&all, new.as_ref(), d, ctx)
 }
-

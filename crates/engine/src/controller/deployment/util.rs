@@ -85,7 +85,11 @@ pub fn scaled_value(v: &IntOrString, total: i32, round_up: bool) -> Result<i32, 
             let n: i64 = s
                 .strip_suffix('%')
                 .and_then(|n| n.parse().ok())
-                .ok_or_else(|| format!("invalid value for IntOrString: invalid type: string is not a percentage"))?;
+                .ok_or_else(|| {
+                    format!(
+                        "invalid value for IntOrString: invalid type: string is not a percentage"
+                    )
+                })?;
             let p = n * i64::from(total);
             Ok(if round_up {
                 p.div_euclid(100) + i64::from(p.rem_euclid(100) != 0)
@@ -140,7 +144,12 @@ pub fn is_rolling_update(d: &apps::Deployment) -> bool {
 pub fn max_surge(d: &apps::Deployment) -> i32 {
     match rolling(d) {
         Some(ru) => {
-            resolve_fenceposts(ru.max_surge.as_ref(), ru.max_unavailable.as_ref(), replicas(d)).0
+            resolve_fenceposts(
+                ru.max_surge.as_ref(),
+                ru.max_unavailable.as_ref(),
+                replicas(d),
+            )
+            .0
         }
         None => 0,
     }
@@ -368,7 +377,11 @@ pub fn condition<'a>(
     status: &'a apps::DeploymentStatus,
     type_: &str,
 ) -> Option<&'a apps::DeploymentCondition> {
-    status.conditions.iter().flatten().find(|c| c.type_ == type_)
+    status
+        .conditions
+        .iter()
+        .flatten()
+        .find(|c| c.type_ == type_)
 }
 
 /// `NewDeploymentCondition` at `now`.
@@ -493,9 +506,15 @@ mod tests {
         assert_eq!(scaled_value(&IntOrString::Int(2), 7, false), Ok(2));
         assert!(scaled_value(&s("x"), 7, false).is_err());
         // 25%/25% of 1: surge 1, unavailable 0.
-        assert_eq!(resolve_fenceposts(Some(&s("25%")), Some(&s("25%")), 1), (1, 0));
+        assert_eq!(
+            resolve_fenceposts(Some(&s("25%")), Some(&s("25%")), 1),
+            (1, 0)
+        );
         // Both 0 after rounding: unavailable becomes 1.
-        assert_eq!(resolve_fenceposts(Some(&s("0%")), Some(&s("10%")), 3), (0, 1));
+        assert_eq!(
+            resolve_fenceposts(Some(&s("0%")), Some(&s("10%")), 3),
+            (0, 1)
+        );
     }
 
     fn deployment(replicas: i32, surge: &str, unavailable: &str) -> apps::Deployment {
@@ -594,7 +613,13 @@ mod tests {
         let mut st = apps::DeploymentStatus::default();
         set_condition(
             &mut st,
-            new_condition("Progressing", "True", "NewReplicaSetCreated", "a".into(), &t1),
+            new_condition(
+                "Progressing",
+                "True",
+                "NewReplicaSetCreated",
+                "a".into(),
+                &t1,
+            ),
         );
         set_condition(
             &mut st,
@@ -608,6 +633,9 @@ mod tests {
             &mut st,
             new_condition("Progressing", "True", "ReplicaSetUpdated", "c".into(), &t2),
         );
-        assert_eq!(condition(&st, "Progressing").unwrap().message.as_deref(), Some("b"));
+        assert_eq!(
+            condition(&st, "Progressing").unwrap().message.as_deref(),
+            Some("b")
+        );
     }
 }

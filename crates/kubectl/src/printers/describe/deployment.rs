@@ -117,7 +117,10 @@ pub fn describe_deployment(
     if !old.is_empty() || new.is_some() {
         w.w(0, &format!("OldReplicaSets:\t{}\n", replica_sets_line(old)));
         let news: Vec<&apps::ReplicaSet> = new.into_iter().collect();
-        w.w(0, &format!("NewReplicaSet:\t{}\n", replica_sets_line(&news)));
+        w.w(
+            0,
+            &format!("NewReplicaSet:\t{}\n", replica_sets_line(&news)),
+        );
     }
     events_section(&mut w, events, now_ms);
     w.finish()
