@@ -96,7 +96,7 @@ fn targets(
     if args[0].contains('/') {
         for a in args {
             let Some((t, n)) = a.split_once('/') else {
-                out.fail(format!("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"));
+                out.fail("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
                 return None;
             };
             v.push((resolve_type(t, out)?, n.to_string()));
@@ -393,10 +393,8 @@ fn undo(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
         // deploymentRevision: the given revision, or the second newest.
         let (old, new) = replica_sets_of(s, &d);
         let mut found = None;
-        let (mut latest, mut previous): (
-            Option<(i64, &apps::ReplicaSet)>,
-            Option<(i64, &apps::ReplicaSet)>,
-        ) = (None, None);
+        let mut latest: Option<(i64, &apps::ReplicaSet)> = None;
+        let mut previous: Option<(i64, &apps::ReplicaSet)> = None;
         let all: Vec<&apps::ReplicaSet> = old.iter().chain(new.as_ref()).collect();
         for rs in &all {
             let v = dutil::revision(&rs.metadata);

@@ -343,3 +343,50 @@ fn max_surge_as_a_number_allows_the_whole_new_replicaset_at_once() {
         vec![3, 3]
     );
 }
+
+#[test]
+fn min_ready_seconds_delays_availability_and_is_copied_to_the_replicaset() {
+    let mut sim = scenario::cluster(2, 9);
+    let mut d = deployment("web", 2, "nginx:1.26");
+    d.spec.as_mut().unwrap().min_ready_seconds = Some(20);
+    create(&mut sim, d);
+    sim.advance(10 * SECOND);
+    let rss = replica_sets(&sim);
+    assert_eq!(rss[0].spec.as_ref().unwrap().min_ready_seconds, Some(20));
+    let st = get(&sim, "web").status.unwrap();
+    assert_eq!((st.ready_replicas, st.available_replicas), (Some(2), None));
+    assert_eq!(
+        condition(&get(&sim, "web"), "Available").unwrap().0,
+        "False"
+    );
+    sim.advance(20 * SECOND);
+    let d = get(&sim, "web");
+    assert_eq!(d.status.as_ref().unwrap().available_replicas, Some(2));
+    assert_eq!(
+        condition(&d, "Progressing").unwrap().1,
+        "NewReplicaSetAvailable"
+    );
+}
+
+#[test]
+fn scaling_in_the_middle_of_a_rollout_is_shared_in_proportion() {
+    let mut sim = scenario::cluster(2, 10);
+    let mut d = deployment("web", 10, "nginx:1.26");
+    d.spec.as_mut().unwrap().progress_deadline_seconds = Some(600);
+    create(&mut sim, d);
+    sim.advance(30 * SECOND);
+    // A stalled rollout: old 8 (10 - 25% unavailable rounded down = 2),
+    // new 5 (10 + 3 surge - 8).
+    set_image(&mut sim, "web", "nginx:does-not-exist");
+    sim.advance(10 * SECOND);
+    let sizes: Vec<i32> = replica_sets(&sim).iter().map(util::rs_replicas).collect();
+    assert_eq!(sizes, vec![8, 5]);
+    // 10 → 20 (max 13 → 25): 12 more, in proportion 8:5 of the old max 13.
+    update(&mut sim, "web", |d| {
+        d.spec.as_mut().unwrap().replicas = Some(20)
+    });
+    sim.advance(SECOND);
+    let sizes: Vec<i32> = replica_sets(&sim).iter().map(util::rs_replicas).collect();
+    assert_eq!(sizes.iter().sum::<i32>(), 25);
+    assert_eq!(sizes, vec![15, 10]);
+}

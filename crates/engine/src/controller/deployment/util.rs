@@ -86,9 +86,8 @@ pub fn scaled_value(v: &IntOrString, total: i32, round_up: bool) -> Result<i32, 
                 .strip_suffix('%')
                 .and_then(|n| n.parse().ok())
                 .ok_or_else(|| {
-                    format!(
-                        "invalid value for IntOrString: invalid type: string is not a percentage"
-                    )
+                    "invalid value for IntOrString: invalid type: string is not a percentage"
+                        .to_string()
                 })?;
             let p = n * i64::from(total);
             Ok(if round_up {
