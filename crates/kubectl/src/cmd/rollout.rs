@@ -156,6 +156,15 @@ pub(super) fn rollout(s: &mut Session, words: &[String], out: &mut Output) {
     let Some(p) = parse_flags(&format!("rollout {sub}"), rest, FLAGS, out) else {
         return;
     };
+    if let Some(f) = ["filename", "selector", "all"]
+        .into_iter()
+        .find(|f| p.has(f))
+    {
+        out.fail(format!(
+            "error: \"kubectl rollout --{f}\" is not simulated by Kubarium yet; name the resources as TYPE NAME or TYPE/NAME"
+        ));
+        return;
+    }
     let ns = namespace(s, &p);
     match sub.as_str() {
         "status" => status(s, &p, &ns, out),

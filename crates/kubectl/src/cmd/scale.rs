@@ -49,6 +49,15 @@ pub(super) fn scale(s: &mut Session, words: &[String], out: &mut Output) {
         },
         None => -1,
     };
+    if let Some(f) = ["filename", "selector", "all"]
+        .into_iter()
+        .find(|f| p.has(f))
+    {
+        out.fail(format!(
+            "error: \"kubectl scale --{f}\" is not simulated by Kubarium yet; name the resources as TYPE NAME or TYPE/NAME"
+        ));
+        return;
+    }
     let ns = namespace(s, &p);
     let mut targets = Vec::new();
     let args = &p.args;

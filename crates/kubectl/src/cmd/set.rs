@@ -39,6 +39,15 @@ pub(super) fn set(s: &mut Session, words: &[String], out: &mut Output) {
     let Some(p) = parse_flags(&format!("set {sub}"), rest, FLAGS, out) else {
         return;
     };
+    if let Some(f) = ["filename", "selector", "all"]
+        .into_iter()
+        .find(|f| p.has(f))
+    {
+        out.fail(format!(
+            "error: \"kubectl set --{f}\" is not simulated by Kubarium yet; name the resources as TYPE NAME or TYPE/NAME"
+        ));
+        return;
+    }
     let ns = namespace(s, &p);
     // Resources first (TYPE/NAME... or TYPE NAME...), then KEY=VALUE words.
     let mut targets: Vec<(&'static ResourceInfo, String)> = Vec::new();
