@@ -390,3 +390,57 @@ fn scaling_in_the_middle_of_a_rollout_is_shared_in_proportion() {
     assert_eq!(sizes.iter().sum::<i32>(), 25);
     assert_eq!(sizes, vec![15, 10]);
 }
+
+#[test]
+fn rolling_updates_respect_surge_and_availability_for_many_shapes() {
+    let shapes = [
+        ("25%", "25%"),
+        ("0", "1"),
+        ("1", "0"),
+        ("50%", "0%"),
+        ("100%", "100%"),
+    ];
+    for (i, (surge, unavailable)) in shapes.into_iter().enumerate() {
+        for replicas in [1, 3, 5, 10] {
+            let seed = 100 + i as u64 * 10 + replicas as u64;
+            let mut sim = scenario::cluster(3, seed);
+            let mut d = deployment("web", replicas, "nginx:1.26");
+            let parse = |v: &str| match v.parse::<i32>() {
+                Ok(n) => IntOrString::Int(n),
+                Err(_) => IntOrString::String(v.into()),
+            };
+            d.spec.as_mut().unwrap().strategy = Some(apps::DeploymentStrategy {
+                type_: Some("RollingUpdate".into()),
+                rolling_update: Some(apps::RollingUpdateDeployment {
+                    max_surge: Some(parse(surge)),
+                    max_unavailable: Some(parse(unavailable)),
+                }),
+            });
+            create(&mut sim, d);
+            sim.advance(40 * SECOND);
+            let d = get(&sim, "web");
+            let (max_surge, max_unavailable) = (util::max_surge(&d), util::max_unavailable(&d));
+            set_image(&mut sim, "web", "nginx:1.27");
+            for _ in 0..900 {
+                sim.advance(100);
+                let rss = replica_sets(&sim);
+                let total: i32 = rss.iter().map(util::rs_replicas).sum();
+                let available: i32 = rss.iter().map(util::rs_available).sum();
+                let case = format!(
+                    "seed {seed}: {replicas} replicas, surge {surge}, unavailable {unavailable}"
+                );
+                assert!(total <= replicas + max_surge, "{case}: {total} pods wanted");
+                assert!(
+                    available >= replicas - max_unavailable,
+                    "{case}: {available} available"
+                );
+            }
+            let st = get(&sim, "web").status.unwrap();
+            assert_eq!(
+                (st.updated_replicas, st.available_replicas),
+                (Some(replicas), Some(replicas)),
+                "seed {seed}: rollout did not finish"
+            );
+        }
+    }
+}
