@@ -369,8 +369,7 @@ fn scale(
         }
         return;
     }
-    if let Some(n) = new.filter(|n| is_saturated(d, n)) {
-        let _ = n;
+    if new.is_some_and(|n| is_saturated(d, n)) {
         for old in active(olds) {
             scale_and_record(&old, 0, d, ctx);
         }
