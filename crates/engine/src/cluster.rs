@@ -2,11 +2,11 @@
 //! the four namespaces, a `control-plane` node (tainted NoSchedule) and
 //! workers, each registered by its kubelet with a pod CIDR from 10.244.0.0/16;
 //! the control-plane components as static (mirror) pods; CoreDNS and
-//! kube-proxy in kube-system.
+//! kube-proxy in kube-system. CoreDNS is the `coredns` Deployment, so its
+//! ReplicaSet and pods are named by the Deployment controller.
 //!
-//! Simplification (until Deployments and DaemonSets are simulated): CoreDNS
-//! runs from a ReplicaSet without its owning Deployment, and kube-proxy pods
-//! are bound to their nodes directly instead of by a DaemonSet.
+//! Simplification (until DaemonSets are simulated): kube-proxy pods are
+//! bound to their nodes directly instead of by a DaemonSet.
 
 use crate::api::{apps, core, meta, Object};
 use crate::simulation::{NodeConfig, Simulation};
@@ -208,8 +208,11 @@ fn static_pod(component: &str, image: &str, cpu: &str, node: &core::Node) -> cor
     }
 }
 
-fn coredns_replicaset() -> apps::ReplicaSet {
-    let sel = labels(&[("k8s-app", "kube-dns"), ("pod-template-hash", "668d6bf9bc")]);
+/// The `coredns` Deployment as kubeadm v1.32 creates it
+/// (cmd/kubeadm/app/phases/addons/dns/manifests.go): 2 replicas,
+/// RollingUpdate with maxUnavailable 1.
+fn coredns_deployment() -> apps::Deployment {
+    let sel = labels(&[("k8s-app", "kube-dns")]);
     let mut c = container(
         "coredns",
         "registry.k8s.io/coredns/coredns:v1.11.3",
@@ -262,20 +265,27 @@ fn coredns_replicaset() -> apps::ReplicaSet {
         http_get: Some(http("/ready", 8181)),
         ..Default::default()
     });
-    apps::ReplicaSet {
+    apps::Deployment {
         metadata: meta::ObjectMeta {
-            name: Some("coredns-668d6bf9bc".into()),
+            name: Some("coredns".into()),
             namespace: Some("kube-system".into()),
             labels: Some(sel.clone()),
             ..Default::default()
         },
-        spec: Some(apps::ReplicaSetSpec {
+        spec: Some(apps::DeploymentSpec {
             replicas: Some(2),
             selector: meta::LabelSelector {
                 match_labels: Some(sel.clone()),
                 ..Default::default()
             },
-            template: Some(core::PodTemplateSpec {
+            strategy: Some(apps::DeploymentStrategy {
+                type_: Some("RollingUpdate".into()),
+                rolling_update: Some(apps::RollingUpdateDeployment {
+                    max_unavailable: Some(IntOrString::Int(1)),
+                    max_surge: None,
+                }),
+            }),
+            template: core::PodTemplateSpec {
                 metadata: Some(meta::ObjectMeta {
                     labels: Some(sel),
                     ..Default::default()
@@ -301,7 +311,7 @@ fn coredns_replicaset() -> apps::ReplicaSet {
                     ]),
                     ..Default::default()
                 }),
-            }),
+            },
             ..Default::default()
         }),
         status: None,
@@ -428,6 +438,6 @@ pub fn bootstrap(sim: &mut Simulation) {
         }
     }
     sim.with_api(|api| {
-        let _ = api.create("kubeadm", Object::ReplicaSet(coredns_replicaset()));
+        let _ = api.create("kubeadm", Object::Deployment(coredns_deployment()));
     });
 }

@@ -25,7 +25,7 @@
 //! a field's items, values or reference lead to (for navigation, the
 //! description kubectl appends and `--recursive`).
 
-use k8s_openapi::api::apps::v1::ReplicaSet;
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{ConfigMap, Event, Namespace, Node, Pod, Secret, ServiceAccount};
 use schemars::gen::SchemaSettings;
@@ -48,6 +48,7 @@ fn roots(gen: &mut schemars::gen::SchemaGenerator) -> Vec<(&'static str, &'stati
         ("", "Pod", name::<Pod>(gen)),
         ("", "Secret", name::<Secret>(gen)),
         ("", "ServiceAccount", name::<ServiceAccount>(gen)),
+        ("apps", "Deployment", name::<Deployment>(gen)),
         ("apps", "ReplicaSet", name::<ReplicaSet>(gen)),
         ("coordination.k8s.io", "Lease", name::<Lease>(gen)),
     ]

@@ -47,6 +47,9 @@ const REJECTED_BY_REAL_CLUSTERS: &[(&str, &str)] = &[
     ("pods/storage/projected-podcertificate.yaml#0", "unknown field \"spec.volumes[0].projected.sources[0].podCertificate\""),
     // A stored version with a preferred term under the required key.
     ("pods/pod-with-node-affinity.yaml#0", "cannot unmarshal array into Go struct field NodeAffinity.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution of type v1.NodeSelector"),
+    // A preferred pod anti-affinity term written without its `podAffinityTerm`
+    // wrapper: strict decoding rejects the misplaced fields.
+    ("deployments/deployment-with-capacity-reservation.yaml#0", "unknown field \"spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].labelSelector\""),
     // Numeric toleration operators (Gt/Lt) came after v1.32.
     ("pods/pod-with-numeric-toleration.yaml#0", "spec.tolerations[0].operator: Unsupported value: \"Gt\""),
     // Broken stored versions of the upstream files: annotations written as a

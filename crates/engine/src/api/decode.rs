@@ -292,6 +292,7 @@ fn decode_typed(
         Secret => core::Secret,
         ServiceAccount => core::ServiceAccount,
         ReplicaSet => apps::ReplicaSet,
+        Deployment => apps::Deployment,
         Lease => coordination::Lease
     );
     Err(de::Error::custom("unregistered kind"))

@@ -107,6 +107,7 @@ kinds! {
     Secret => core::Secret,
     ServiceAccount => core::ServiceAccount,
     ReplicaSet => apps::ReplicaSet,
+    Deployment => apps::Deployment,
     Lease => coordination::Lease,
 }
 

@@ -117,6 +117,16 @@ pub static RESOURCES: &[ResourceInfo] = &[
     res!(
         "apps",
         "v1",
+        "Deployment",
+        "deployments",
+        "deployment",
+        ["deploy"],
+        true,
+        ["all"]
+    ),
+    res!(
+        "apps",
+        "v1",
         "ReplicaSet",
         "replicasets",
         "replicaset",

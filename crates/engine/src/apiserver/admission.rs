@@ -99,6 +99,7 @@ pub fn default_object(obj: &mut Object, ctx: &AdmissionContext) {
             }
             default_template(&mut spec.template);
         }
+        Object::Deployment(d) => default_deployment(d),
         Object::Namespace(ns) => {
             let name = ns.metadata.name.clone().unwrap_or_default();
             if !name.is_empty() {
@@ -140,6 +141,35 @@ pub fn default_object(obj: &mut Object, ctx: &AdmissionContext) {
         }
         Object::Event(_) | Object::ConfigMap(_) | Object::ServiceAccount(_) | Object::Lease(_) => {}
     }
+}
+
+/// `SetDefaults_Deployment` (pkg/apis/apps/v1/defaults.go): replicas 1,
+/// strategy RollingUpdate with 25%/25%, revisionHistoryLimit 10,
+/// progressDeadlineSeconds 600; the template as for a ReplicaSet.
+fn default_deployment(d: &mut crate::api::apps::Deployment) {
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let spec = d.spec.get_or_insert_with(Default::default);
+    if spec.replicas.is_none() {
+        spec.replicas = Some(1);
+    }
+    let strategy = spec.strategy.get_or_insert_with(Default::default);
+    set_str(&mut strategy.type_, "RollingUpdate");
+    if strategy.type_.as_deref() == Some("RollingUpdate") {
+        let ru = strategy.rolling_update.get_or_insert_with(Default::default);
+        if ru.max_unavailable.is_none() {
+            ru.max_unavailable = Some(IntOrString::String("25%".into()));
+        }
+        if ru.max_surge.is_none() {
+            ru.max_surge = Some(IntOrString::String("25%".into()));
+        }
+    }
+    if spec.revision_history_limit.is_none() {
+        spec.revision_history_limit = Some(10);
+    }
+    if spec.progress_deadline_seconds.is_none() {
+        spec.progress_deadline_seconds = Some(600);
+    }
+    default_pod_spec(spec.template.spec.get_or_insert_with(Default::default));
 }
 
 /// PodTemplateSpec defaulting (ReplicaSet, Deployment, ...): the pod spec's

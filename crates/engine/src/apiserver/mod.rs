@@ -239,14 +239,18 @@ fn same_event(
 /// Kinds whose `metadata.generation` counts spec changes (set by their
 /// registry strategies upstream); pods do not track it in v1.32.
 fn tracks_generation(obj: &Object) -> bool {
-    matches!(obj, Object::ReplicaSet(_))
+    matches!(obj, Object::ReplicaSet(_) | Object::Deployment(_))
 }
 
 /// Kinds whose status can only be written through the `/status` subresource.
 fn has_status_subresource(obj: &Object) -> bool {
     matches!(
         obj,
-        Object::Pod(_) | Object::ReplicaSet(_) | Object::Namespace(_) | Object::Node(_)
+        Object::Pod(_)
+            | Object::ReplicaSet(_)
+            | Object::Deployment(_)
+            | Object::Namespace(_)
+            | Object::Node(_)
     )
 }
 
@@ -259,6 +263,7 @@ fn copy_status(to: &mut Object, from: &Object) {
     match (to, from) {
         (Object::Pod(t), Object::Pod(f)) => t.status = f.status.clone(),
         (Object::ReplicaSet(t), Object::ReplicaSet(f)) => t.status = f.status.clone(),
+        (Object::Deployment(t), Object::Deployment(f)) => t.status = f.status.clone(),
         (Object::Namespace(t), Object::Namespace(f)) => t.status = f.status.clone(),
         (Object::Node(t), Object::Node(f)) => t.status = f.status.clone(),
         _ => {}
@@ -737,6 +742,11 @@ impl ApiServer {
         let mut new = if status_only {
             let mut n = (*old).clone();
             copy_status(&mut n, &obj);
+            // deploymentStatusStrategy keeps the annotations of the request
+            // (the controller sets the revision annotation this way).
+            if let (Object::Deployment(n), Object::Deployment(o)) = (&mut n, &obj) {
+                n.metadata.annotations = o.metadata.annotations.clone();
+            }
             n
         } else {
             if has_status_subresource(&obj) {

@@ -12,6 +12,7 @@
 //! does: e.g. an empty `terminationMessagePolicy` is `Required` here because
 //! defaulting would have filled it.
 
+mod deployment;
 mod field;
 mod pod;
 
@@ -95,6 +96,10 @@ pub fn validate_create(obj: &Object) -> Vec<FieldError> {
             }
         }
         Object::ReplicaSet(rs) => errs.extend(validate_replica_set_spec(rs.spec.as_ref())),
+        Object::Deployment(d) => errs.extend(deployment::validate_deployment_spec(
+            d.spec.as_ref(),
+            |rs| validate_replica_set_spec(Some(rs)),
+        )),
         Object::ConfigMap(cm) => {
             let mut total = 0;
             for (k, v) in cm.data.iter().flatten() {
@@ -181,6 +186,22 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
         (Object::ReplicaSet(n), Object::ReplicaSet(o)) => {
             errs.extend(validate_replica_set_spec(n.spec.as_ref()));
             // replicaset strategy: the selector is immutable in apps/v1.
+            let ns = n.spec.as_ref().map(|s| &s.selector);
+            let os = o.spec.as_ref().map(|s| &s.selector);
+            if ns != os {
+                errs.push(invalid(
+                    "spec.selector",
+                    go_selector(ns),
+                    "field is immutable",
+                ));
+            }
+        }
+        (Object::Deployment(n), Object::Deployment(o)) => {
+            errs.extend(deployment::validate_deployment_spec(
+                n.spec.as_ref(),
+                |rs| validate_replica_set_spec(Some(rs)),
+            ));
+            // deployment strategy (apps/v1): the selector is immutable.
             let ns = n.spec.as_ref().map(|s| &s.selector);
             let os = o.spec.as_ref().map(|s| &s.selector);
             if ns != os {

@@ -5,6 +5,7 @@
 //! state, computes, and writes through the API server. It does not know why
 //! it was called and must be idempotent.
 
+pub mod deployment;
 pub mod garbagecollector;
 pub mod namespace;
 pub mod replicaset;
@@ -29,6 +30,8 @@ pub struct Work {
 pub enum ControllerName {
     /// replicaset-controller.
     ReplicaSet,
+    /// deployment-controller.
+    Deployment,
     /// garbage-collector-controller.
     GarbageCollector,
     /// serviceaccount-controller (with root-ca-cert-publisher).
@@ -42,6 +45,7 @@ impl ControllerName {
     pub fn as_str(self) -> &'static str {
         match self {
             ControllerName::ReplicaSet => "replicaset-controller",
+            ControllerName::Deployment => "deployment-controller",
             ControllerName::GarbageCollector => "garbage-collector-controller",
             ControllerName::ServiceAccount => "serviceaccount-controller",
             ControllerName::Namespace => "namespace-controller",
@@ -91,6 +95,7 @@ impl ControllerManager {
                 .forget(rs.metadata.uid.as_deref().unwrap_or(""));
         }
         replicaset::on_watch(&mut self.queue, ev, ctx);
+        deployment::on_watch(&mut self.queue, ev, ctx);
         garbagecollector::on_watch(&mut self.queue, ev, ctx);
         serviceaccount::on_watch(&mut self.queue, ev, ctx);
         namespace::on_watch(&mut self.queue, ev, ctx);
@@ -102,12 +107,15 @@ impl ControllerManager {
         ctx.trace_reconcile(work.controller.as_str(), &work.key);
         let requeue = match work.controller {
             ControllerName::ReplicaSet => self.replicaset.sync(&work.key, ctx),
+            ControllerName::Deployment => deployment::sync(&work.key, ctx),
             ControllerName::GarbageCollector => garbagecollector::sync(&work.key, ctx),
             ControllerName::ServiceAccount => serviceaccount::sync(&work.key, ctx),
             ControllerName::Namespace => namespace::sync(&work.key, ctx),
         };
         if let Some(delay) = requeue {
-            self.queue.add(work.controller, work.key, ctx, delay);
+            // client-go's AddAfter: the key is not marked waiting until the
+            // delay passes, so watch events meanwhile still queue it now.
+            ctx.after(delay, Event::Controller(work));
         }
     }
 }

@@ -33,6 +33,10 @@ const FILE_FLAGS: &[crate::args::FlagSpec] = &[
     flag("from-literal", None, Kind::Multi),
     flag("from-file", None, Kind::Multi),
     flag("type", None, Kind::Value),
+    // create deployment
+    flag("image", None, Kind::Multi),
+    flag("replicas", Some('r'), Kind::Value),
+    flag("port", None, Kind::Value),
 ];
 
 /// Reads the documents named by `-f` flags.
@@ -186,10 +190,101 @@ pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out
             };
             submit_generated(s, &p, Object::Secret(secret), Some("secret"), out);
         }
+        Some("deployment" | "deploy") => {
+            let Some(obj) = deployment_from_flags(&p, out) else {
+                return;
+            };
+            submit_generated(s, &p, obj, None, out);
+        }
         Some(other) => out.fail(format!(
             "error: \"kubectl create {other}\" is not simulated by Kubarium yet"
         )),
     }
+}
+
+/// `kubectl create deployment NAME --image=... [--replicas] [--port]`
+/// (create_deployment.go): label `app=NAME`, one container per image named
+/// after the image (path, tag and digest dropped).
+fn deployment_from_flags(p: &Parsed, out: &mut Output) -> Option<Object> {
+    use kubarium_engine::api::apps;
+    let Some(name) = p.args.get(1) else {
+        out.fail("error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples");
+        return None;
+    };
+    let images = p.all("image");
+    if images.is_empty() {
+        out.fail("error: required flag(s) \"image\" not set");
+        return None;
+    }
+    let replicas = match p.get("replicas").map(str::parse::<i32>).transpose() {
+        Ok(r) => r.unwrap_or(1),
+        Err(_) => {
+            let v = p.get("replicas").unwrap_or("");
+            out.fail(format!("Error: invalid argument \"{v}\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl create deployment --help' for usage."));
+            return None;
+        }
+    };
+    let port = match p.get("port").map(str::parse::<i32>).transpose() {
+        Ok(v) => v.filter(|p| *p >= 0),
+        Err(_) => {
+            let v = p.get("port").unwrap_or("");
+            out.fail(format!("Error: invalid argument \"{v}\" for \"--port\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl create deployment --help' for usage."));
+            return None;
+        }
+    };
+    if port.is_some() && images.len() > 1 {
+        out.fail("error: cannot specify port with multiple images");
+        return None;
+    }
+    let labels = BTreeMap::from([("app".to_string(), name.clone())]);
+    let containers = images
+        .iter()
+        .map(|image| {
+            let base = image.rsplit('/').next().unwrap_or(image);
+            let base = base.split(':').next().unwrap_or(base);
+            let base = base.split('@').next().unwrap_or(base);
+            core::Container {
+                name: base.replace('_', "-"),
+                image: Some(image.clone()),
+                ports: port.map(|p| {
+                    vec![core::ContainerPort {
+                        container_port: p,
+                        ..Default::default()
+                    }]
+                }),
+                resources: Some(Default::default()),
+                ..Default::default()
+            }
+        })
+        .collect();
+    Some(Object::Deployment(apps::Deployment {
+        metadata: meta::ObjectMeta {
+            name: Some(name.clone()),
+            namespace: p.get("namespace").map(str::to_string),
+            labels: Some(labels.clone()),
+            ..Default::default()
+        },
+        spec: Some(apps::DeploymentSpec {
+            replicas: Some(replicas),
+            selector: meta::LabelSelector {
+                match_labels: Some(labels.clone()),
+                ..Default::default()
+            },
+            strategy: Some(Default::default()),
+            template: core::PodTemplateSpec {
+                metadata: Some(meta::ObjectMeta {
+                    labels: Some(labels),
+                    ..Default::default()
+                }),
+                spec: Some(core::PodSpec {
+                    containers,
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        status: None,
+    }))
 }
 
 fn literal_data(s: &Session, p: &Parsed, out: &mut Output) -> Option<BTreeMap<String, String>> {

@@ -349,6 +349,14 @@ fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
                 .collect();
             d::describe_replica_set(rs, &owned, &evs, now)
         }
+        Object::Deployment(dep) => {
+            let (old, new) = super::rollout::replica_sets_of(s, dep);
+            let old: Vec<_> = old
+                .iter()
+                .filter(|r| r.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1) != 0)
+                .collect();
+            d::describe_deployment(dep, &old, new.as_ref(), &evs, now)
+        }
         Object::Namespace(n) => d::describe_namespace(n),
         Object::ConfigMap(c) => d::describe_config_map(c, &evs, now),
         Object::Secret(x) => d::describe_secret(x),

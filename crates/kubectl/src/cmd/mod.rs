@@ -6,6 +6,9 @@ mod delete;
 mod get;
 mod misc;
 mod pods;
+mod rollout;
+mod scale;
+mod set;
 
 use crate::args::{self, FlagSpec};
 use crate::{Output, Session};
@@ -83,6 +86,9 @@ pub(crate) fn dispatch(s: &mut Session, words: &[String], stdin: Option<&str>, o
         "config" => misc::config(s, rest, out),
         "events" => get::events(s, rest, out),
         "explain" => crate::explain::explain(rest, out),
+        "rollout" => rollout::rollout(s, rest, out),
+        "scale" => scale::scale(s, rest, out),
+        "set" => set::set(s, rest, out),
         other if COMMANDS.contains(&other) => {
             out.fail(format!(
                 "error: \"kubectl {other}\" is not simulated by Kubarium yet"
@@ -229,10 +235,21 @@ pub(crate) fn print_dry_run(obj: &Object, verb: &str, output: Option<&str>, out:
                 m.entry("creationTimestamp")
                     .or_insert(serde_json::Value::Null);
             }
+            if let Some(m) = v
+                .pointer_mut("/spec/template/metadata")
+                .and_then(|m| m.as_object_mut())
+            {
+                m.entry("creationTimestamp")
+                    .or_insert(serde_json::Value::Null);
+            }
             if let Some(m) = v.as_object_mut() {
                 if matches!(
                     obj,
-                    Object::Pod(_) | Object::Namespace(_) | Object::ReplicaSet(_) | Object::Node(_)
+                    Object::Pod(_)
+                        | Object::Namespace(_)
+                        | Object::ReplicaSet(_)
+                        | Object::Deployment(_)
+                        | Object::Node(_)
                 ) {
                     m.entry("status").or_insert_with(|| serde_json::json!({}));
                 }

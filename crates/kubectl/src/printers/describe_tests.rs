@@ -380,3 +380,59 @@ fn terminal_escapes_are_neutralised() {
     w.w(0, "Message:\tbad\x1b[31m\r\n");
     assert_eq!(w.finish(), "Message:  bad^[[31m\\r\n");
 }
+
+#[test]
+fn describe_deployment_mid_rollout_lists_old_and_new_replicasets() {
+    let d: apps::Deployment = de(json!({
+        "metadata": {"name": "web", "namespace": "default", "labels": {"app": "web"},
+            "creationTimestamp": "2025-03-03T09:00:00Z",
+            "annotations": {"deployment.kubernetes.io/revision": "2"}},
+        "spec": {"replicas": 4, "selector": {"matchLabels": {"app": "web"}},
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 1}},
+            "template": {"metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]}}},
+        "status": {"replicas": 5, "updatedReplicas": 2, "readyReplicas": 3, "availableReplicas": 3,
+            "unavailableReplicas": 2, "conditions": [
+                {"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"},
+                {"type": "Progressing", "status": "True", "reason": "ReplicaSetUpdated"}]}
+    }));
+    let rs = |name: &str, n: i32| -> apps::ReplicaSet {
+        de(
+            json!({"metadata": {"name": name}, "spec": {"replicas": n, "selector": {}}, "status": {"replicas": n}}),
+        )
+    };
+    let (old, new) = (rs("web-865f4cf4d9", 3), rs("web-766486c5b6", 2));
+    let want = "\
+Name:                   web
+Namespace:              default
+CreationTimestamp:      Mon, 03 Mar 2025 09:00:00 +0000
+Labels:                 app=web
+Annotations:            deployment.kubernetes.io/revision: 2
+Selector:               app=web
+Replicas:               4 desired | 2 updated | 5 total | 3 available | 2 unavailable
+StrategyType:           RollingUpdate
+MinReadySeconds:        0
+RollingUpdateStrategy:  1 max unavailable, 25% max surge
+Pod Template:
+  Labels:  app=web
+  Containers:
+   nginx:
+    Image:         nginx:1.27
+    Port:          <none>
+    Host Port:     <none>
+    Environment:   <none>
+    Mounts:        <none>
+  Volumes:         <none>
+  Node-Selectors:  <none>
+  Tolerations:     <none>
+Conditions:
+  Type           Status  Reason
+  ----           ------  ------
+  Available      True    MinimumReplicasAvailable
+  Progressing    True    ReplicaSetUpdated
+OldReplicaSets:  web-865f4cf4d9 (3/3 replicas created)
+NewReplicaSet:   web-766486c5b6 (2/2 replicas created)
+Events:          <none>
+";
+    assert_eq!(describe_deployment(&d, &[&old], Some(&new), &[], NOW), want);
+}

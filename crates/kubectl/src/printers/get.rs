@@ -103,6 +103,11 @@ fn columns(o: &Object, wide: bool) -> (Vec<&'static str>, Option<usize>) {
             &["CONTAINERS", "IMAGES", "SELECTOR"],
             Some(0),
         ),
+        Object::Deployment(_) => (
+            &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+            Some(0),
+        ),
         Object::Lease(_) => (&["NAME", "HOLDER", "AGE"], &[], Some(0)),
     };
     if let Object::Event(_) = o {
@@ -172,6 +177,7 @@ fn row_cells(o: &Object, opts: &TableOptions) -> Vec<String> {
             ]
         }
         Object::ReplicaSet(rs) => replica_set_row(rs, name, age, opts.wide),
+        Object::Deployment(d) => deployment_row(d, name, age, opts.wide),
         Object::Lease(l) => lease_row(l, name, age),
     }
 }
@@ -199,25 +205,61 @@ fn replica_set_row(rs: &apps::ReplicaSet, name: String, age: String, wide: bool)
     ];
     if wide {
         let spec = rs.spec.as_ref();
-        let containers: &[core::Container] = spec
-            .and_then(|s| s.template.as_ref())
-            .and_then(|t| t.spec.as_ref())
-            .map_or(&[], |s| s.containers.as_slice());
-        row.push(
-            containers
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-                .join(","),
+        wide_workload_cells(
+            &mut row,
+            spec.and_then(|s| s.template.as_ref()),
+            spec.map(|s| &s.selector),
         );
-        row.push(
-            containers
-                .iter()
-                .map(|c| c.image.as_deref().unwrap_or(""))
-                .collect::<Vec<_>>()
-                .join(","),
+    }
+    row
+}
+
+/// `layoutContainerCells` and the selector: the CONTAINERS, IMAGES and
+/// SELECTOR cells of a workload's wide row.
+fn wide_workload_cells(
+    row: &mut Vec<String>,
+    template: Option<&core::PodTemplateSpec>,
+    selector: Option<&meta::LabelSelector>,
+) {
+    let containers: &[core::Container] = template
+        .and_then(|t| t.spec.as_ref())
+        .map_or(&[], |s| s.containers.as_slice());
+    row.push(
+        containers
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    row.push(
+        containers
+            .iter()
+            .map(|c| c.image.as_deref().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    row.push(format_label_selector(selector));
+}
+
+/// `printDeployment`: NAME READY UP-TO-DATE AVAILABLE AGE (READY is
+/// ready/desired).
+fn deployment_row(d: &apps::Deployment, name: String, age: String, wide: bool) -> Vec<String> {
+    let spec = d.spec.as_ref();
+    let desired = spec.and_then(|s| s.replicas).unwrap_or(1);
+    let st = d.status.clone().unwrap_or_default();
+    let mut row = vec![
+        name,
+        format!("{}/{desired}", st.ready_replicas.unwrap_or(0)),
+        st.updated_replicas.unwrap_or(0).to_string(),
+        st.available_replicas.unwrap_or(0).to_string(),
+        age,
+    ];
+    if wide {
+        wide_workload_cells(
+            &mut row,
+            spec.map(|s| &s.template),
+            spec.map(|s| &s.selector),
         );
-        row.push(format_label_selector(spec.map(|s| &s.selector)));
     }
     row
 }

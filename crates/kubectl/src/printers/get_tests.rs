@@ -453,3 +453,30 @@ fn get_events_and_kubectl_events_layouts() {
 fn empty_input_gives_an_empty_table() {
     assert!(table(&[], &opts()).is_empty());
 }
+
+#[test]
+fn deployment_rows_show_ready_of_desired_and_wide_columns() {
+    let d = obj(json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "default", "creationTimestamp": "2025-03-03T09:58:51Z"},
+        "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}, {"name": "log", "image": "busybox"}]}}},
+        "status": {"replicas": 4, "updatedReplicas": 1, "readyReplicas": 2, "availableReplicas": 2}
+    }));
+    assert_eq!(
+        table(&[&d], &opts()).render(),
+        "NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    2/3     1            2           69s\n"
+    );
+    let t = table(
+        &[&d],
+        &TableOptions {
+            wide: true,
+            ..opts()
+        },
+    );
+    assert_eq!(
+        t.render(),
+        "NAME   READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES               SELECTOR\nweb    2/3     1            2           69s   nginx,log    nginx:1.27,busybox   app=web\n"
+    );
+}

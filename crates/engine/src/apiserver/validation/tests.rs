@@ -298,3 +298,99 @@ fn replicaset_selector_is_immutable() {
         vec!["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"b\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"]
     );
 }
+
+fn deployment(spec: Value) -> Object {
+    admitted(
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": spec}),
+    )
+}
+
+fn web_template() -> Value {
+    json!({"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}})
+}
+
+#[test]
+fn deployment_defaults_as_v1_32() {
+    let Object::Deployment(d) = deployment(
+        json!({"selector": {"matchLabels": {"app": "web"}}, "template": web_template()}),
+    ) else {
+        panic!()
+    };
+    let v = serde_json::to_value(&d).unwrap();
+    assert_eq!(v["spec"]["replicas"], 1);
+    assert_eq!(v["spec"]["revisionHistoryLimit"], 10);
+    assert_eq!(v["spec"]["progressDeadlineSeconds"], 600);
+    assert_eq!(
+        v["spec"]["strategy"],
+        json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}})
+    );
+    assert_eq!(v["spec"]["template"]["spec"]["restartPolicy"], "Always");
+    assert_eq!(validate_create(&Object::Deployment(d)), vec![]);
+}
+
+#[test]
+fn deployment_selector_must_match_template_labels() {
+    let d = deployment(
+        json!({"selector": {"matchLabels": {"app": "other"}}, "template": web_template()}),
+    );
+    assert_eq!(
+        message(&d),
+        "The Deployment \"web\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`"
+    );
+}
+
+#[test]
+fn deployment_max_surge_and_max_unavailable_cannot_both_be_zero() {
+    let d = deployment(
+        json!({"selector": {"matchLabels": {"app": "web"}}, "template": web_template(),
+        "strategy": {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": "0%"}}}),
+    );
+    assert_eq!(
+        message(&d),
+        "The Deployment \"web\" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"0%\"}: may not be 0 when `maxSurge` is 0"
+    );
+}
+
+#[test]
+fn deployment_strategy_errors_use_upstream_words() {
+    let d = deployment(
+        json!({"selector": {"matchLabels": {"app": "web"}}, "template": web_template(),
+        "strategy": {"type": "Recreate", "rollingUpdate": {"maxSurge": 1}}}),
+    );
+    assert_eq!(
+        message(&d),
+        "The Deployment \"web\" is invalid: spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'"
+    );
+    let d = deployment(
+        json!({"selector": {"matchLabels": {"app": "web"}}, "template": web_template(),
+        "strategy": {"rollingUpdate": {"maxUnavailable": "110%", "maxSurge": "x"}}}),
+    );
+    assert_eq!(
+        message(&d),
+        "The Deployment \"web\" is invalid: \n* spec.strategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"x\"}: a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')\n* spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"110%\"}: must not be greater than 100%"
+    );
+    let d = deployment(
+        json!({"selector": {"matchLabels": {"app": "web"}}, "template": web_template(),
+        "minReadySeconds": 10, "progressDeadlineSeconds": 10}),
+    );
+    assert_eq!(
+        message(&d),
+        "The Deployment \"web\" is invalid: spec.progressDeadlineSeconds: Invalid value: 10: must be greater than minReadySeconds"
+    );
+}
+
+#[test]
+fn deployment_selector_is_immutable() {
+    let old = deployment(
+        json!({"selector": {"matchLabels": {"app": "web"}}, "template": web_template()}),
+    );
+    let new = deployment(
+        json!({"selector": {"matchLabels": {"app": "web", "tier": "x"}},
+        "template": {"metadata": {"labels": {"app": "web", "tier": "x"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}}),
+    );
+    let errs = validate_update(&new, &old);
+    assert_eq!(
+        invalid_message("Deployment", "web", &errs),
+        "The Deployment \"web\" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"web\", \"tier\":\"x\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"
+    );
+}
