@@ -23,6 +23,9 @@ pub struct Work {
     pub controller: ControllerName,
     /// `namespace/name`.
     pub key: String,
+    /// A requeue-after coming due: the key is added to the queue (with the
+    /// usual de-duplication) rather than processed directly.
+    pub delayed: bool,
 }
 
 /// The controllers the manager runs.
@@ -68,7 +71,14 @@ impl WorkQueue {
     /// Enqueues `key` for `controller` unless it is already waiting.
     pub fn add(&mut self, controller: ControllerName, key: String, ctx: &mut Ctx, delay: Millis) {
         if self.dirty.insert((controller, key.clone())) {
-            ctx.after(delay, Event::Controller(Work { controller, key }));
+            ctx.after(
+                delay,
+                Event::Controller(Work {
+                    controller,
+                    key,
+                    delayed: false,
+                }),
+            );
         }
     }
 
@@ -103,6 +113,10 @@ impl ControllerManager {
 
     /// Runs one work item.
     pub fn handle(&mut self, work: Work, ctx: &mut Ctx) {
+        if work.delayed {
+            self.queue.add(work.controller, work.key, ctx, 0);
+            return;
+        }
         self.queue.done(work.controller, &work.key);
         ctx.trace_reconcile(work.controller.as_str(), &work.key);
         let requeue = match work.controller {
@@ -114,8 +128,15 @@ impl ControllerManager {
         };
         if let Some(delay) = requeue {
             // client-go's AddAfter: the key is not marked waiting until the
-            // delay passes, so watch events meanwhile still queue it now.
-            ctx.after(delay, Event::Controller(work));
+            // delay passes (watch events meanwhile still queue it now); then
+            // it is added as any other key, de-duplicated.
+            ctx.after(
+                delay,
+                Event::Controller(Work {
+                    delayed: true,
+                    ..work
+                }),
+            );
         }
     }
 }
