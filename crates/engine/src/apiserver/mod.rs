@@ -542,8 +542,12 @@ impl ApiServer {
             Some(old) => match &*old {
                 Object::Pod(p) if p.status.as_ref() == Some(&status) => Ok(old),
                 Object::Pod(p) => {
-                    let mut p = p.clone();
-                    p.status = Some(status);
+                    // Copy what stays; the old status is replaced, not copied.
+                    let p = core::Pod {
+                        metadata: p.metadata.clone(),
+                        spec: p.spec.clone(),
+                        status: Some(status),
+                    };
                     {
                         let r = self.store.update(Object::Pod(p));
                         self.committed(r, res, name)

@@ -126,15 +126,14 @@ fn phase(w: &PodWorker, restart_policy: &str) -> &'static str {
 pub(super) fn compute(k: &Kubelet, w: &PodWorker, pod: &core::Pod, ctx: &Ctx) -> core::PodStatus {
     let clock = &ctx.api.clock;
     let now_t = clock.time();
-    let spec = pod.spec.clone().unwrap_or_default();
-    let policy = spec
-        .restart_policy
-        .clone()
-        .unwrap_or_else(|| "Always".into());
-    let old = pod.status.clone().unwrap_or_default();
+    let no_spec = core::PodSpec::default();
+    let spec = pod.spec.as_ref().unwrap_or(&no_spec);
+    let policy = spec.restart_policy.as_deref().unwrap_or("Always");
+    let no_status = core::PodStatus::default();
+    let old = pod.status.as_ref().unwrap_or(&no_status);
     let sandbox_ready =
         w.sandbox_ready_at.is_some_and(|t| t <= ctx.now()) && w.terminating_since.is_none();
-    let mut phase = phase(w, &policy);
+    let mut phase = phase(w, policy);
     // A pod whose sandbox is not ready has no containers yet.
     if w.sandbox_ready_at.is_none_or(|t| t > ctx.now()) && w.terminating_since.is_none() {
         phase = "Pending";
@@ -142,26 +141,26 @@ pub(super) fn compute(k: &Kubelet, w: &PodWorker, pod: &core::Pod, ctx: &Ctx) ->
 
     let image_of = |c: &ContainerRuntime| {
         let list = if c.init {
-            spec.init_containers.clone().unwrap_or_default()
+            spec.init_containers.as_deref().unwrap_or_default()
         } else {
-            spec.containers.clone()
+            &spec.containers
         };
         list.iter()
             .find(|x| x.name == c.name)
-            .and_then(|x| x.image.clone())
+            .and_then(|x| x.image.as_deref())
             .unwrap_or_default()
     };
     let statuses: Vec<core::ContainerStatus> = w
         .containers
         .iter()
         .filter(|c| !c.init)
-        .map(|c| container_status(c, &image_of(c), clock))
+        .map(|c| container_status(c, image_of(c), clock))
         .collect();
     let init_statuses: Vec<core::ContainerStatus> = w
         .containers
         .iter()
         .filter(|c| c.init)
-        .map(|c| container_status(c, &image_of(c), clock))
+        .map(|c| container_status(c, image_of(c), clock))
         .collect();
 
     let initialized = w
