@@ -5,15 +5,18 @@
 //! state, computes, and writes through the API server. It does not know why
 //! it was called and must be idempotent.
 
+pub mod cronjob;
 pub mod garbagecollector;
+pub mod job;
 pub mod namespace;
 pub mod replicaset;
 pub mod serviceaccount;
+pub mod ttlafterfinished;
 
 use crate::clock::Millis;
 use crate::simulation::{Ctx, Event};
 use crate::store::WatchEvent;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 /// A controller's work item: which controller and which object key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +38,12 @@ pub enum ControllerName {
     ServiceAccount,
     /// namespace-controller.
     Namespace,
+    /// job-controller.
+    Job,
+    /// cronjob-controller.
+    CronJob,
+    /// ttl-after-finished-controller.
+    TtlAfterFinished,
 }
 
 impl ControllerName {
@@ -45,15 +54,19 @@ impl ControllerName {
             ControllerName::GarbageCollector => "garbage-collector-controller",
             ControllerName::ServiceAccount => "serviceaccount-controller",
             ControllerName::Namespace => "namespace-controller",
+            ControllerName::Job => "job-controller",
+            ControllerName::CronJob => "cronjob-controller",
+            ControllerName::TtlAfterFinished => "ttl-after-finished-controller",
         }
     }
 }
 
 /// A work queue with client-go's de-duplication: a key waiting to be
-/// processed is not queued twice.
+/// processed is not queued twice; adding it again with an earlier due time
+/// moves it earlier (the delaying queue's `AddAfter`), a later one is merged.
 #[derive(Default, Debug)]
 pub struct WorkQueue {
-    dirty: BTreeSet<(ControllerName, String)>,
+    dirty: BTreeMap<(ControllerName, String), Millis>,
 }
 
 /// How long after a watch event a controller's worker picks the key up
@@ -61,16 +74,30 @@ pub struct WorkQueue {
 pub const QUEUE_LATENCY: Millis = 5;
 
 impl WorkQueue {
-    /// Enqueues `key` for `controller` unless it is already waiting.
+    /// Enqueues `key` for `controller` after `delay`, unless it is already
+    /// waiting to be processed by then.
     pub fn add(&mut self, controller: ControllerName, key: String, ctx: &mut Ctx, delay: Millis) {
-        if self.dirty.insert((controller, key.clone())) {
-            ctx.after(delay, Event::Controller(Work { controller, key }));
+        let due = ctx.now() + delay;
+        match self.dirty.get(&(controller, key.clone())) {
+            Some(&at) if at <= due => {}
+            _ => {
+                self.dirty.insert((controller, key.clone()), due);
+                ctx.after(delay, Event::Controller(Work { controller, key }));
+            }
         }
     }
 
-    /// Marks a key as taken by its worker (new adds queue it again).
-    pub fn done(&mut self, controller: ControllerName, key: &str) {
-        self.dirty.remove(&(controller, key.to_string()));
+    /// Takes a key for its worker at `now` (new adds queue it again);
+    /// false for a superseded, earlier-served or not yet due entry.
+    pub fn take(&mut self, controller: ControllerName, key: &str, now: Millis) -> bool {
+        let k = (controller, key.to_string());
+        match self.dirty.get(&k) {
+            Some(&at) if at <= now => {
+                self.dirty.remove(&k);
+                true
+            }
+            _ => false,
+        }
     }
 }
 
@@ -79,6 +106,7 @@ impl WorkQueue {
 pub struct ControllerManager {
     queue: WorkQueue,
     replicaset: replicaset::ReplicaSetController,
+    job: job::JobController,
 }
 
 impl ControllerManager {
@@ -90,21 +118,34 @@ impl ControllerManager {
             self.replicaset
                 .forget(rs.metadata.uid.as_deref().unwrap_or(""));
         }
+        if let (crate::store::EventType::Deleted, crate::api::Object::Job(j)) =
+            (ev.event_type, &*ev.object)
+        {
+            self.job.forget(j.metadata.uid.as_deref().unwrap_or(""));
+        }
         replicaset::on_watch(&mut self.queue, ev, ctx);
         garbagecollector::on_watch(&mut self.queue, ev, ctx);
         serviceaccount::on_watch(&mut self.queue, ev, ctx);
         namespace::on_watch(&mut self.queue, ev, ctx);
+        job::on_watch(&mut self.queue, ev, ctx);
+        cronjob::on_watch(&mut self.queue, ev, ctx);
+        ttlafterfinished::on_watch(&mut self.queue, ev, ctx);
     }
 
     /// Runs one work item.
     pub fn handle(&mut self, work: Work, ctx: &mut Ctx) {
-        self.queue.done(work.controller, &work.key);
+        if !self.queue.take(work.controller, &work.key, ctx.now()) {
+            return;
+        }
         ctx.trace_reconcile(work.controller.as_str(), &work.key);
         let requeue = match work.controller {
             ControllerName::ReplicaSet => self.replicaset.sync(&work.key, ctx),
             ControllerName::GarbageCollector => garbagecollector::sync(&work.key, ctx),
             ControllerName::ServiceAccount => serviceaccount::sync(&work.key, ctx),
             ControllerName::Namespace => namespace::sync(&work.key, ctx),
+            ControllerName::Job => self.job.sync(&work.key, ctx),
+            ControllerName::CronJob => cronjob::sync(&work.key, ctx),
+            ControllerName::TtlAfterFinished => ttlafterfinished::sync(&work.key, ctx),
         };
         if let Some(delay) = requeue {
             self.queue.add(work.controller, work.key, ctx, delay);

@@ -560,7 +560,12 @@ impl Kubelet {
         let spec = pod.spec.as_ref().unwrap_or(&no_spec);
         if !self.workers.contains_key(key) {
             let phase = crate::api::podutil::phase(pod);
-            if phase == "Succeeded" || phase == "Failed" {
+            // A pod already torn down that only waits for its finalizers
+            // (a Job's job-tracking one) is not started again.
+            if phase == "Succeeded"
+                || phase == "Failed"
+                || pod.metadata.deletion_grace_period_seconds == Some(0)
+            {
                 return;
             }
             let ip = self.allocate_ip(spec.host_network == Some(true));

@@ -33,6 +33,10 @@ const FILE_FLAGS: &[crate::args::FlagSpec] = &[
     flag("from-literal", None, Kind::Multi),
     flag("from-file", None, Kind::Multi),
     flag("type", None, Kind::Value),
+    flag("image", None, Kind::Value),
+    flag("from", None, Kind::Value),
+    flag("schedule", None, Kind::Value),
+    flag("restart", None, Kind::Value),
 ];
 
 /// Reads the documents named by `-f` flags.
@@ -186,6 +190,8 @@ pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out
             };
             submit_generated(s, &p, Object::Secret(secret), Some("secret"), out);
         }
+        Some("job") => super::create_job::create_job(s, &p, out),
+        Some("cronjob" | "cj") => super::create_job::create_cron_job(s, &p, out),
         Some(other) => out.fail(format!(
             "error: \"kubectl create {other}\" is not simulated by Kubarium yet"
         )),
@@ -224,7 +230,7 @@ fn literal_data(s: &Session, p: &Parsed, out: &mut Output) -> Option<BTreeMap<St
 /// Creates a generated object. The configmap and secret generators wrap a
 /// server error as `error: failed to create configmap: <err>` (kubectl's
 /// create_configmap.go / create_secret.go); namespace returns it as is.
-fn submit_generated(
+pub(super) fn submit_generated(
     s: &mut Session,
     p: &Parsed,
     obj: Object,

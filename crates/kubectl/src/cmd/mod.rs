@@ -2,6 +2,7 @@
 //! writes what kubectl would print.
 
 mod apply;
+mod create_job;
 mod delete;
 mod get;
 mod misc;
