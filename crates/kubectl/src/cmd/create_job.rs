@@ -15,6 +15,7 @@ fn container(name: &str, image: &str, command: Option<Vec<String>>) -> Container
         name: name.into(),
         image: Some(image.into()),
         command,
+        resources: Some(Default::default()),
         ..Default::default()
     }
 }

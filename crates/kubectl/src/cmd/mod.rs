@@ -233,9 +233,34 @@ pub(crate) fn print_dry_run(obj: &Object, verb: &str, output: Option<&str>, out:
             if let Some(m) = v.as_object_mut() {
                 if matches!(
                     obj,
-                    Object::Pod(_) | Object::Namespace(_) | Object::ReplicaSet(_) | Object::Node(_)
+                    Object::Pod(_)
+                        | Object::Namespace(_)
+                        | Object::ReplicaSet(_)
+                        | Object::Node(_)
+                        | Object::Job(_)
+                        | Object::CronJob(_)
                 ) {
                     m.entry("status").or_insert_with(|| serde_json::json!({}));
+                }
+                // Go prints the embedded ObjectMeta of templates too.
+                for path in [
+                    &["spec", "template", "metadata"][..],
+                    &["spec", "jobTemplate", "metadata"],
+                    &["spec", "jobTemplate", "spec", "template", "metadata"],
+                ] {
+                    let mut cur = m.get_mut(path[0]);
+                    for k in &path[1..path.len() - 1] {
+                        cur = cur.and_then(|c| c.get_mut(*k));
+                    }
+                    if let Some(parent) = cur.and_then(|c| c.as_object_mut()) {
+                        let meta = parent
+                            .entry(path[path.len() - 1])
+                            .or_insert_with(|| serde_json::json!({}));
+                        if let Some(meta) = meta.as_object_mut() {
+                            meta.entry("creationTimestamp")
+                                .or_insert(serde_json::Value::Null);
+                        }
+                    }
                 }
                 if matches!(obj, Object::Namespace(_)) {
                     m.entry("spec").or_insert_with(|| serde_json::json!({}));
