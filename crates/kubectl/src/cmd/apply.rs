@@ -230,7 +230,7 @@ fn literal_data(s: &Session, p: &Parsed, out: &mut Output) -> Option<BTreeMap<St
 /// Creates a generated object. The configmap and secret generators wrap a
 /// server error as `error: failed to create configmap: <err>` (kubectl's
 /// create_configmap.go / create_secret.go); namespace returns it as is.
-pub(super) fn submit_generated(
+fn submit_generated(
     s: &mut Session,
     p: &Parsed,
     obj: Object,

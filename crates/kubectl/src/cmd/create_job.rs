@@ -1,8 +1,7 @@
 //! `kubectl create job` and `kubectl create cronjob`
 //! (k8s.io/kubectl/pkg/cmd/create/create_job.go, create_cronjob.go).
 
-use super::apply::submit_generated;
-use super::{namespace, print_api_error};
+use super::{dry_run, namespace, print_api_error, print_dry_run, type_name};
 use crate::args::Parsed;
 use crate::{Output, Session};
 use kubarium_engine::api::batch::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
@@ -89,7 +88,7 @@ pub(super) fn create_job(s: &mut Session, p: &Parsed, out: &mut Output) {
         };
         job_from_cron_job(name, &cj)
     };
-    submit_generated(s, p, Object::Job(job), None, out);
+    submit(s, p, Object::Job(job), "job", out);
 }
 
 /// `createJobFromCronJob`: the CronJob's job template, annotated
@@ -175,5 +174,44 @@ pub(super) fn create_cron_job(s: &mut Session, p: &Parsed, out: &mut Output) {
         }),
         status: None,
     };
-    submit_generated(s, p, Object::CronJob(cj), None, out);
+    submit(s, p, Object::CronJob(cj), "cronjob", out);
+}
+
+/// Creates the generated object; a refusal reads as kubectl's
+/// `error: failed to create job: <the API's Status message>`.
+fn submit(s: &mut Session, p: &Parsed, obj: Object, what: &str, out: &mut Output) {
+    let Ok(dry) = dry_run(p, out) else { return };
+    if dry {
+        print_dry_run(&obj, "created", p.get("output"), out);
+        return;
+    }
+    let r = obj.resource();
+    let mut obj = obj;
+    obj.meta_mut().namespace = Some(namespace(s, p));
+    match s.sim.with_api(|api| api.create("kubectl", obj)) {
+        Ok(o) => out.out(format!("{} created\n", type_name(r, o.name()))),
+        Err(e) => out.fail(format!(
+            "error: failed to create {what}: {}",
+            status_message(&e, r)
+        )),
+    }
+}
+
+/// The API Status message of an error: kubectl's `The Job "x" is invalid:
+/// ...` form turned back into `Job.batch "x" is invalid: ...` (several
+/// causes as `[a, b]`), as `err.Error()` prints it.
+fn status_message(e: &kubarium_engine::apiserver::ApiError, r: &registry::ResourceInfo) -> String {
+    let head = format!("The {} ", r.kind);
+    let Some(rest) = e.message.strip_prefix(&head) else {
+        return e.message.clone();
+    };
+    let Some((name, causes)) = rest.split_once(" is invalid: ") else {
+        return e.message.clone();
+    };
+    let causes = if let Some(list) = causes.strip_prefix("\n* ") {
+        format!("[{}]", list.split("\n* ").collect::<Vec<_>>().join(", "))
+    } else {
+        causes.to_string()
+    };
+    format!("{}.{} {name} is invalid: {causes}", r.kind, r.group)
 }
