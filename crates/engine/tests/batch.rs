@@ -556,3 +556,57 @@ fn cronjob_time_zone_moves_the_schedule() {
         "2025-03-03T18:07:00+09:00"
     );
 }
+
+#[test]
+fn suspending_a_job_deletes_its_pods_and_resuming_starts_them_again() {
+    let mut sim = sim();
+    create(
+        &mut sim,
+        "Job",
+        json!({"metadata": {"name": "pausable"}, "spec": job_spec("sleep 600", json!({}))}),
+    )
+    .unwrap();
+    sim.advance(5 * SECOND);
+    let set_suspend = |sim: &mut Simulation, on: bool| {
+        let mut j = job(sim, "pausable").unwrap();
+        j.spec.as_mut().unwrap().suspend = Some(on);
+        sim.with_api(|api| api.update("kubectl", Object::Job(j)))
+            .unwrap();
+    };
+    set_suspend(&mut sim, true);
+    sim.advance(40 * SECOND);
+    let j = job(&sim, "pausable").unwrap();
+    assert!(conditions(&j).contains(&("Suspended".into(), "JobSuspended".into())));
+    assert!(pods_of(&sim, "pausable").is_empty());
+    assert_eq!(events(&sim, "Suspended"), vec!["Job suspended".to_string()]);
+    set_suspend(&mut sim, false);
+    sim.advance(5 * SECOND);
+    let j = job(&sim, "pausable").unwrap();
+    assert!(conditions(&j).contains(&("Suspended".into(), "JobResumed".into())));
+    assert_eq!(j.status.as_ref().unwrap().active, Some(1));
+    assert_eq!(events(&sim, "Resumed"), vec!["Job resumed".to_string()]);
+}
+
+#[test]
+fn on_failure_job_counts_container_restarts_towards_the_backoff_limit() {
+    let mut sim = sim();
+    let mut spec = job_spec("exit 2", json!({"backoffLimit": 2}));
+    spec["template"]["spec"]["restartPolicy"] = json!("OnFailure");
+    create(
+        &mut sim,
+        "Job",
+        json!({"metadata": {"name": "of"}, "spec": spec}),
+    )
+    .unwrap();
+    sim.advance(2 * MINUTE);
+    let j = job(&sim, "of").unwrap();
+    assert_eq!(
+        conditions(&j).last(),
+        Some(&("Failed".into(), "BackoffLimitExceeded".into()))
+    );
+    let created: Vec<String> = events(&sim, "SuccessfulCreate")
+        .into_iter()
+        .filter(|m| m.starts_with("Created pod: of-"))
+        .collect();
+    assert_eq!(created.len(), 1, "one pod, restarted in place: {created:?}");
+}

@@ -152,3 +152,32 @@ impl ControllerManager {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::SECOND;
+    use crate::simulation::{ClusterConfig, Simulation};
+
+    #[test]
+    fn an_earlier_add_moves_a_waiting_key_forward_and_a_later_one_merges() {
+        let mut sim = Simulation::new(ClusterConfig {
+            warmup: 0,
+            ..ClusterConfig::default()
+        });
+        let mut q = WorkQueue::default();
+        let now = sim.now();
+        let before = sim.pending_events();
+        sim.with_ctx(|ctx| {
+            q.add(ControllerName::Job, "ns/a".into(), ctx, 60 * SECOND);
+            // A watch event wants it sooner: the requeue must not swallow it.
+            q.add(ControllerName::Job, "ns/a".into(), ctx, QUEUE_LATENCY);
+            // A later add merges into the waiting one.
+            q.add(ControllerName::Job, "ns/a".into(), ctx, 30 * SECOND);
+        });
+        assert_eq!(sim.pending_events() - before, 2);
+        assert!(q.take(ControllerName::Job, "ns/a", now + QUEUE_LATENCY));
+        // Once served, the stale 60 s event finds nothing to do.
+        assert!(!q.take(ControllerName::Job, "ns/a", now + 60 * SECOND));
+    }
+}
