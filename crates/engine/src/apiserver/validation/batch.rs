@@ -528,3 +528,89 @@ fn validate_time_zone(tz: &str) -> Vec<FieldError> {
     }
     Vec::new()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::batch::CronJobSpec;
+    use crate::api::meta::ObjectMeta;
+
+    fn cron_job(name: &str, schedule: &str, tz: Option<&str>) -> CronJob {
+        let mut cj = CronJob {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                ..Default::default()
+            },
+            spec: Some(CronJobSpec {
+                schedule: schedule.into(),
+                time_zone: tz.map(str::to_string),
+                ..Default::default()
+            }),
+            status: None,
+        };
+        let js = cj
+            .spec
+            .as_mut()
+            .unwrap()
+            .job_template
+            .spec
+            .get_or_insert_with(Default::default);
+        js.template.spec = Some(crate::api::core::PodSpec {
+            containers: vec![crate::api::core::Container {
+                name: "main".into(),
+                image: Some("busybox".into()),
+                ..Default::default()
+            }],
+            restart_policy: Some("Never".into()),
+            ..Default::default()
+        });
+        crate::apiserver::admission::batch::default_cron_job(&mut cj);
+        cj
+    }
+
+    fn messages(errs: Vec<FieldError>) -> Vec<String> {
+        errs.into_iter().map(|e| e.to_string()).collect()
+    }
+
+    #[test]
+    fn tz_in_schedule_is_refused_in_favour_of_the_time_zone_field() {
+        assert_eq!(
+            messages(validate_cron_job(&cron_job("a", "TZ=UTC 0 * * * *", None), None)),
+            vec!["spec.schedule: Invalid value: \"TZ=UTC 0 * * * *\": cannot use TZ or CRON_TZ in schedule, use timeZone field instead"]
+        );
+    }
+
+    #[test]
+    fn time_zone_must_be_a_known_iana_name_and_not_local() {
+        assert!(messages(validate_cron_job(
+            &cron_job("a", "@daily", Some("Asia/Seoul")),
+            None
+        ))
+        .is_empty());
+        assert_eq!(
+            messages(validate_cron_job(&cron_job("a", "@daily", Some("Local")), None)),
+            vec!["spec.timeZone: Invalid value: \"Local\": timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"]
+        );
+        assert_eq!(
+            messages(validate_cron_job(
+                &cron_job("a", "@daily", Some("../etc")),
+                None
+            )),
+            vec!["spec.timeZone: Invalid value: \"../etc\": unknown time zone ../etc"]
+        );
+    }
+
+    #[test]
+    fn cron_job_names_leave_room_for_the_eleven_character_suffix() {
+        let long = "a".repeat(53);
+        assert_eq!(
+            messages(validate_cron_job(&cron_job(&long, "@hourly", None), None)),
+            vec![format!(
+                "metadata.name: Invalid value: \"{long}\": must be no more than 52 characters"
+            )]
+        );
+        // Updates of old, longer names are allowed.
+        let cj = cron_job(&long, "@hourly", None);
+        assert!(messages(validate_cron_job(&cj, Some(&cj))).is_empty());
+    }
+}

@@ -133,8 +133,7 @@ pub fn sync(key: &str, ctx: &mut Ctx) -> Option<Millis> {
     let uid = cj.metadata.uid.clone().unwrap_or_default();
     let spec = cj.spec.clone().unwrap_or_default();
     let mut status = cj.status.clone().unwrap_or_default();
-    let now_ms = ctx.now();
-    let now = ctx.api.clock.datetime(now_ms);
+    let now = ctx.api.clock.datetime(ctx.now());
 
     // The CronJob's Jobs: those it controls, from the owner index.
     let mut jobs: Vec<Job> = ctx
@@ -223,7 +222,6 @@ pub fn sync(key: &str, ctx: &mut Ctx) -> Option<Millis> {
             let _ = ctx.api.update_status(USER, Object::CronJob(cur));
         }
     }
-    let _ = now_ms;
     requeue
 }
 

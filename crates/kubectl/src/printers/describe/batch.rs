@@ -92,7 +92,6 @@ pub fn describe_job(job: &batch::Job, events: &[&core::Event], now_ms: i64) -> S
     }
     pod_template(&mut w, Some(&spec.template));
     events_section(&mut w, events, now_ms);
-    let _ = now_ms;
     w.finish()
 }
 
