@@ -1570,7 +1570,27 @@ fn container_env(pod: &core::Pod, c: &core::Container, hostname: &str) -> BTreeM
                         .as_ref()
                         .and_then(|s| s.host_ip.clone())
                         .unwrap_or_default(),
-                    _ => String::new(),
+                    // `metadata.annotations['k']` / `metadata.labels['k']`
+                    // (an Indexed Job's JOB_COMPLETION_INDEX).
+                    other => {
+                        let subscript = |prefix: &str| {
+                            other
+                                .strip_prefix(prefix)?
+                                .strip_prefix("['")?
+                                .strip_suffix("']")
+                                .map(str::to_string)
+                        };
+                        let m = &pod.metadata;
+                        match (
+                            subscript("metadata.annotations"),
+                            subscript("metadata.labels"),
+                        ) {
+                            (Some(k), _) => m.annotations.as_ref().and_then(|a| a.get(&k)).cloned(),
+                            (_, Some(k)) => m.labels.as_ref().and_then(|l| l.get(&k)).cloned(),
+                            _ => None,
+                        }
+                        .unwrap_or_default()
+                    }
                 }
             } else {
                 String::new()

@@ -1,7 +1,7 @@
 //! The CronJob controller (pkg/controller/cronjob/cronjob_controllerv2.go).
 //!
 //! `sync` keeps `status.active` in step with the CronJob's Jobs (events
-//! `SawCompletedJob`, `UnexpectedJob`), deletes finished Jobs beyond the
+//! `SawCompletedJob`, `UnexpectedJob`, `MissingJob`), deletes finished Jobs beyond the
 //! history limits (`SuccessfulDelete`), and at each schedule time — on the
 //! virtual clock, in the CronJob's time zone — creates the Job
 //! `<name>-<minutes since epoch>` (`SuccessfulCreate`), unless suspended,
@@ -200,8 +200,11 @@ pub fn sync(key: &str, ctx: &mut Ctx) -> Option<Millis> {
         .cloned()
         .collect();
     for r in gone {
-        let msg = format!("Saw completed job: {}", r.name.as_deref().unwrap_or(""));
-        record(ctx, &cj_obj, "Normal", "SawCompletedJob", &msg);
+        let msg = format!(
+            "Active job went missing: {}",
+            r.name.as_deref().unwrap_or("")
+        );
+        record(ctx, &cj_obj, "Normal", "MissingJob", &msg);
         delete_from_active(&mut status, &r.uid);
     }
 
