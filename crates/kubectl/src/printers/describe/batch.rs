@@ -83,16 +83,29 @@ pub fn describe_job(job: &batch::Job, events: &[&core::Event], now_ms: i64) -> S
         ),
     }
     if spec.completion_mode.as_deref() == Some("Indexed") {
-        let idx = status
-            .completed_indexes
-            .clone()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "<none>".into());
+        let idx = cap_indexes_list_or_none(status.completed_indexes.as_deref().unwrap_or(""), 50);
         w.w(0, &format!("Completed Indexes:\t{idx}\n"));
     }
     pod_template(&mut w, Some(&spec.template));
     events_section(&mut w, events, now_ms);
     w.finish()
+}
+
+/// `capIndexesListOrNone`: the list up to the first comma after `soft`
+/// characters, then `...`; `<none>` when empty.
+fn cap_indexes_list_or_none(indexes: &str, soft: usize) -> String {
+    if indexes.is_empty() {
+        return "<none>".into();
+    }
+    match indexes
+        .as_bytes()
+        .iter()
+        .skip(soft)
+        .position(|b| *b == b',')
+    {
+        Some(i) => format!("{}...", &indexes[..soft + i + 1]),
+        None => indexes.to_string(),
+    }
 }
 
 /// `kubectl describe cronjob`.
@@ -183,4 +196,20 @@ pub fn describe_cron_job(cj: &batch::CronJob, events: &[&core::Event], now_ms: i
     }
     events_section(&mut w, events, now_ms);
     w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cap_indexes_list_or_none;
+
+    #[test]
+    fn completed_indexes_are_capped_after_fifty_characters() {
+        assert_eq!(cap_indexes_list_or_none("", 50), "<none>");
+        assert_eq!(cap_indexes_list_or_none("0-2,4", 50), "0-2,4");
+        let long: Vec<String> = (0..40).map(|i| (i * 2).to_string()).collect();
+        let long = long.join(",");
+        let capped = cap_indexes_list_or_none(&long, 50);
+        assert!(capped.ends_with(",..."), "{capped}");
+        assert!(capped.len() > 50 && capped.len() < 60, "{capped}");
+    }
 }

@@ -137,3 +137,83 @@ pub fn cron_job_row(
     }
     row
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::chrono::{TimeZone, Utc};
+    use kubarium_engine::api::batch::{JobCondition, JobSpec, JobStatus};
+    use kubarium_engine::api::meta::Time;
+
+    fn job(completions: Option<i32>, parallelism: i32, conds: &[&str]) -> batch::Job {
+        batch::Job {
+            spec: Some(JobSpec {
+                completions,
+                parallelism: Some(parallelism),
+                ..Default::default()
+            }),
+            status: Some(JobStatus {
+                succeeded: Some(1),
+                start_time: Some(Time(Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 0).unwrap())),
+                conditions: Some(
+                    conds
+                        .iter()
+                        .map(|t| JobCondition {
+                            type_: t.to_string(),
+                            status: "True".into(),
+                            ..Default::default()
+                        })
+                        .collect(),
+                ),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn completions_cell_for_fixed_and_work_queue_jobs() {
+        assert_eq!(job_completions(&job(Some(5), 2, &[])), "1/5");
+        assert_eq!(job_completions(&job(None, 3, &[])), "1/1 of 3");
+        assert_eq!(job_completions(&job(None, 1, &[])), "1/1");
+    }
+
+    #[test]
+    fn status_cell_prefers_terminal_conditions_then_interim_ones() {
+        assert_eq!(job_status(&job(Some(1), 1, &[])), "Running");
+        assert_eq!(
+            job_status(&job(Some(1), 1, &["SuccessCriteriaMet"])),
+            "SuccessCriteriaMet"
+        );
+        assert_eq!(
+            job_status(&job(Some(1), 1, &["SuccessCriteriaMet", "Complete"])),
+            "Complete"
+        );
+        assert_eq!(
+            job_status(&job(Some(1), 1, &["FailureTarget"])),
+            "FailureTarget"
+        );
+        assert_eq!(job_status(&job(Some(1), 1, &["Suspended"])), "Suspended");
+        assert_eq!(
+            job_status(&job(Some(1), 1, &["FailureTarget", "Failed"])),
+            "Failed"
+        );
+    }
+
+    #[test]
+    fn running_job_duration_counts_from_start_and_finished_one_to_completion() {
+        let now = Utc
+            .with_ymd_and_hms(2025, 3, 3, 9, 2, 5)
+            .unwrap()
+            .timestamp_millis();
+        let running = job_row(&job(Some(1), 1, &[]), "j".into(), "2m".into(), now, false);
+        assert_eq!(running[3], "2m5s");
+        let mut done = job(Some(1), 1, &["Complete"]);
+        done.status.as_mut().unwrap().completion_time =
+            Some(Time(Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 12).unwrap()));
+        assert_eq!(
+            job_row(&done, "j".into(), "2m".into(), now, false)[3],
+            "12s"
+        );
+    }
+}
