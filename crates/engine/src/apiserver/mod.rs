@@ -622,6 +622,13 @@ impl ApiServer {
         admission::default_object(&mut obj, &ctx);
         // The job strategy's PrepareForCreate needs the UID for the
         // generated selector: Jobs draw theirs before validation.
+        // The batch strategies' PrepareForCreate: a new object's status is
+        // the controller's to write.
+        match &mut obj {
+            Object::Job(j) => j.status = None,
+            Object::CronJob(c) => c.status = None,
+            _ => {}
+        }
         let early_uid = if let Object::Job(j) = &mut obj {
             let uid = self.uid_rng.uuid();
             admission::batch::prepare_job_for_create(j, &uid);

@@ -221,6 +221,16 @@ fn validate_job_spec(spec: &JobSpec, path: &str) -> Vec<FieldError> {
                 "when completion mode is Indexed",
             ));
         }
+        if let Some(par) = spec
+            .parallelism
+            .filter(|n| mode == "Indexed" && *n > 100_000)
+        {
+            errs.push(invalid(
+                p("parallelism"),
+                par.to_string(),
+                "must be less than or equal to 100000 when completion mode is Indexed",
+            ));
+        }
     }
     if spec.completion_mode.as_deref() != Some("Indexed") {
         if let Some(b) = spec.backoff_limit_per_index {

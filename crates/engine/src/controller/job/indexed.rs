@@ -18,21 +18,17 @@ pub fn pod_index(p: &Pod) -> Option<i32> {
         .filter(|i| *i >= 0)
 }
 
-/// Parses `completedIndexes` (`1,3-5,7`).
-pub fn parse_indexes(s: Option<&str>) -> BTreeSet<i32> {
+/// Parses `completedIndexes` (`1,3-5,7`), keeping the indexes below
+/// `completions` (so a huge range in a hand-written status costs nothing).
+pub fn parse_indexes(s: Option<&str>, completions: i32) -> BTreeSet<i32> {
     let mut out = BTreeSet::new();
     for part in s.unwrap_or("").split(',').filter(|p| !p.is_empty()) {
-        match part.split_once('-') {
-            Some((a, b)) => {
-                if let (Ok(a), Ok(b)) = (a.parse::<i32>(), b.parse::<i32>()) {
-                    out.extend(a..=b);
-                }
-            }
-            None => {
-                if let Ok(i) = part.parse() {
-                    out.insert(i);
-                }
-            }
+        let (a, b) = match part.split_once('-') {
+            Some((a, b)) => (a.parse::<i32>(), b.parse::<i32>()),
+            None => (part.parse::<i32>(), part.parse::<i32>()),
+        };
+        if let (Ok(a), Ok(b)) = (a, b) {
+            out.extend(a.max(0)..=b.min(completions - 1));
         }
     }
     out
@@ -91,7 +87,9 @@ mod tests {
     fn completed_indexes_round_trip_as_ranges() {
         let s: BTreeSet<i32> = [0, 1, 2, 4, 6, 7].into_iter().collect();
         assert_eq!(format_indexes(&s), "0-2,4,6-7");
-        assert_eq!(parse_indexes(Some("0-2,4,6-7")), s);
-        assert!(parse_indexes(None).is_empty());
+        assert_eq!(parse_indexes(Some("0-2,4,6-7"), 8), s);
+        assert!(parse_indexes(None, 8).is_empty());
+        // Indexes beyond completions are dropped, whatever the range.
+        assert_eq!(parse_indexes(Some("0-2000000000"), 3).len(), 3);
     }
 }

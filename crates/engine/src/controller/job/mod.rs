@@ -321,7 +321,10 @@ impl JobController {
             status.failed =
                 Some(status.failed.unwrap_or(0) + u.failed.as_ref().map_or(0, Vec::len) as i32);
             if spec.completion_mode.as_deref() == Some("Indexed") {
-                let mut done = indexed::parse_indexes(status.completed_indexes.as_deref());
+                let mut done = indexed::parse_indexes(
+                    status.completed_indexes.as_deref(),
+                    spec.completions.unwrap_or(0),
+                );
                 for p in &new_succeeded {
                     if let Some(i) = indexed::pod_index(p) {
                         if i < spec.completions.unwrap_or(0) {
@@ -515,7 +518,10 @@ impl JobController {
             let parallelism = spec.parallelism.unwrap_or(1).max(0);
             let to_create: Vec<Option<i32>> = if spec.completion_mode.as_deref() == Some("Indexed")
             {
-                let done = indexed::parse_indexes(status.completed_indexes.as_deref());
+                let done = indexed::parse_indexes(
+                    status.completed_indexes.as_deref(),
+                    spec.completions.unwrap_or(0),
+                );
                 let running: BTreeSet<i32> = pods
                     .iter()
                     .filter(|p| {
@@ -638,7 +644,7 @@ fn normalise_zero_counts(status: &mut JobStatus) {
 fn complete_now(spec: &JobSpec, status: &JobStatus, succeeded: i32, active: usize) -> bool {
     match (spec.completion_mode.as_deref(), spec.completions) {
         (Some("Indexed"), Some(c)) => {
-            indexed::parse_indexes(status.completed_indexes.as_deref()).len() as i32 >= c
+            indexed::parse_indexes(status.completed_indexes.as_deref(), c).len() as i32 >= c
         }
         (_, Some(c)) => succeeded >= c,
         // Work queue: one success and nothing left running.
