@@ -19,6 +19,7 @@ pub mod apiserver;
 pub mod clock;
 pub mod cluster;
 pub mod controller;
+pub mod cron;
 pub mod kubelet;
 pub mod queue;
 pub mod rng;

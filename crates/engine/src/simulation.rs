@@ -186,6 +186,16 @@ impl Simulation {
         r
     }
 
+    /// Runs `f` with a component's context (unit tests of queues).
+    #[cfg(test)]
+    pub(crate) fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Ctx) -> R) -> R {
+        let mut ctx = Ctx {
+            api: &mut self.api,
+            queue: &mut self.queue,
+        };
+        f(&mut ctx)
+    }
+
     /// Starts a kubelet for `node` (the node object is its registration).
     pub(crate) fn add_kubelet(&mut self, node: &str) {
         let kubelet = Kubelet::new(node, self.config.seed);

@@ -26,6 +26,7 @@
 //! description kubectl appends and `--recursive`).
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{ConfigMap, Event, Namespace, Node, Pod, Secret, ServiceAccount};
 use schemars::gen::SchemaSettings;
@@ -50,6 +51,8 @@ fn roots(gen: &mut schemars::gen::SchemaGenerator) -> Vec<(&'static str, &'stati
         ("", "ServiceAccount", name::<ServiceAccount>(gen)),
         ("apps", "Deployment", name::<Deployment>(gen)),
         ("apps", "ReplicaSet", name::<ReplicaSet>(gen)),
+        ("batch", "CronJob", name::<CronJob>(gen)),
+        ("batch", "Job", name::<Job>(gen)),
         ("coordination.k8s.io", "Lease", name::<Lease>(gen)),
     ]
 }

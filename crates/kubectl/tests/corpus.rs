@@ -56,6 +56,11 @@ const REJECTED_BY_REAL_CLUSTERS: &[(&str, &str)] = &[
     // list, and placeholder text where base64 data belongs.
     ("secret/serviceaccount/mysecretname.yaml#0", "cannot unmarshal array into Go struct field ObjectMeta.metadata.annotations of type map[string]string"),
     ("secret/tls-auth-secret.yaml#0", "illegal base64 data at input byte 7"),
+    // A template whose `$ITEM` the docs replace with sed before applying.
+    ("application/job/job-tmpl.yaml#0", "metadata.name: Invalid value: \"process-item-$ITEM\": a lowercase RFC 1123 subdomain"),
+    // An excerpt without metadata.name (and without restartPolicy). Real
+    // kubectl apply stops earlier, on `resource name may not be empty`.
+    ("controllers/job-success-policy-example.yaml#0", "metadata.name: Required value: name or generateName is required"),
 ];
 
 fn corpus_dir() -> Option<PathBuf> {

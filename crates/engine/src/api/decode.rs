@@ -248,13 +248,12 @@ fn zero_fill(doc: &mut Value, path: &[Seg], field: &str) -> bool {
 /// Go's zero value for a required field k8s-openapi would reject as missing.
 fn zero_for(field: &str) -> Value {
     match field {
-        "containers" | "conditions" | "subjects" | "sources" | "nodeSelectorTerms" => {
-            Value::Array(vec![])
-        }
+        "containers" | "conditions" | "subjects" | "sources" | "nodeSelectorTerms" | "rules"
+        | "values" => Value::Array(vec![]),
         "containerPort" | "port" | "weight" => Value::from(0),
         "podAffinityTerm" | "preference" | "labelSelector" | "template" | "selector"
         | "involvedObject" | "fieldRef" | "resourceFieldRef" | "configMapKeyRef"
-        | "secretKeyRef" => Value::Object(Map::new()),
+        | "secretKeyRef" | "jobTemplate" => Value::Object(Map::new()),
         _ => Value::String(String::new()),
     }
 }
@@ -265,7 +264,7 @@ fn decode_typed(
     doc: Value,
     state: &RefCell<State>,
 ) -> Result<Object, serde_json::Error> {
-    use super::{apps, coordination, core};
+    use super::{apps, batch, coordination, core};
     let d = Tracked {
         value: doc,
         path: Vec::new(),
@@ -293,6 +292,8 @@ fn decode_typed(
         ServiceAccount => core::ServiceAccount,
         ReplicaSet => apps::ReplicaSet,
         Deployment => apps::Deployment,
+        Job => batch::Job,
+        CronJob => batch::CronJob,
         Lease => coordination::Lease
     );
     Err(de::Error::custom("unregistered kind"))

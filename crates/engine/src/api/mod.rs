@@ -9,6 +9,7 @@ pub mod registry;
 pub mod selector;
 
 pub use k8s_openapi::api::apps::v1 as apps;
+pub use k8s_openapi::api::batch::v1 as batch;
 pub use k8s_openapi::api::coordination::v1 as coordination;
 pub use k8s_openapi::api::core::v1 as core;
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
@@ -108,6 +109,8 @@ kinds! {
     ServiceAccount => core::ServiceAccount,
     ReplicaSet => apps::ReplicaSet,
     Deployment => apps::Deployment,
+    Job => batch::Job,
+    CronJob => batch::CronJob,
     Lease => coordination::Lease,
 }
 

@@ -135,6 +135,17 @@ pub static RESOURCES: &[ResourceInfo] = &[
         ["all"]
     ),
     res!(
+        "batch",
+        "v1",
+        "CronJob",
+        "cronjobs",
+        "cronjob",
+        ["cj"],
+        true,
+        ["all"]
+    ),
+    res!("batch", "v1", "Job", "jobs", "job", [], true, ["all"]),
+    res!(
         "coordination.k8s.io",
         "v1",
         "Lease",

@@ -19,6 +19,8 @@
 //! Scheme defaulting applies to every decode (create and update, and to pod
 //! templates); the admission plugins only to a Pod being created.
 
+pub mod batch;
+
 use std::collections::BTreeMap;
 
 use crate::api::core::{
@@ -139,6 +141,8 @@ pub fn default_object(obj: &mut Object, ctx: &AdmissionContext) {
                 }
             }
         }
+        Object::Job(job) => batch::default_job(job),
+        Object::CronJob(cj) => batch::default_cron_job(cj),
         Object::Event(_) | Object::ConfigMap(_) | Object::ServiceAccount(_) | Object::Lease(_) => {}
     }
 }

@@ -239,7 +239,10 @@ fn same_event(
 /// Kinds whose `metadata.generation` counts spec changes (set by their
 /// registry strategies upstream); pods do not track it in v1.32.
 fn tracks_generation(obj: &Object) -> bool {
-    matches!(obj, Object::ReplicaSet(_) | Object::Deployment(_))
+    matches!(
+        obj,
+        Object::ReplicaSet(_) | Object::Deployment(_) | Object::Job(_) | Object::CronJob(_)
+    )
 }
 
 /// Kinds whose status can only be written through the `/status` subresource.
@@ -251,6 +254,8 @@ fn has_status_subresource(obj: &Object) -> bool {
             | Object::Deployment(_)
             | Object::Namespace(_)
             | Object::Node(_)
+            | Object::Job(_)
+            | Object::CronJob(_)
     )
 }
 
@@ -266,6 +271,8 @@ fn copy_status(to: &mut Object, from: &Object) {
         (Object::Deployment(t), Object::Deployment(f)) => t.status = f.status.clone(),
         (Object::Namespace(t), Object::Namespace(f)) => t.status = f.status.clone(),
         (Object::Node(t), Object::Node(f)) => t.status = f.status.clone(),
+        (Object::Job(t), Object::Job(f)) => t.status = f.status.clone(),
+        (Object::CronJob(t), Object::CronJob(f)) => t.status = f.status.clone(),
         _ => {}
     }
 }
@@ -648,6 +655,23 @@ impl ApiServer {
         };
         let ctx = admission::AdmissionContext::create(suffix);
         admission::default_object(&mut obj, &ctx);
+        // The job strategy's PrepareForCreate needs the UID for the
+        // generated selector: Jobs draw theirs before validation.
+        // The batch strategies' PrepareForCreate: a new object's status is
+        // the controller's to write.
+        match &mut obj {
+            Object::Job(j) => j.status = None,
+            Object::CronJob(c) => c.status = None,
+            _ => {}
+        }
+        let early_uid = if let Object::Job(j) = &mut obj {
+            let uid = self.uid_rng.uuid();
+            admission::batch::prepare_job_for_create(j, &uid);
+            j.metadata.uid = Some(uid.clone());
+            Some(uid)
+        } else {
+            None
+        };
         if let Object::Pod(p) = &obj {
             let sa = p
                 .spec
@@ -672,7 +696,7 @@ impl ApiServer {
         }
         // Fields the server owns.
         let now = self.clock.time();
-        let uid = self.uid_rng.uuid();
+        let uid = early_uid.unwrap_or_else(|| self.uid_rng.uuid());
         let m = obj.meta_mut();
         m.uid = Some(uid);
         m.creation_timestamp = Some(now);
@@ -790,10 +814,15 @@ impl ApiServer {
         }
         // Removing the last finalizer of an object being deleted deletes it.
         let spec_finalizers = matches!(&new, Object::Namespace(n) if n.spec.as_ref().and_then(|s| s.finalizers.as_ref()).is_some_and(|f| !f.is_empty()));
+        // A pod in graceful termination waits for its kubelet; one whose
+        // grace period is over (0) goes once its finalizers are gone.
+        let pod_waits = matches!(new, Object::Pod(_))
+            && (old.meta().finalizers.as_ref().is_none_or(|f| f.is_empty())
+                || new.meta().deletion_grace_period_seconds != Some(0));
         if new.meta().deletion_timestamp.is_some()
             && new.meta().finalizers.as_ref().is_none_or(|f| f.is_empty())
             && !spec_finalizers
-            && !matches!(new, Object::Pod(_))
+            && !pod_waits
         {
             return {
                 let r = self.store.delete(&key, None);
@@ -885,6 +914,18 @@ impl ApiServer {
                     n.status.get_or_insert_with(Default::default).phase =
                         Some("Terminating".into());
                 }
+                return {
+                    let r = self.store.update(obj);
+                    self.committed(r, res, name)
+                };
+            }
+            // A pod whose kubelet has finished (grace 0 now) waits only
+            // for its finalizers (e.g. batch.kubernetes.io/job-tracking).
+            if matches!(obj, Object::Pod(_))
+                && obj.meta().deletion_grace_period_seconds != Some(0)
+                && opts.grace_period_seconds == Some(0)
+            {
+                obj.meta_mut().deletion_grace_period_seconds = Some(0);
                 return {
                     let r = self.store.update(obj);
                     self.committed(r, res, name)

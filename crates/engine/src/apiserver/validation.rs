@@ -12,6 +12,7 @@
 //! does: e.g. an empty `terminationMessagePolicy` is `Required` here because
 //! defaulting would have filled it.
 
+mod batch;
 mod deployment;
 mod field;
 mod pod;
@@ -165,6 +166,8 @@ pub fn validate_create(obj: &Object) -> Vec<FieldError> {
                 ));
             }
         }
+        Object::Job(j) => errs.extend(batch::validate_job(j)),
+        Object::CronJob(cj) => errs.extend(batch::validate_cron_job(cj, None)),
         Object::Namespace(_) | Object::Event(_) | Object::ServiceAccount(_) | Object::Lease(_) => {}
     }
     errs
@@ -211,6 +214,10 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
                     "field is immutable",
                 ));
             }
+        }
+        (Object::Job(n), Object::Job(o)) => errs.extend(batch::validate_job_update(n, o)),
+        (Object::CronJob(n), Object::CronJob(o)) => {
+            errs.extend(batch::validate_cron_job(n, Some(o)))
         }
         (Object::ConfigMap(n), Object::ConfigMap(o)) => {
             errs.extend(immutable_fields(

@@ -5,11 +5,14 @@
 //! state, computes, and writes through the API server. It does not know why
 //! it was called and must be idempotent.
 
+pub mod cronjob;
 pub mod deployment;
 pub mod garbagecollector;
+pub mod job;
 pub mod namespace;
 pub mod replicaset;
 pub mod serviceaccount;
+pub mod ttlafterfinished;
 
 use crate::clock::Millis;
 use crate::simulation::{Ctx, Event};
@@ -41,6 +44,12 @@ pub enum ControllerName {
     ServiceAccount,
     /// namespace-controller.
     Namespace,
+    /// job-controller.
+    Job,
+    /// cronjob-controller.
+    CronJob,
+    /// ttl-after-finished-controller.
+    TtlAfterFinished,
 }
 
 impl ControllerName {
@@ -52,12 +61,16 @@ impl ControllerName {
             ControllerName::GarbageCollector => "garbage-collector-controller",
             ControllerName::ServiceAccount => "serviceaccount-controller",
             ControllerName::Namespace => "namespace-controller",
+            ControllerName::Job => "job-controller",
+            ControllerName::CronJob => "cronjob-controller",
+            ControllerName::TtlAfterFinished => "ttl-after-finished-controller",
         }
     }
 }
 
 /// A work queue with client-go's de-duplication: a key waiting to be
-/// processed is not queued twice.
+/// processed is not queued twice. (A requeue-after is not "waiting" until
+/// its delay has passed: see [`ControllerManager::handle`].)
 #[derive(Default, Debug)]
 pub struct WorkQueue {
     dirty: BTreeSet<(ControllerName, String)>,
@@ -93,6 +106,7 @@ impl WorkQueue {
 pub struct ControllerManager {
     queue: WorkQueue,
     replicaset: replicaset::ReplicaSetController,
+    job: job::JobController,
 }
 
 impl ControllerManager {
@@ -104,11 +118,19 @@ impl ControllerManager {
             self.replicaset
                 .forget(rs.metadata.uid.as_deref().unwrap_or(""));
         }
+        if let (crate::store::EventType::Deleted, crate::api::Object::Job(j)) =
+            (ev.event_type, &*ev.object)
+        {
+            self.job.forget(j.metadata.uid.as_deref().unwrap_or(""));
+        }
         replicaset::on_watch(&mut self.queue, ev, ctx);
         deployment::on_watch(&mut self.queue, ev, ctx);
         garbagecollector::on_watch(&mut self.queue, ev, ctx);
         serviceaccount::on_watch(&mut self.queue, ev, ctx);
         namespace::on_watch(&mut self.queue, ev, ctx);
+        job::on_watch(&mut self.queue, ev, ctx);
+        cronjob::on_watch(&mut self.queue, ev, ctx);
+        ttlafterfinished::on_watch(&mut self.queue, ev, ctx);
     }
 
     /// Runs one work item.
@@ -125,6 +147,9 @@ impl ControllerManager {
             ControllerName::GarbageCollector => garbagecollector::sync(&work.key, ctx),
             ControllerName::ServiceAccount => serviceaccount::sync(&work.key, ctx),
             ControllerName::Namespace => namespace::sync(&work.key, ctx),
+            ControllerName::Job => self.job.sync(&work.key, ctx),
+            ControllerName::CronJob => cronjob::sync(&work.key, ctx),
+            ControllerName::TtlAfterFinished => ttlafterfinished::sync(&work.key, ctx),
         };
         if let Some(delay) = requeue {
             // client-go's AddAfter: the key is not marked waiting until the
@@ -138,5 +163,56 @@ impl ControllerManager {
                 }),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::SECOND;
+    use crate::simulation::{ClusterConfig, Simulation};
+
+    #[test]
+    fn a_waiting_key_is_not_queued_twice_and_a_requeue_after_still_comes_due() {
+        let mut sim = Simulation::new(ClusterConfig {
+            warmup: 0,
+            ..ClusterConfig::default()
+        });
+        let mut m = ControllerManager::default();
+        let before = sim.pending_events();
+        sim.with_ctx(|ctx| {
+            m.queue
+                .add(ControllerName::Job, "ns/a".into(), ctx, QUEUE_LATENCY);
+            m.queue
+                .add(ControllerName::Job, "ns/a".into(), ctx, QUEUE_LATENCY);
+        });
+        assert_eq!(sim.pending_events() - before, 1, "de-duplicated");
+        // A requeue-after does not mark the key as waiting: a watch event
+        // in between still queues it at once...
+        sim.with_ctx(|ctx| {
+            ctx.after(
+                60 * SECOND,
+                Event::Controller(Work {
+                    controller: ControllerName::Job,
+                    key: "ns/b".into(),
+                    delayed: true,
+                }),
+            );
+            m.queue
+                .add(ControllerName::Job, "ns/b".into(), ctx, QUEUE_LATENCY);
+        });
+        assert_eq!(sim.pending_events() - before, 3);
+        // ...and when it comes due it is an ordinary, de-duplicated add.
+        sim.with_ctx(|ctx| {
+            m.handle(
+                Work {
+                    controller: ControllerName::Job,
+                    key: "ns/b".into(),
+                    delayed: true,
+                },
+                ctx,
+            )
+        });
+        assert_eq!(sim.pending_events() - before, 3, "already waiting");
     }
 }

@@ -564,7 +564,12 @@ impl Kubelet {
         let spec = pod.spec.as_ref().unwrap_or(&no_spec);
         if !self.workers.contains_key(key) {
             let phase = crate::api::podutil::phase(pod);
-            if phase == "Succeeded" || phase == "Failed" {
+            // A pod already torn down that only waits for its finalizers
+            // (a Job's job-tracking one) is not started again.
+            if phase == "Succeeded"
+                || phase == "Failed"
+                || pod.metadata.deletion_grace_period_seconds == Some(0)
+            {
                 return;
             }
             let ip = self.allocate_ip(spec.host_network == Some(true));
@@ -1581,7 +1586,27 @@ fn container_env(pod: &core::Pod, c: &core::Container, hostname: &str) -> BTreeM
                         .as_ref()
                         .and_then(|s| s.host_ip.clone())
                         .unwrap_or_default(),
-                    _ => String::new(),
+                    // `metadata.annotations['k']` / `metadata.labels['k']`
+                    // (an Indexed Job's JOB_COMPLETION_INDEX).
+                    other => {
+                        let subscript = |prefix: &str| {
+                            other
+                                .strip_prefix(prefix)?
+                                .strip_prefix("['")?
+                                .strip_suffix("']")
+                                .map(str::to_string)
+                        };
+                        let m = &pod.metadata;
+                        match (
+                            subscript("metadata.annotations"),
+                            subscript("metadata.labels"),
+                        ) {
+                            (Some(k), _) => m.annotations.as_ref().and_then(|a| a.get(&k)).cloned(),
+                            (_, Some(k)) => m.labels.as_ref().and_then(|l| l.get(&k)).cloned(),
+                            _ => None,
+                        }
+                        .unwrap_or_default()
+                    }
                 }
             } else {
                 String::new()

@@ -33,10 +33,13 @@ const FILE_FLAGS: &[crate::args::FlagSpec] = &[
     flag("from-literal", None, Kind::Multi),
     flag("from-file", None, Kind::Multi),
     flag("type", None, Kind::Value),
-    // create deployment
+    // create deployment (--image repeats), create job/cronjob (--image once: the last wins)
     flag("image", None, Kind::Multi),
     flag("replicas", Some('r'), Kind::Value),
     flag("port", None, Kind::Value),
+    flag("from", None, Kind::Value),
+    flag("schedule", None, Kind::Value),
+    flag("restart", None, Kind::Value),
 ];
 
 /// Reads the documents named by `-f` flags.
@@ -196,6 +199,8 @@ pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out
             };
             submit_generated(s, &p, obj, None, out);
         }
+        Some("job") => super::create_job::create_job(s, &p, out),
+        Some("cronjob" | "cj") => super::create_job::create_cron_job(s, &p, out),
         Some(other) => out.fail(format!(
             "error: \"kubectl create {other}\" is not simulated by Kubarium yet"
         )),

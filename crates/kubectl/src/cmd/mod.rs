@@ -2,6 +2,7 @@
 //! writes what kubectl would print.
 
 mod apply;
+mod create_job;
 mod delete;
 mod get;
 mod misc;
@@ -250,8 +251,30 @@ pub(crate) fn print_dry_run(obj: &Object, verb: &str, output: Option<&str>, out:
                         | Object::ReplicaSet(_)
                         | Object::Deployment(_)
                         | Object::Node(_)
+                        | Object::Job(_)
+                        | Object::CronJob(_)
                 ) {
                     m.entry("status").or_insert_with(|| serde_json::json!({}));
+                }
+                // Go prints the embedded ObjectMeta of templates too.
+                for path in [
+                    &["spec", "template", "metadata"][..],
+                    &["spec", "jobTemplate", "metadata"],
+                    &["spec", "jobTemplate", "spec", "template", "metadata"],
+                ] {
+                    let mut cur = m.get_mut(path[0]);
+                    for k in &path[1..path.len() - 1] {
+                        cur = cur.and_then(|c| c.get_mut(*k));
+                    }
+                    if let Some(parent) = cur.and_then(|c| c.as_object_mut()) {
+                        let meta = parent
+                            .entry(path[path.len() - 1])
+                            .or_insert_with(|| serde_json::json!({}));
+                        if let Some(meta) = meta.as_object_mut() {
+                            meta.entry("creationTimestamp")
+                                .or_insert(serde_json::Value::Null);
+                        }
+                    }
                 }
                 if matches!(obj, Object::Namespace(_)) {
                     m.entry("spec").or_insert_with(|| serde_json::json!({}));

@@ -164,22 +164,68 @@ fn target_pod(s: &Session, ns: &str, target: &str, out: &mut Output) -> Option<c
         return None;
     };
     let uid = owner.meta().uid.clone();
-    let pod = s.sim.api().list(pod_res, Some(ns)).find_map(|o| match o {
-        Object::Pod(p)
-            if p.metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .any(|x| Some(&x.uid) == uid.as_ref()) =>
-        {
-            Some(p.clone())
-        }
-        _ => None,
+    let mut pods: Vec<&core::Pod> = s
+        .sim
+        .api()
+        .list(pod_res, Some(ns))
+        .filter_map(|o| match o {
+            Object::Pod(p)
+                if p.metadata
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|x| Some(&x.uid) == uid.as_ref()) =>
+            {
+                Some(p)
+            }
+            _ => None,
+        })
+        .collect();
+    // GetFirstPod with podutils.ByLogging: assigned, Running, ready (for
+    // longer), more restarts, then older pods first.
+    pods.sort_by_key(|p| {
+        let st = p.status.clone().unwrap_or_default();
+        let phase = match st.phase.as_deref() {
+            Some("Running") => 0,
+            Some("Unknown") => 1,
+            Some("Pending") => 2,
+            _ => 3,
+        };
+        let ready = st
+            .conditions
+            .iter()
+            .flatten()
+            .find(|c| c.type_ == "Ready" && c.status == "True")
+            .and_then(|c| c.last_transition_time.clone());
+        let restarts: i32 = st
+            .container_statuses
+            .iter()
+            .flatten()
+            .map(|c| c.restart_count)
+            .max()
+            .unwrap_or(0);
+        (
+            p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_none(),
+            phase,
+            ready.is_none(),
+            ready.map(|t| t.0),
+            std::cmp::Reverse(restarts),
+            p.metadata.creation_timestamp.clone().map(|t| t.0),
+            p.metadata.name.clone(),
+        )
     });
-    if pod.is_none() {
+    let Some(pod) = pods.first() else {
         out.fail("error: timed out waiting for the condition");
+        return None;
+    };
+    if pods.len() > 1 {
+        out.err(format!(
+            "Found {} pods, using pod/{}\n",
+            pods.len(),
+            pod.metadata.name.as_deref().unwrap_or("")
+        ));
     }
-    pod
+    Some((*pod).clone())
 }
 
 fn pick_container(

@@ -2,6 +2,10 @@
 //! lays it out: lines written through a prefix writer (`LEVEL_n` = two
 //! spaces each) into a tab writer (minwidth 0, padding 2).
 
+mod batch;
+
+pub use batch::{describe_cron_job, describe_job};
+
 use super::age::{rfc1123z, since, ZERO_RFC1123Z};
 use super::get::{event_interval, format_label_selector, format_labels, node_roles};
 use super::table::describe_align;

@@ -4,6 +4,10 @@
 //! (`NAMESPACE` first for `-A`, `LABELS` last for `--show-labels`,
 //! `kind/name` when several kinds are listed), and the `kubectl events` table.
 
+mod batch;
+
+pub use batch::{job_completions, job_status};
+
 use super::age::{human_duration, since};
 use super::table::Table;
 use k8s_openapi::chrono::{DateTime, Utc};
@@ -109,6 +113,24 @@ fn columns(o: &Object, wide: bool) -> (Vec<&'static str>, Option<usize>) {
             Some(0),
         ),
         Object::Lease(_) => (&["NAME", "HOLDER", "AGE"], &[], Some(0)),
+        Object::Job(_) => (
+            &["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+            Some(0),
+        ),
+        Object::CronJob(_) => (
+            &[
+                "NAME",
+                "SCHEDULE",
+                "TIMEZONE",
+                "SUSPEND",
+                "ACTIVE",
+                "LAST SCHEDULE",
+                "AGE",
+            ],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+            Some(0),
+        ),
     };
     if let Object::Event(_) = o {
         // Wide event columns interleave: SUBOBJECT and SOURCE come before
@@ -179,6 +201,8 @@ fn row_cells(o: &Object, opts: &TableOptions) -> Vec<String> {
         Object::ReplicaSet(rs) => replica_set_row(rs, name, age, opts.wide),
         Object::Deployment(d) => deployment_row(d, name, age, opts.wide),
         Object::Lease(l) => lease_row(l, name, age),
+        Object::Job(j) => batch::job_row(j, name, age, now, opts.wide),
+        Object::CronJob(cj) => batch::cron_job_row(cj, name, age, now, opts.wide),
     }
 }
 

@@ -11,8 +11,9 @@ pub mod yaml;
 
 pub use age::{human_duration, short_human_duration};
 pub use describe::{
-    describe_config_map, describe_deployment, describe_namespace, describe_node, describe_pod,
-    describe_replica_set, describe_secret, describe_service_account, join_describes,
+    describe_config_map, describe_cron_job, describe_deployment, describe_job, describe_namespace,
+    describe_node, describe_pod, describe_replica_set, describe_secret, describe_service_account,
+    join_describes,
 };
 pub use get::{events_table, table, TableOptions};
 pub use table::{no_resources_message, render_tables, TabWriter, Table};
