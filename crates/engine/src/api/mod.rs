@@ -94,6 +94,10 @@ kinds! {
     Secret => core::Secret,
     ServiceAccount => core::ServiceAccount,
     ReplicaSet => apps::ReplicaSet,
+    DaemonSet => apps::DaemonSet,
+    StatefulSet => apps::StatefulSet,
+    ControllerRevision => apps::ControllerRevision,
+    PersistentVolumeClaim => core::PersistentVolumeClaim,
     Lease => coordination::Lease,
 }
 

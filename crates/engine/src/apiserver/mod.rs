@@ -215,14 +215,23 @@ type EventKey = (
 /// Kinds whose `metadata.generation` counts spec changes (set by their
 /// registry strategies upstream); pods do not track it in v1.32.
 fn tracks_generation(obj: &Object) -> bool {
-    matches!(obj, Object::ReplicaSet(_))
+    matches!(
+        obj,
+        Object::ReplicaSet(_) | Object::DaemonSet(_) | Object::StatefulSet(_)
+    )
 }
 
 /// Kinds whose status can only be written through the `/status` subresource.
 fn has_status_subresource(obj: &Object) -> bool {
     matches!(
         obj,
-        Object::Pod(_) | Object::ReplicaSet(_) | Object::Namespace(_) | Object::Node(_)
+        Object::Pod(_)
+            | Object::ReplicaSet(_)
+            | Object::Namespace(_)
+            | Object::Node(_)
+            | Object::DaemonSet(_)
+            | Object::StatefulSet(_)
+            | Object::PersistentVolumeClaim(_)
     )
 }
 
@@ -237,6 +246,11 @@ fn copy_status(to: &mut Object, from: &Object) {
         (Object::ReplicaSet(t), Object::ReplicaSet(f)) => t.status = f.status.clone(),
         (Object::Namespace(t), Object::Namespace(f)) => t.status = f.status.clone(),
         (Object::Node(t), Object::Node(f)) => t.status = f.status.clone(),
+        (Object::DaemonSet(t), Object::DaemonSet(f)) => t.status = f.status.clone(),
+        (Object::StatefulSet(t), Object::StatefulSet(f)) => t.status = f.status.clone(),
+        (Object::PersistentVolumeClaim(t), Object::PersistentVolumeClaim(f)) => {
+            t.status = f.status.clone()
+        }
         _ => {}
     }
 }
@@ -610,6 +624,7 @@ impl ApiServer {
         };
         let ctx = admission::AdmissionContext::create(suffix);
         admission::default_object(&mut obj, &ctx);
+        admission::daemon_set_template_generation(&mut obj, None);
         if let Object::Pod(p) = &obj {
             let sa = p
                 .spec
@@ -730,6 +745,7 @@ impl ApiServer {
             // client left out (an apply of a shorter manifest) get their
             // defaults before validation compares old and new.
             admission::default_object(&mut new, &admission::AdmissionContext::update());
+            admission::daemon_set_template_generation(&mut new, Some(&old));
             let errs = validation::validate_update(&new, &old);
             if !errs.is_empty() {
                 return Err(ApiError::new(

@@ -12,6 +12,7 @@
 //! does: e.g. an empty `terminationMessagePolicy` is `Required` here because
 //! defaulting would have filled it.
 
+mod apps;
 mod field;
 mod pod;
 
@@ -160,6 +161,15 @@ pub fn validate_create(obj: &Object) -> Vec<FieldError> {
                 ));
             }
         }
+        Object::DaemonSet(ds) => errs.extend(apps::validate_daemon_set_spec(ds.spec.as_ref())),
+        Object::StatefulSet(s) => errs.extend(apps::validate_stateful_set_spec(s.spec.as_ref())),
+        Object::ControllerRevision(cr) => errs.extend(apps::validate_controller_revision(cr)),
+        Object::PersistentVolumeClaim(pvc) => errs.extend(
+            apps::validate_persistent_volume_claim_spec(
+                pvc.spec.as_ref().unwrap_or(&Default::default()),
+                "spec",
+            ),
+        ),
         Object::Namespace(_) | Object::Event(_) | Object::ServiceAccount(_) | Object::Lease(_) => {}
     }
     errs
@@ -190,6 +200,12 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
                     "field is immutable",
                 ));
             }
+        }
+        (Object::DaemonSet(n), Object::DaemonSet(o)) => {
+            errs.extend(apps::validate_daemon_set_update(n, o));
+        }
+        (Object::StatefulSet(n), Object::StatefulSet(o)) => {
+            errs.extend(apps::validate_stateful_set_update(n, o));
         }
         (Object::ConfigMap(n), Object::ConfigMap(o)) => {
             errs.extend(immutable_fields(

@@ -5,7 +5,9 @@
 //! state, computes, and writes through the API server. It does not know why
 //! it was called and must be idempotent.
 
+pub mod daemon;
 pub mod garbagecollector;
+pub mod history;
 pub mod namespace;
 pub mod replicaset;
 pub mod serviceaccount;
@@ -35,6 +37,8 @@ pub enum ControllerName {
     ServiceAccount,
     /// namespace-controller.
     Namespace,
+    /// daemonset-controller.
+    DaemonSet,
 }
 
 impl ControllerName {
@@ -45,6 +49,7 @@ impl ControllerName {
             ControllerName::GarbageCollector => "garbage-collector-controller",
             ControllerName::ServiceAccount => "serviceaccount-controller",
             ControllerName::Namespace => "namespace-controller",
+            ControllerName::DaemonSet => "daemonset-controller",
         }
     }
 }
@@ -79,6 +84,7 @@ impl WorkQueue {
 pub struct ControllerManager {
     queue: WorkQueue,
     replicaset: replicaset::ReplicaSetController,
+    daemonset: daemon::DaemonSetController,
 }
 
 impl ControllerManager {
@@ -94,6 +100,7 @@ impl ControllerManager {
         garbagecollector::on_watch(&mut self.queue, ev, ctx);
         serviceaccount::on_watch(&mut self.queue, ev, ctx);
         namespace::on_watch(&mut self.queue, ev, ctx);
+        self.daemonset.on_watch(&mut self.queue, ev, ctx);
     }
 
     /// Runs one work item.
@@ -105,6 +112,7 @@ impl ControllerManager {
             ControllerName::GarbageCollector => garbagecollector::sync(&work.key, ctx),
             ControllerName::ServiceAccount => serviceaccount::sync(&work.key, ctx),
             ControllerName::Namespace => namespace::sync(&work.key, ctx),
+            ControllerName::DaemonSet => self.daemonset.sync(&work.key, ctx),
         };
         if let Some(delay) = requeue {
             self.queue.add(work.controller, work.key, ctx, delay);

@@ -5,6 +5,7 @@
 //! `kind/name` when several kinds are listed), and the `kubectl events` table.
 
 use super::age::{human_duration, since};
+use super::get_sets::*;
 use super::table::Table;
 use k8s_openapi::chrono::{DateTime, Utc};
 use kubarium_engine::api::{apps, coordination, core, meta, Object};
@@ -104,6 +105,14 @@ fn columns(o: &Object, wide: bool) -> (Vec<&'static str>, Option<usize>) {
             Some(0),
         ),
         Object::Lease(_) => (&["NAME", "HOLDER", "AGE"], &[], Some(0)),
+        Object::DaemonSet(_) => (DAEMON_SET_COLUMNS.0, DAEMON_SET_COLUMNS.1, Some(0)),
+        Object::StatefulSet(_) => (STATEFUL_SET_COLUMNS.0, STATEFUL_SET_COLUMNS.1, Some(0)),
+        Object::ControllerRevision(_) => (
+            CONTROLLER_REVISION_COLUMNS.0,
+            CONTROLLER_REVISION_COLUMNS.1,
+            Some(0),
+        ),
+        Object::PersistentVolumeClaim(_) => (PVC_COLUMNS.0, PVC_COLUMNS.1, Some(0)),
     };
     if let Object::Event(_) = o {
         // Wide event columns interleave: SUBOBJECT and SOURCE come before
@@ -173,6 +182,10 @@ fn row_cells(o: &Object, opts: &TableOptions) -> Vec<String> {
         }
         Object::ReplicaSet(rs) => replica_set_row(rs, name, age, opts.wide),
         Object::Lease(l) => lease_row(l, name, age),
+        Object::DaemonSet(ds) => daemon_set_row(ds, name, age, opts.wide),
+        Object::StatefulSet(sts) => stateful_set_row(sts, name, age, opts.wide),
+        Object::ControllerRevision(cr) => controller_revision_row(cr, name, age),
+        Object::PersistentVolumeClaim(pvc) => pvc_row(pvc, name, age, opts.wide),
     }
 }
 
