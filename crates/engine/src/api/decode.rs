@@ -292,6 +292,10 @@ fn decode_typed(
         Secret => core::Secret,
         ServiceAccount => core::ServiceAccount,
         ReplicaSet => apps::ReplicaSet,
+        DaemonSet => apps::DaemonSet,
+        StatefulSet => apps::StatefulSet,
+        ControllerRevision => apps::ControllerRevision,
+        PersistentVolumeClaim => core::PersistentVolumeClaim,
         Lease => coordination::Lease
     );
     Err(de::Error::custom("unregistered kind"))
