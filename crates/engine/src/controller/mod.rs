@@ -11,6 +11,7 @@ pub mod history;
 pub mod namespace;
 pub mod replicaset;
 pub mod serviceaccount;
+pub mod statefulset;
 
 use crate::clock::Millis;
 use crate::simulation::{Ctx, Event};
@@ -39,6 +40,8 @@ pub enum ControllerName {
     Namespace,
     /// daemonset-controller.
     DaemonSet,
+    /// statefulset-controller.
+    StatefulSet,
 }
 
 impl ControllerName {
@@ -50,6 +53,7 @@ impl ControllerName {
             ControllerName::ServiceAccount => "serviceaccount-controller",
             ControllerName::Namespace => "namespace-controller",
             ControllerName::DaemonSet => "daemonset-controller",
+            ControllerName::StatefulSet => "statefulset-controller",
         }
     }
 }
@@ -101,6 +105,7 @@ impl ControllerManager {
         serviceaccount::on_watch(&mut self.queue, ev, ctx);
         namespace::on_watch(&mut self.queue, ev, ctx);
         self.daemonset.on_watch(&mut self.queue, ev, ctx);
+        statefulset::on_watch(&mut self.queue, ev, ctx);
     }
 
     /// Runs one work item.
@@ -113,6 +118,7 @@ impl ControllerManager {
             ControllerName::ServiceAccount => serviceaccount::sync(&work.key, ctx),
             ControllerName::Namespace => namespace::sync(&work.key, ctx),
             ControllerName::DaemonSet => self.daemonset.sync(&work.key, ctx),
+            ControllerName::StatefulSet => statefulset::sync(&work.key, ctx),
         };
         if let Some(delay) = requeue {
             self.queue.add(work.controller, work.key, ctx, delay);
