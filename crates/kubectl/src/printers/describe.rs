@@ -13,6 +13,9 @@ use kubarium_engine::api::{apps, coordination, core, meta};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+mod sets;
+pub use sets::{describe_daemon_set, describe_persistent_volume_claim, describe_stateful_set};
+
 const MAX_ANNOTATION_LEN: usize = 140;
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
