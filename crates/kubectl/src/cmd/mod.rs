@@ -6,6 +6,7 @@ mod delete;
 mod get;
 mod misc;
 mod pods;
+pub(crate) mod rollout_sets;
 
 use crate::args::{self, FlagSpec};
 use crate::{Output, Session};

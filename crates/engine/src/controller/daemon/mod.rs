@@ -431,7 +431,10 @@ fn construct_history(ds: &apps::DaemonSet, ctx: &mut Ctx) -> String {
                 .unwrap_or_default();
             labels.insert(history::CONTROLLER_REVISION_HASH.into(), hash.clone());
             let name = format!("{}-{hash}", ds.metadata.name.as_deref().unwrap_or(""));
-            let cr = history::new_revision("DaemonSet", &ds.metadata, name, labels, patch, max + 1);
+            let mut cr =
+                history::new_revision("DaemonSet", &ds.metadata, name, labels, patch, max + 1);
+            // The revision keeps the DaemonSet's annotations (change-cause).
+            cr.metadata.annotations = ds.metadata.annotations.clone();
             let _ = ctx.api.create(USER, Object::ControllerRevision(cr));
         }
     }

@@ -65,7 +65,7 @@ fn revisions(
                 .unwrap_or_default();
             labels.insert(history::REVISION_HASH_LABEL.into(), hash.clone());
             let name = format!("{}-{hash}", set.metadata.name.as_deref().unwrap_or(""));
-            let cr = history::new_revision(
+            let mut cr = history::new_revision(
                 "StatefulSet",
                 &set.metadata,
                 name,
@@ -73,6 +73,8 @@ fn revisions(
                 patch,
                 max + 1,
             );
+            // The revision keeps the set's annotations (change-cause).
+            cr.metadata.annotations = set.metadata.annotations.clone();
             let _ = ctx.api.create(USER, Object::ControllerRevision(cr.clone()));
             cr
         }
