@@ -207,6 +207,9 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
         (Object::StatefulSet(n), Object::StatefulSet(o)) => {
             errs.extend(apps::validate_stateful_set_update(n, o));
         }
+        (Object::PersistentVolumeClaim(n), Object::PersistentVolumeClaim(o)) => {
+            errs.extend(apps::validate_persistent_volume_claim_update(n, o));
+        }
         (Object::ConfigMap(n), Object::ConfigMap(o)) => {
             errs.extend(immutable_fields(
                 o.immutable,

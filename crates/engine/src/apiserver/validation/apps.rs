@@ -422,3 +422,38 @@ pub(super) fn validate_persistent_volume_claim_spec(
     }
     errs
 }
+
+/// `ValidatePersistentVolumeClaimUpdate`: the spec is immutable, except
+/// `resources.requests` and `volumeAttributesClassName` of a bound claim.
+/// (Upstream appends a diff of the two specs to the message; not here.)
+pub(super) fn validate_persistent_volume_claim_update(
+    new: &core::PersistentVolumeClaim,
+    old: &core::PersistentVolumeClaim,
+) -> Vec<FieldError> {
+    let mut errs = validate_persistent_volume_claim_spec(
+        new.spec.as_ref().unwrap_or(&Default::default()),
+        "spec",
+    );
+    let bound = old
+        .spec
+        .as_ref()
+        .and_then(|s| s.volume_name.as_deref())
+        .is_some_and(|v| !v.is_empty());
+    let strip = |s: Option<&PersistentVolumeClaimSpec>| {
+        let mut s = s.cloned().unwrap_or_default();
+        if bound {
+            if let Some(r) = s.resources.as_mut() {
+                r.requests = None;
+            }
+            s.volume_attributes_class_name = None;
+        }
+        s
+    };
+    if strip(new.spec.as_ref()) != strip(old.spec.as_ref()) {
+        errs.push(forbidden(
+            "spec",
+            "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+        ));
+    }
+    errs
+}

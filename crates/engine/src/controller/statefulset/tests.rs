@@ -252,3 +252,38 @@ fn spec_fields_other_than_the_allowed_ones_are_immutable() {
         "The StatefulSet \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
     );
 }
+
+#[test]
+fn claims_are_validated_and_their_spec_is_immutable() {
+    let mut sim = crate::scenario::cluster(1, 1);
+    let bad = json!({
+        "apiVersion": "v1", "kind": "PersistentVolumeClaim",
+        "metadata": {"name": "data", "namespace": "default"},
+        "spec": {"resources": {"requests": {"storage": "1Gi"}}}
+    });
+    let obj = decode(bad).unwrap();
+    let err = sim.with_api(|api| api.create("kubectl", obj)).unwrap_err();
+    assert_eq!(
+        err.message,
+        "The PersistentVolumeClaim \"data\" is invalid: spec.accessModes: Required value: at least 1 access mode is required"
+    );
+    let good = json!({
+        "apiVersion": "v1", "kind": "PersistentVolumeClaim",
+        "metadata": {"name": "data", "namespace": "default"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}
+    });
+    create(&mut sim, good);
+    let res = registry::by_kind("v1", "PersistentVolumeClaim").unwrap();
+    let mut c = sim
+        .api()
+        .get_typed::<core::PersistentVolumeClaim>(res, "default", "data")
+        .cloned()
+        .unwrap();
+    assert_eq!(c.status.as_ref().unwrap().phase.as_deref(), Some("Pending"));
+    assert_eq!(c.spec.as_ref().unwrap().volume_mode.as_deref(), Some("Filesystem"));
+    c.spec.as_mut().unwrap().access_modes = Some(vec!["ReadWriteMany".into()]);
+    let err = sim
+        .with_api(|api| api.update("kubectl", Object::PersistentVolumeClaim(c)))
+        .unwrap_err();
+    assert!(err.message.contains("spec: Forbidden: spec is immutable after creation"), "{}", err.message);
+}
