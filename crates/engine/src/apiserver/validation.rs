@@ -164,12 +164,12 @@ pub fn validate_create(obj: &Object) -> Vec<FieldError> {
         Object::DaemonSet(ds) => errs.extend(apps::validate_daemon_set_spec(ds.spec.as_ref())),
         Object::StatefulSet(s) => errs.extend(apps::validate_stateful_set_spec(s.spec.as_ref())),
         Object::ControllerRevision(cr) => errs.extend(apps::validate_controller_revision(cr)),
-        Object::PersistentVolumeClaim(pvc) => errs.extend(
-            apps::validate_persistent_volume_claim_spec(
+        Object::PersistentVolumeClaim(pvc) => {
+            errs.extend(apps::validate_persistent_volume_claim_spec(
                 pvc.spec.as_ref().unwrap_or(&Default::default()),
                 "spec",
-            ),
-        ),
+            ))
+        }
         Object::Namespace(_) | Object::Event(_) | Object::ServiceAccount(_) | Object::Lease(_) => {}
     }
     errs

@@ -263,10 +263,9 @@ impl Scheduler {
             api.get_typed::<core::PersistentVolumeClaim>(claim_res, ns, c)
         });
         let result = match unbound {
-            Some(reason) if !self.nodes.is_empty() => Err(plugins::volume_binding::fit_error(
-                self.nodes.len(),
-                reason,
-            )),
+            Some(reason) if !self.nodes.is_empty() => {
+                Err(plugins::volume_binding::fit_error(self.nodes.len(), reason))
+            }
             _ => framework::schedule_one(&pod, &self.nodes, &mut self.state, &mut self.rng),
         };
         match result {

@@ -311,11 +311,14 @@ fn claim_users(s: &Session, c: &kubarium_engine::api::core::PersistentVolumeClai
         .list(pod_res, c.metadata.namespace.as_deref())
         .filter_map(|o| match o {
             Object::Pod(p)
-                if p.spec.iter().flat_map(|s| s.volumes.iter().flatten()).any(|v| {
-                    v.persistent_volume_claim
-                        .as_ref()
-                        .is_some_and(|x| x.claim_name == name)
-                }) =>
+                if p.spec
+                    .iter()
+                    .flat_map(|s| s.volumes.iter().flatten())
+                    .any(|v| {
+                        v.persistent_volume_claim
+                            .as_ref()
+                            .is_some_and(|x| x.claim_name == name)
+                    }) =>
             {
                 p.metadata.name.clone()
             }

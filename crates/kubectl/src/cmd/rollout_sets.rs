@@ -29,7 +29,9 @@ fn get_ds(s: &Session, ns: &str, name: &str) -> Result<apps::DaemonSet, String> 
         .api()
         .get_typed::<apps::DaemonSet>(r, ns, name)
         .cloned()
-        .ok_or_else(|| format!("Error from server (NotFound): daemonsets.apps \"{name}\" not found"))
+        .ok_or_else(|| {
+            format!("Error from server (NotFound): daemonsets.apps \"{name}\" not found")
+        })
 }
 
 fn get_sts(s: &Session, ns: &str, name: &str) -> Result<apps::StatefulSet, String> {
@@ -57,7 +59,9 @@ pub fn status_daemonset(s: &Session, ns: &str, name: &str) -> Result<(String, bo
         .and_then(|u| u.type_)
         .unwrap_or_default();
     if strategy != "RollingUpdate" {
-        return Err("error: rollout status is only available for RollingUpdate strategy type".into());
+        return Err(
+            "error: rollout status is only available for RollingUpdate strategy type".into(),
+        );
     }
     let st = ds.status.clone().unwrap_or_default();
     if ds.metadata.generation.unwrap_or(0) <= st.observed_generation.unwrap_or(0) {
@@ -81,7 +85,10 @@ pub fn status_daemonset(s: &Session, ns: &str, name: &str) -> Result<(String, bo
                 false,
             ));
         }
-        return Ok((format!("daemon set \"{name}\" successfully rolled out\n"), true));
+        return Ok((
+            format!("daemon set \"{name}\" successfully rolled out\n"),
+            true,
+        ));
     }
     Ok((
         "Waiting for daemon set spec update to be observed...\n".into(),
@@ -95,7 +102,9 @@ pub fn status_statefulset(s: &Session, ns: &str, name: &str) -> Result<(String, 
     let spec = sts.spec.clone().unwrap_or_default();
     let strategy = spec.update_strategy.clone().unwrap_or_default();
     if strategy.type_.as_deref() != Some("RollingUpdate") {
-        return Err("error: rollout status is only available for RollingUpdate strategy type".into());
+        return Err(
+            "error: rollout status is only available for RollingUpdate strategy type".into(),
+        );
     }
     let st = sts.status.clone().unwrap_or_default();
     let observed = st.observed_generation.unwrap_or(0);
@@ -215,7 +224,12 @@ fn find_revision(
 
 /// `DaemonSetRollbacker.Rollback`: `daemonset.apps/NAME rolled back`, or
 /// `skipped rollback (...)` when the template already matches.
-pub fn undo_daemonset(s: &mut Session, ns: &str, name: &str, to_revision: i64) -> Result<String, String> {
+pub fn undo_daemonset(
+    s: &mut Session,
+    ns: &str,
+    name: &str,
+    to_revision: i64,
+) -> Result<String, String> {
     let mut ds = get_ds(s, ns, name)?;
     let target = find_revision(&revisions(s, ds.metadata.uid.as_deref()), to_revision)?;
     let template = history::template_of(&target).unwrap_or_default();
@@ -235,7 +249,12 @@ pub fn undo_daemonset(s: &mut Session, ns: &str, name: &str, to_revision: i64) -
 }
 
 /// `StatefulSetRollbacker.Rollback`.
-pub fn undo_statefulset(s: &mut Session, ns: &str, name: &str, to_revision: i64) -> Result<String, String> {
+pub fn undo_statefulset(
+    s: &mut Session,
+    ns: &str,
+    name: &str,
+    to_revision: i64,
+) -> Result<String, String> {
     let mut sts = get_sts(s, ns, name)?;
     let target = find_revision(&revisions(s, sts.metadata.uid.as_deref()), to_revision)?;
     let template = history::template_of(&target).unwrap_or_default();
@@ -272,7 +291,10 @@ fn stamp(template: &mut core::PodTemplateSpec, at: String) {
 pub fn restart_daemonset(s: &mut Session, ns: &str, name: &str) -> Result<String, String> {
     let mut ds = get_ds(s, ns, name)?;
     let at = restarted_at(s);
-    stamp(&mut ds.spec.get_or_insert_with(Default::default).template, at);
+    stamp(
+        &mut ds.spec.get_or_insert_with(Default::default).template,
+        at,
+    );
     ds.metadata.resource_version = None;
     s.sim
         .with_api(|api| api.update(USER, Object::DaemonSet(ds)))
@@ -284,7 +306,10 @@ pub fn restart_daemonset(s: &mut Session, ns: &str, name: &str) -> Result<String
 pub fn restart_statefulset(s: &mut Session, ns: &str, name: &str) -> Result<String, String> {
     let mut sts = get_sts(s, ns, name)?;
     let at = restarted_at(s);
-    stamp(&mut sts.spec.get_or_insert_with(Default::default).template, at);
+    stamp(
+        &mut sts.spec.get_or_insert_with(Default::default).template,
+        at,
+    );
     sts.metadata.resource_version = None;
     s.sim
         .with_api(|api| api.update(USER, Object::StatefulSet(sts)))
@@ -293,7 +318,12 @@ pub fn restart_statefulset(s: &mut Session, ns: &str, name: &str) -> Result<Stri
 }
 
 /// `kubectl scale statefulset NAME --replicas=N`.
-pub fn scale_statefulset(s: &mut Session, ns: &str, name: &str, replicas: i32) -> Result<String, String> {
+pub fn scale_statefulset(
+    s: &mut Session,
+    ns: &str,
+    name: &str,
+    replicas: i32,
+) -> Result<String, String> {
     let mut sts = get_sts(s, ns, name)?;
     sts.spec.get_or_insert_with(Default::default).replicas = Some(replicas);
     sts.metadata.resource_version = None;
@@ -365,13 +395,19 @@ spec:
         s.sim.advance(20 * SECOND);
         assert_eq!(
             status_daemonset(&s, "default", "agent").unwrap(),
-            ("daemon set \"agent\" successfully rolled out\n".to_string(), true)
+            (
+                "daemon set \"agent\" successfully rolled out\n".to_string(),
+                true
+            )
         );
         apply(&mut s, DS, "nginx:1.28");
         s.sim.advance(SECOND);
         let (msg, done) = status_daemonset(&s, "default", "agent").unwrap();
         assert!(!done);
-        assert!(msg.starts_with("Waiting for daemon set \"agent\" rollout to finish: "), "{msg}");
+        assert!(
+            msg.starts_with("Waiting for daemon set \"agent\" rollout to finish: "),
+            "{msg}"
+        );
         s.sim.advance(60 * SECOND);
         assert_eq!(
             history_daemonset(&s, "default", "agent").unwrap(),
@@ -399,8 +435,16 @@ spec:
             restart_daemonset(&mut s, "default", "agent").unwrap(),
             "daemonset.apps/agent restarted\n"
         );
-        assert!(get_ds(&s, "default", "agent").unwrap().spec.unwrap().template.metadata.unwrap()
-            .annotations.unwrap().contains_key(RESTARTED_AT));
+        assert!(get_ds(&s, "default", "agent")
+            .unwrap()
+            .spec
+            .unwrap()
+            .template
+            .metadata
+            .unwrap()
+            .annotations
+            .unwrap()
+            .contains_key(RESTARTED_AT));
         assert!(status_daemonset(&s, "default", "nope").is_err());
     }
 
@@ -415,13 +459,23 @@ spec:
         s.sim.advance(30 * SECOND);
         let (msg, done) = status_statefulset(&s, "default", "web").unwrap();
         assert!(done, "{msg}");
-        assert_eq!(msg, "partitioned roll out complete: 2 new pods have been updated...\n");
+        assert_eq!(
+            msg,
+            "partitioned roll out complete: 2 new pods have been updated...\n"
+        );
         assert_eq!(
             scale_statefulset(&mut s, "default", "web", 1).unwrap(),
             "statefulset.apps/web scaled\n"
         );
         s.sim.advance(40 * SECOND);
-        assert_eq!(get_sts(&s, "default", "web").unwrap().status.unwrap().replicas, 1);
+        assert_eq!(
+            get_sts(&s, "default", "web")
+                .unwrap()
+                .status
+                .unwrap()
+                .replicas,
+            1
+        );
         assert_eq!(
             history_statefulset(&s, "default", "web").unwrap(),
             "REVISION  CHANGE-CAUSE\n1         <none>\n"

@@ -117,11 +117,7 @@ pub fn controller_revision_row(
         .flatten()
         .find(|r| r.controller == Some(true))
         .map(|r| {
-            let group = r
-                .api_version
-                .split_once('/')
-                .map(|(g, _)| g)
-                .unwrap_or("");
+            let group = r.api_version.split_once('/').map(|(g, _)| g).unwrap_or("");
             let kind = if group.is_empty() {
                 r.kind.to_lowercase()
             } else {

@@ -36,7 +36,12 @@ pub fn default_daemon_set(ds: &mut apps::DaemonSet) {
 pub fn default_stateful_set(sts: &mut apps::StatefulSet) {
     let spec = sts.spec.get_or_insert_with(Default::default);
     default_pod_spec(spec.template.spec.get_or_insert_with(Default::default));
-    if spec.pod_management_policy.as_deref().unwrap_or("").is_empty() {
+    if spec
+        .pod_management_policy
+        .as_deref()
+        .unwrap_or("")
+        .is_empty()
+    {
         spec.pod_management_policy = Some("OrderedReady".into());
     }
     let strategy = spec.update_strategy.get_or_insert_with(Default::default);

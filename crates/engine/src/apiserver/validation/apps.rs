@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::field::{child, go_map, index, invalid, not_supported, q, required, FieldError};
-use super::{go_selector, pod, selector_matches, validate_annotations, validate_label_selector};
 use super::{forbidden, validate_labels};
+use super::{go_selector, pod, selector_matches, validate_annotations, validate_label_selector};
 use crate::api::core::{PersistentVolumeClaimSpec, PodTemplateSpec, Volume};
 use crate::api::meta::LabelSelector;
 use crate::api::{apps, core, quantity};

@@ -164,7 +164,7 @@ fn pods_by_node(ds: &apps::DaemonSet, ctx: &Ctx) -> BTreeMap<String, Vec<core::P
         }
     }
     for pods in m.values_mut() {
-        pods.sort_by_key(|p| creation_key(p));
+        pods.sort_by_key(creation_key);
     }
     m
 }
@@ -199,7 +199,11 @@ fn is_pod_updated(p: &core::Pod, hash: &str, generation: Option<&str>) -> bool {
 /// The pod the controller would create (`util.CreatePodTemplate`), before
 /// its node affinity is set.
 fn new_pod(ds: &apps::DaemonSet, hash: &str) -> core::Pod {
-    let template = ds.spec.as_ref().map(|s| s.template.clone()).unwrap_or_default();
+    let template = ds
+        .spec
+        .as_ref()
+        .map(|s| s.template.clone())
+        .unwrap_or_default();
     let tm = template.metadata.unwrap_or_default();
     let mut spec = template.spec.unwrap_or_default();
     util::add_daemon_pod_tolerations(&mut spec);
@@ -310,13 +314,7 @@ fn manage(ds: &apps::DaemonSet, nodes: &[core::Node], hash: &str, ctx: &mut Ctx)
 
 /// `syncNodes`: creates pods for `nodes` in slow-start batches and deletes
 /// `pods`, recording SuccessfulCreate / SuccessfulDelete.
-fn sync_nodes(
-    ds: &apps::DaemonSet,
-    pods: &[String],
-    nodes: &[String],
-    hash: &str,
-    ctx: &mut Ctx,
-) {
+fn sync_nodes(ds: &apps::DaemonSet, pods: &[String], nodes: &[String], hash: &str, ctx: &mut Ctx) {
     let ns = ds.metadata.namespace.clone().unwrap_or_default();
     let template = new_pod(ds, hash);
     let nodes = &nodes[..nodes.len().min(BURST_REPLICAS)];
@@ -402,7 +400,11 @@ fn desired_count(ds: &apps::DaemonSet, nodes: &[core::Node]) -> i32 {
 /// its hash.
 fn construct_history(ds: &apps::DaemonSet, ctx: &mut Ctx) -> String {
     let uid = ds.metadata.uid.clone().unwrap_or_default();
-    let template = ds.spec.as_ref().map(|s| s.template.clone()).unwrap_or_default();
+    let template = ds
+        .spec
+        .as_ref()
+        .map(|s| s.template.clone())
+        .unwrap_or_default();
     let patch = history::template_patch(&template);
     let collision = ds.status.as_ref().and_then(|s| s.collision_count);
     let hash = history::hash(&patch, collision);
@@ -454,7 +456,13 @@ fn cleanup_history(ds: &apps::DaemonSet, hash: &str, ctx: &mut Ctx) {
     let live: std::collections::BTreeSet<String> = ctx
         .api
         .pods_of_controller(&uid)
-        .filter_map(|o| o.meta().labels.as_ref()?.get(history::CONTROLLER_REVISION_HASH).cloned())
+        .filter_map(|o| {
+            o.meta()
+                .labels
+                .as_ref()?
+                .get(history::CONTROLLER_REVISION_HASH)
+                .cloned()
+        })
         .collect();
     let old: Vec<apps::ControllerRevision> = history::revisions_of(ctx.api, &uid)
         .into_iter()

@@ -29,7 +29,8 @@ fn ds_json(name: &str, extra_spec: serde_json::Value) -> serde_json::Value {
 
 fn create(sim: &mut Simulation, v: serde_json::Value) {
     let obj = decode(v).expect("decodes");
-    sim.with_api(|api| api.create("kubectl", obj)).expect("created");
+    sim.with_api(|api| api.create("kubectl", obj))
+        .expect("created");
 }
 
 fn pods_of(sim: &Simulation, app: &str) -> Vec<core::Pod> {
@@ -38,7 +39,11 @@ fn pods_of(sim: &Simulation, app: &str) -> Vec<core::Pod> {
         .list(res, Some("default"))
         .filter_map(|o| match o {
             Object::Pod(p)
-                if p.metadata.labels.as_ref().and_then(|l| l.get("app")).map(String::as_str)
+                if p.metadata
+                    .labels
+                    .as_ref()
+                    .and_then(|l| l.get("app"))
+                    .map(String::as_str)
                     == Some(app) =>
             {
                 Some(p.clone())
@@ -79,15 +84,34 @@ fn one_pod_per_worker_and_none_on_the_tainted_control_plane() {
         assert_eq!(l["pod-template-generation"], "1");
         assert!(l.contains_key("controller-revision-hash"));
         let node = p.spec.as_ref().unwrap().node_name.clone().unwrap();
-        let terms = &p.spec.as_ref().unwrap().affinity.as_ref().unwrap().node_affinity.as_ref().unwrap()
-            .required_during_scheduling_ignored_during_execution.as_ref().unwrap().node_selector_terms;
+        let terms = &p
+            .spec
+            .as_ref()
+            .unwrap()
+            .affinity
+            .as_ref()
+            .unwrap()
+            .node_affinity
+            .as_ref()
+            .unwrap()
+            .required_during_scheduling_ignored_during_execution
+            .as_ref()
+            .unwrap()
+            .node_selector_terms;
         let f = &terms[0].match_fields.as_ref().unwrap()[0];
-        assert_eq!((f.key.as_str(), f.operator.as_str()), ("metadata.name", "In"));
+        assert_eq!(
+            (f.key.as_str(), f.operator.as_str()),
+            ("metadata.name", "In")
+        );
         assert_eq!(f.values.as_ref().unwrap(), &vec![node]);
     }
     let st = ds(&sim, "agent").status.unwrap();
     assert_eq!(
-        (st.desired_number_scheduled, st.current_number_scheduled, st.number_ready),
+        (
+            st.desired_number_scheduled,
+            st.current_number_scheduled,
+            st.number_ready
+        ),
         (3, 3, 3)
     );
     assert_eq!(st.updated_number_scheduled, Some(3));
@@ -137,7 +161,10 @@ fn a_joining_node_gets_a_pod_and_a_removed_node_loses_it() {
     sim.with_api(|api| api.delete("kubectl", node_res, "", "node-3", Default::default()))
         .unwrap();
     sim.advance(5 * SECOND);
-    assert_eq!(ds(&sim, "agent").status.unwrap().desired_number_scheduled, 2);
+    assert_eq!(
+        ds(&sim, "agent").status.unwrap().desired_number_scheduled,
+        2
+    );
 }
 
 #[test]
@@ -151,13 +178,18 @@ fn node_selector_follows_node_labels() {
     assert_eq!(ds(&sim, "ssd").status.unwrap().desired_number_scheduled, 0);
     let label = |sim: &mut Simulation, value: Option<&str>| {
         let res = registry::by_kind("v1", "Node").unwrap();
-        let mut n = sim.api().get_typed::<core::Node>(res, "", "node-2").cloned().unwrap();
+        let mut n = sim
+            .api()
+            .get_typed::<core::Node>(res, "", "node-2")
+            .cloned()
+            .unwrap();
         let l = n.metadata.labels.get_or_insert_with(Default::default);
         match value {
             Some(v) => l.insert("disktype".into(), v.into()),
             None => l.remove("disktype"),
         };
-        sim.with_api(|api| api.update("kubectl", Object::Node(n))).unwrap();
+        sim.with_api(|api| api.update("kubectl", Object::Node(n)))
+            .unwrap();
     };
     label(&mut sim, Some("ssd"));
     sim.advance(10 * SECOND);
@@ -169,8 +201,15 @@ fn node_selector_follows_node_labels() {
 
 fn set_image(sim: &mut Simulation, name: &str, image: &str) {
     let mut d = ds(sim, name);
-    d.spec.as_mut().unwrap().template.spec.as_mut().unwrap().containers[0].image =
-        Some(image.into());
+    d.spec
+        .as_mut()
+        .unwrap()
+        .template
+        .spec
+        .as_mut()
+        .unwrap()
+        .containers[0]
+        .image = Some(image.into());
     sim.with_api(|api| api.update("kubectl", Object::DaemonSet(d)))
         .unwrap();
 }
@@ -179,7 +218,12 @@ fn images(sim: &Simulation, app: &str) -> Vec<String> {
     let mut v: Vec<String> = pods_of(sim, app)
         .iter()
         .filter(|p| p.metadata.deletion_timestamp.is_none())
-        .map(|p| p.spec.as_ref().unwrap().containers[0].image.clone().unwrap())
+        .map(|p| {
+            p.spec.as_ref().unwrap().containers[0]
+                .image
+                .clone()
+                .unwrap()
+        })
         .collect();
     v.sort();
     v
@@ -232,7 +276,10 @@ fn on_delete_waits_for_the_user_to_delete_pods() {
         .unwrap();
     sim.advance(45 * SECOND);
     assert_eq!(images(&sim, "agent"), ["nginx:1.27", "nginx:1.28"]);
-    assert_eq!(ds(&sim, "agent").status.unwrap().updated_number_scheduled, Some(1));
+    assert_eq!(
+        ds(&sim, "agent").status.unwrap().updated_number_scheduled,
+        Some(1)
+    );
 }
 
 #[test]
@@ -256,7 +303,10 @@ fn max_surge_starts_the_new_pod_before_deleting_the_old() {
             .collect::<Vec<_>>();
         assert!(live.len() <= 3, "at most one surge pod");
         saw_surge |= live.len() == 3;
-        let ready = live.iter().filter(|p| crate::api::podutil::is_ready(p)).count();
+        let ready = live
+            .iter()
+            .filter(|p| crate::api::podutil::is_ready(p))
+            .count();
         assert!(ready >= 2, "maxUnavailable 0 keeps both nodes served");
     }
     assert!(saw_surge);

@@ -41,7 +41,10 @@ pub(super) fn max_surge(ds: &apps::DaemonSet, desired: i32) -> i32 {
 /// `unavailableCount`: maxUnavailable scaled (at least 1 when both are 0
 /// would be invalid, so never here).
 fn max_unavailable(ds: &apps::DaemonSet, desired: i32) -> i32 {
-    scaled(rolling(ds).and_then(|r| r.max_unavailable.as_ref()), desired)
+    scaled(
+        rolling(ds).and_then(|r| r.max_unavailable.as_ref()),
+        desired,
+    )
 }
 
 /// `findUpdatedPodsOnNode`: the node's new and old pod, or `None` when it
@@ -70,7 +73,12 @@ fn updated_pods_on_node<'a>(
 }
 
 /// One step of a rolling update.
-pub(super) fn rolling_update(ds: &apps::DaemonSet, nodes: &[core::Node], hash: &str, ctx: &mut Ctx) {
+pub(super) fn rolling_update(
+    ds: &apps::DaemonSet,
+    nodes: &[core::Node],
+    hash: &str,
+    ctx: &mut Ctx,
+) {
     let by_node = pods_by_node(ds, ctx);
     let generation = template_generation(ds);
     let desired = desired_count(ds, nodes);

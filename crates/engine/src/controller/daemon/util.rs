@@ -58,7 +58,9 @@ pub fn replace_node_name_affinity(spec: &mut PodSpec, node: &str) {
         }],
     };
     let affinity = spec.affinity.get_or_insert_with(Affinity::default);
-    let na = affinity.node_affinity.get_or_insert_with(NodeAffinity::default);
+    let na = affinity
+        .node_affinity
+        .get_or_insert_with(NodeAffinity::default);
     na.required_during_scheduling_ignored_during_execution = Some(selector);
 }
 
@@ -168,7 +170,13 @@ mod tests {
             .tolerations
             .iter()
             .flatten()
-            .map(|t| format!("{}:{}", t.key.as_deref().unwrap(), t.effect.as_deref().unwrap()))
+            .map(|t| {
+                format!(
+                    "{}:{}",
+                    t.key.as_deref().unwrap(),
+                    t.effect.as_deref().unwrap()
+                )
+            })
             .collect();
         assert_eq!(
             keys,
@@ -181,7 +189,11 @@ mod tests {
                 "node.kubernetes.io/unschedulable:NoSchedule",
             ]
         );
-        assert!(spec.tolerations.iter().flatten().all(|t| t.toleration_seconds.is_none()));
+        assert!(spec
+            .tolerations
+            .iter()
+            .flatten()
+            .all(|t| t.toleration_seconds.is_none()));
         let mut host = PodSpec {
             host_network: Some(true),
             ..Default::default()

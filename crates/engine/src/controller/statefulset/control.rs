@@ -65,14 +65,8 @@ fn revisions(
                 .unwrap_or_default();
             labels.insert(history::REVISION_HASH_LABEL.into(), hash.clone());
             let name = format!("{}-{hash}", set.metadata.name.as_deref().unwrap_or(""));
-            let mut cr = history::new_revision(
-                "StatefulSet",
-                &set.metadata,
-                name,
-                labels,
-                patch,
-                max + 1,
-            );
+            let mut cr =
+                history::new_revision("StatefulSet", &set.metadata, name, labels, patch, max + 1);
             // The revision keeps the set's annotations (change-cause).
             cr.metadata.annotations = set.metadata.annotations.clone();
             let _ = ctx.api.create(USER, Object::ControllerRevision(cr.clone()));
@@ -166,11 +160,12 @@ pub(super) fn update_stateful_set(
             condemned.push((ord, p.clone()));
         }
     }
-    condemned.sort_by(|a, b| b.0.cmp(&a.0));
+    condemned.sort_by_key(|c| std::cmp::Reverse(c.0));
 
     let mut status = compute_status(set, &current_rev, &update_rev, &replicas, &condemned, ctx);
     let mut requeue = None;
-    let available = |p: &core::Pod, ctx: &Ctx, requeue: &mut Option<u64>| match ready_since(p, ctx) {
+    let available = |p: &core::Pod, ctx: &Ctx, requeue: &mut Option<u64>| match ready_since(p, ctx)
+    {
         Some(t) if t + min_ready <= now => true,
         Some(t) => {
             let wait = t + min_ready - now;
@@ -192,9 +187,9 @@ pub(super) fn update_stateful_set(
         .and_then(|p| p.metadata.name.clone());
 
     // Replicas in ordinal order.
-    for i in 0..replicas.len() {
+    for (i, slot) in replicas.iter().enumerate() {
         let ord = start + i as i32;
-        if let Some(p) = &replicas[i] {
+        if let Some(p) = slot {
             let phase = podutil::phase(p);
             if phase == "Failed" || phase == "Succeeded" {
                 if !is_terminating(p) {
@@ -206,7 +201,7 @@ pub(super) fn update_stateful_set(
                 continue;
             }
         }
-        let Some(p) = &replicas[i] else {
+        let Some(p) = slot else {
             // newVersionedStatefulSetPod: below the partition pods come
             // from the current revision, the others from the update one.
             let pod = if strategy == "RollingUpdate" && ord < start + partition {
@@ -223,7 +218,9 @@ pub(super) fn update_stateful_set(
         if podutil::phase(p) == "Pending" {
             create_missing_claims(set, p, ord, ctx);
         }
-        if monotonic && (is_terminating(p) || !is_running_and_ready(p) || !available(p, ctx, &mut requeue)) {
+        if monotonic
+            && (is_terminating(p) || !is_running_and_ready(p) || !available(p, ctx, &mut requeue))
+        {
             return (status, requeue);
         }
     }
@@ -237,7 +234,10 @@ pub(super) fn update_stateful_set(
             continue;
         }
         let is_first_unhealthy = first_unhealthy.as_deref() == p.metadata.name.as_deref();
-        if monotonic && !is_first_unhealthy && (!is_running_and_ready(p) || !available(p, ctx, &mut requeue)) {
+        if monotonic
+            && !is_first_unhealthy
+            && (!is_running_and_ready(p) || !available(p, ctx, &mut requeue))
+        {
             return (status, requeue);
         }
         delete_pod(set, p, ctx);
@@ -256,8 +256,8 @@ pub(super) fn update_stateful_set(
         let Some(p) = &replicas[target] else { continue };
         if pod_revision(p) != update_name && !is_terminating(p) {
             delete_pod(set, p, ctx);
-            status.current_replicas = Some(status.current_replicas.unwrap_or(0) - 1)
-                .filter(|n| *n > 0);
+            status.current_replicas =
+                Some(status.current_replicas.unwrap_or(0) - 1).filter(|n| *n > 0);
             return (status, requeue);
         }
         if !is_healthy(p) {
@@ -282,7 +282,11 @@ fn compute_status(
     let now = ctx.now();
     let (mut total, mut ready, mut avail, mut cur, mut upd) = (0, 0, 0, 0, 0);
     let (cur_name, upd_name) = (rev_name(current), rev_name(update));
-    for p in replicas.iter().flatten().chain(condemned.iter().map(|(_, p)| p)) {
+    for p in replicas
+        .iter()
+        .flatten()
+        .chain(condemned.iter().map(|(_, p)| p))
+    {
         total += 1;
         if is_running_and_ready(p) {
             ready += 1;
@@ -325,7 +329,12 @@ fn compute_status(
 }
 
 /// `createPersistentVolumeClaims` for the pod's claims that do not exist.
-fn create_missing_claims(set: &apps::StatefulSet, pod: &core::Pod, ord: i32, ctx: &mut Ctx) -> bool {
+fn create_missing_claims(
+    set: &apps::StatefulSet,
+    pod: &core::Pod,
+    ord: i32,
+    ctx: &mut Ctx,
+) -> bool {
     let ns = set.metadata.namespace.clone().unwrap_or_default();
     let set_name = set.metadata.name.clone().unwrap_or_default();
     let pod_name = pod.metadata.name.clone().unwrap_or_default();
@@ -336,7 +345,9 @@ fn create_missing_claims(set: &apps::StatefulSet, pod: &core::Pod, ord: i32, ctx
         }
         match ctx.api.create(USER, Object::PersistentVolumeClaim(claim)) {
             Ok(_) => {
-                let msg = format!("create Claim {cname} Pod {pod_name} in StatefulSet {set_name} success");
+                let msg = format!(
+                    "create Claim {cname} Pod {pod_name} in StatefulSet {set_name} success"
+                );
                 event(ctx, set, "Normal", "SuccessfulCreate", &msg);
             }
             Err(e) => {

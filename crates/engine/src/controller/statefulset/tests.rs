@@ -31,7 +31,8 @@ fn sts_json(replicas: i32, extra_spec: serde_json::Value) -> serde_json::Value {
 
 fn create(sim: &mut Simulation, v: serde_json::Value) {
     let obj = decode(v).expect("decodes");
-    sim.with_api(|api| api.create("kubectl", obj)).expect("created");
+    sim.with_api(|api| api.create("kubectl", obj))
+        .expect("created");
 }
 
 /// Live (not terminating) pods: name → (ready, image, revision label).
@@ -43,7 +44,10 @@ fn pods(sim: &Simulation) -> Vec<(String, bool, String, String)> {
             Object::Pod(p) if p.metadata.deletion_timestamp.is_none() => Some((
                 p.metadata.name.clone().unwrap(),
                 crate::api::podutil::is_ready(p),
-                p.spec.as_ref().unwrap().containers[0].image.clone().unwrap(),
+                p.spec.as_ref().unwrap().containers[0]
+                    .image
+                    .clone()
+                    .unwrap(),
                 super::utils::pod_revision(p).to_string(),
             )),
             _ => None,
@@ -95,7 +99,12 @@ fn ordered_ready_creates_each_pod_after_its_predecessor_is_ready() {
         for (i, p) in ps.iter().enumerate() {
             assert_eq!(p.0, format!("web-{i}"));
             if i > 0 {
-                assert!(ps[i - 1].1, "{} created before {} was ready", p.0, ps[i - 1].0);
+                assert!(
+                    ps[i - 1].1,
+                    "{} created before {} was ready",
+                    p.0,
+                    ps[i - 1].0
+                );
             }
         }
         if ps.len() > order.len() {
@@ -104,7 +113,10 @@ fn ordered_ready_creates_each_pod_after_its_predecessor_is_ready() {
     }
     assert_eq!(order, ["web-0", "web-1", "web-2"]);
     let res = registry::by_kind("v1", "Pod").unwrap();
-    let p = sim.api().get_typed::<core::Pod>(res, "default", "web-1").unwrap();
+    let p = sim
+        .api()
+        .get_typed::<core::Pod>(res, "default", "web-1")
+        .unwrap();
     let spec = p.spec.as_ref().unwrap();
     assert_eq!(spec.hostname.as_deref(), Some("web-1"));
     assert_eq!(spec.subdomain.as_deref(), Some("nginx"));
@@ -127,14 +139,21 @@ fn scale_down_removes_the_highest_ordinal_first_one_at_a_time() {
     let seen = watch_names(&mut sim, 45);
     assert_eq!(
         seen,
-        [vec!["web-0", "web-1", "web-2"], vec!["web-0", "web-1"], vec!["web-0"]]
+        [
+            vec!["web-0", "web-1", "web-2"],
+            vec!["web-0", "web-1"],
+            vec!["web-0"]
+        ]
     );
 }
 
 #[test]
 fn parallel_creates_all_pods_at_once() {
     let mut sim = crate::scenario::cluster(2, 1);
-    create(&mut sim, sts_json(3, json!({"podManagementPolicy": "Parallel"})));
+    create(
+        &mut sim,
+        sts_json(3, json!({"podManagementPolicy": "Parallel"})),
+    );
     sim.advance(SECOND);
     assert_eq!(names(&sim), ["web-0", "web-1", "web-2"]);
 }
@@ -146,7 +165,13 @@ fn rolling_update_respects_the_partition_and_goes_in_reverse_order() {
     sim.advance(40 * SECOND);
     update(&mut sim, |s| {
         s.template.spec.as_mut().unwrap().containers[0].image = Some("nginx:1.28".into());
-        s.update_strategy.as_mut().unwrap().rolling_update.as_mut().unwrap().partition = Some(1);
+        s.update_strategy
+            .as_mut()
+            .unwrap()
+            .rolling_update
+            .as_mut()
+            .unwrap()
+            .partition = Some(1);
     });
     // web-2 is replaced first, then web-1; web-0 is below the partition.
     let seen = watch_names(&mut sim, 90);
@@ -168,7 +193,13 @@ fn rolling_update_respects_the_partition_and_goes_in_reverse_order() {
     assert_eq!(st.current_replicas, Some(1));
     // Lowering the partition finishes the rollout.
     update(&mut sim, |s| {
-        s.update_strategy.as_mut().unwrap().rolling_update.as_mut().unwrap().partition = Some(0);
+        s.update_strategy
+            .as_mut()
+            .unwrap()
+            .rolling_update
+            .as_mut()
+            .unwrap()
+            .partition = Some(0);
     });
     sim.advance(60 * SECOND);
     let st = sts(&sim).status.unwrap();
@@ -179,7 +210,10 @@ fn rolling_update_respects_the_partition_and_goes_in_reverse_order() {
 #[test]
 fn on_delete_keeps_old_pods_until_deleted() {
     let mut sim = crate::scenario::cluster(2, 1);
-    create(&mut sim, sts_json(2, json!({"updateStrategy": {"type": "OnDelete"}})));
+    create(
+        &mut sim,
+        sts_json(2, json!({"updateStrategy": {"type": "OnDelete"}})),
+    );
     sim.advance(30 * SECOND);
     update(&mut sim, |s| {
         s.template.spec.as_mut().unwrap().containers[0].image = Some("nginx:1.28".into());
@@ -219,7 +253,10 @@ fn volume_claim_templates_become_pending_claims_named_per_ordinal() {
         .filter_map(|o| match o {
             Object::PersistentVolumeClaim(c) => Some((
                 c.metadata.name.clone().unwrap(),
-                c.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default(),
+                c.status
+                    .as_ref()
+                    .and_then(|s| s.phase.clone())
+                    .unwrap_or_default(),
             )),
             _ => None,
         })
@@ -232,10 +269,16 @@ fn volume_claim_templates_become_pending_claims_named_per_ordinal() {
         ]
     );
     let pres = registry::by_kind("v1", "Pod").unwrap();
-    let p = sim.api().get_typed::<core::Pod>(pres, "default", "web-0").unwrap();
+    let p = sim
+        .api()
+        .get_typed::<core::Pod>(pres, "default", "web-0")
+        .unwrap();
     let v = &p.spec.as_ref().unwrap().volumes.as_ref().unwrap()[0];
     assert_eq!(v.name, "www");
-    assert_eq!(v.persistent_volume_claim.as_ref().unwrap().claim_name, "www-web-0");
+    assert_eq!(
+        v.persistent_volume_claim.as_ref().unwrap().claim_name,
+        "www-web-0"
+    );
 }
 
 #[test]
@@ -280,10 +323,18 @@ fn claims_are_validated_and_their_spec_is_immutable() {
         .cloned()
         .unwrap();
     assert_eq!(c.status.as_ref().unwrap().phase.as_deref(), Some("Pending"));
-    assert_eq!(c.spec.as_ref().unwrap().volume_mode.as_deref(), Some("Filesystem"));
+    assert_eq!(
+        c.spec.as_ref().unwrap().volume_mode.as_deref(),
+        Some("Filesystem")
+    );
     c.spec.as_mut().unwrap().access_modes = Some(vec!["ReadWriteMany".into()]);
     let err = sim
         .with_api(|api| api.update("kubectl", Object::PersistentVolumeClaim(c)))
         .unwrap_err();
-    assert!(err.message.contains("spec: Forbidden: spec is immutable after creation"), "{}", err.message);
+    assert!(
+        err.message
+            .contains("spec: Forbidden: spec is immutable after creation"),
+        "{}",
+        err.message
+    );
 }

@@ -34,14 +34,21 @@ pub fn claim_name(template: &str, set: &str, ordinal: i32) -> String {
 /// The claims a pod of ordinal `ordinal` uses, keyed by template name
 /// (`getPersistentVolumeClaims`): template labels plus the selector's
 /// matchLabels; no owner while the retention policy is Retain.
-pub fn claims_for(set: &apps::StatefulSet, ordinal: i32) -> BTreeMap<String, core::PersistentVolumeClaim> {
+pub fn claims_for(
+    set: &apps::StatefulSet,
+    ordinal: i32,
+) -> BTreeMap<String, core::PersistentVolumeClaim> {
     let name = set.metadata.name.as_deref().unwrap_or("");
     let spec = set.spec.as_ref();
     let selector_labels = spec
         .and_then(|s| s.selector.match_labels.clone())
         .unwrap_or_default();
     let mut out = BTreeMap::new();
-    for t in spec.and_then(|s| s.volume_claim_templates.as_ref()).into_iter().flatten() {
+    for t in spec
+        .and_then(|s| s.volume_claim_templates.as_ref())
+        .into_iter()
+        .flatten()
+    {
         let tname = t.metadata.name.clone().unwrap_or_default();
         let mut claim = t.clone();
         claim.metadata.name = Some(claim_name(&tname, name, ordinal));

@@ -53,10 +53,34 @@ pub fn pre_filter<'a>(
     unbound.then(|| UNBOUND_IMMEDIATE.to_string())
 }
 
+/// The FitError of a PreFilter rejection: every node gets the status, and
+/// DefaultPreemption finds preemption not helpful on any of them.
+pub fn fit_error(num_all_nodes: usize, reason: String) -> crate::scheduler::FitError {
+    use crate::scheduler::framework::{Code, Diagnosis, Status};
+    let status = Status::new(Code::UnschedulableAndUnresolvable, NAME, reason.clone());
+    let mut diagnosis = Diagnosis {
+        pre_filter_msg: reason,
+        post_filter_msg: format!(
+            "preemption: 0/{num_all_nodes} nodes are available: {num_all_nodes} {}.",
+            super::default_preemption::NOT_HELPFUL
+        ),
+        ..Default::default()
+    };
+    diagnosis.unschedulable_plugins.insert(NAME);
+    diagnosis.absent_nodes_status = status;
+    crate::scheduler::FitError {
+        num_all_nodes,
+        diagnosis,
+        post_filter_result: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::core::{PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource, PodSpec, Volume};
+    use crate::api::core::{
+        PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource, PodSpec, Volume,
+    };
     use crate::api::meta::ObjectMeta;
 
     fn pod_with_claim(name: &str) -> Pod {
@@ -90,30 +114,11 @@ mod tests {
             pre_filter(&p, |_| None).as_deref(),
             Some("persistentvolumeclaim \"www-web-0\" not found")
         );
-        assert_eq!(pre_filter(&p, |_| Some(&unbound)).as_deref(), Some(UNBOUND_IMMEDIATE));
+        assert_eq!(
+            pre_filter(&p, |_| Some(&unbound)).as_deref(),
+            Some(UNBOUND_IMMEDIATE)
+        );
         assert_eq!(pre_filter(&p, |_| Some(&bound)), None);
         assert_eq!(pre_filter(&Pod::default(), |_| None), None);
-    }
-}
-
-/// The FitError of a PreFilter rejection: every node gets the status, and
-/// DefaultPreemption finds preemption not helpful on any of them.
-pub fn fit_error(num_all_nodes: usize, reason: String) -> crate::scheduler::FitError {
-    use crate::scheduler::framework::{Code, Diagnosis, Status};
-    let status = Status::new(Code::UnschedulableAndUnresolvable, NAME, reason.clone());
-    let mut diagnosis = Diagnosis {
-        pre_filter_msg: reason,
-        post_filter_msg: format!(
-            "preemption: 0/{num_all_nodes} nodes are available: {num_all_nodes} {}.",
-            super::default_preemption::NOT_HELPFUL
-        ),
-        ..Default::default()
-    };
-    diagnosis.unschedulable_plugins.insert(NAME);
-    diagnosis.absent_nodes_status = status;
-    crate::scheduler::FitError {
-        num_all_nodes,
-        diagnosis,
-        post_filter_result: None,
     }
 }

@@ -159,7 +159,12 @@ pub fn describe_stateful_set(
             );
             w.w(1, &format!("StorageClass:\t{}\n", claim_class(pvc)));
             labels_multiline(&mut w, "  ", "Labels", pvc.metadata.labels.as_ref());
-            labels_multiline(&mut w, "  ", "Annotations", pvc.metadata.annotations.as_ref());
+            labels_multiline(
+                &mut w,
+                "  ",
+                "Annotations",
+                pvc.metadata.annotations.as_ref(),
+            );
             let cap = pvc
                 .spec
                 .as_ref()
