@@ -15,7 +15,6 @@
 use crate::api::{apps, core, meta, Object};
 use k8s_openapi::apimachinery::pkg::runtime::RawExtension;
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 /// Label with a DaemonSet pod's (template hash) or StatefulSet pod's
 /// (revision name) revision.
@@ -105,12 +104,19 @@ pub fn new_revision(
 }
 
 /// The revisions an owner controls, by revision number then name
-/// (`history.SortControllerRevisions`), from the owner → dependents index.
-pub fn revisions_of(api: &crate::apiserver::ApiServer, uid: &str) -> Vec<apps::ControllerRevision> {
+/// (`history.SortControllerRevisions`). Listed from the namespace's
+/// ControllerRevisions (few), not from the owner's dependents (which include
+/// every pod it owns).
+pub fn revisions_of(
+    api: &crate::apiserver::ApiServer,
+    namespace: &str,
+    uid: &str,
+) -> Vec<apps::ControllerRevision> {
+    let res = crate::api::registry::by_kind("apps/v1", "ControllerRevision")
+        .expect("ControllerRevision is registered");
     let mut v: Vec<apps::ControllerRevision> = api
-        .dependents_of(uid)
-        .iter()
-        .filter_map(|o: &Arc<Object>| match &**o {
+        .list(res, Some(namespace))
+        .filter_map(|o: &Object| match o {
             Object::ControllerRevision(cr)
                 if cr
                     .metadata

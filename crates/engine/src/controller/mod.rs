@@ -100,6 +100,12 @@ impl ControllerManager {
             self.replicaset
                 .forget(rs.metadata.uid.as_deref().unwrap_or(""));
         }
+        if let (crate::store::EventType::Deleted, crate::api::Object::DaemonSet(ds)) =
+            (ev.event_type, &*ev.object)
+        {
+            self.daemonset
+                .forget(ds.metadata.uid.as_deref().unwrap_or(""));
+        }
         replicaset::on_watch(&mut self.queue, ev, ctx);
         garbagecollector::on_watch(&mut self.queue, ev, ctx);
         serviceaccount::on_watch(&mut self.queue, ev, ctx);

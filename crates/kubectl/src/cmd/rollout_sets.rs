@@ -157,8 +157,8 @@ pub fn status_statefulset(s: &Session, ns: &str, name: &str) -> Result<(String, 
     ))
 }
 
-fn revisions(s: &Session, uid: Option<&str>) -> Vec<apps::ControllerRevision> {
-    history::revisions_of(s.sim.api(), uid.unwrap_or(""))
+fn revisions(s: &Session, ns: &str, uid: Option<&str>) -> Vec<apps::ControllerRevision> {
+    history::revisions_of(s.sim.api(), ns, uid.unwrap_or(""))
 }
 
 /// `printHistory`: the REVISION / CHANGE-CAUSE table (the command prints
@@ -195,13 +195,17 @@ fn history_table(revs: &[apps::ControllerRevision]) -> String {
 /// `DaemonSetHistoryViewer.ViewHistory` without `--revision`.
 pub fn history_daemonset(s: &Session, ns: &str, name: &str) -> Result<String, String> {
     let ds = get_ds(s, ns, name)?;
-    Ok(history_table(&revisions(s, ds.metadata.uid.as_deref())))
+    Ok(history_table(&revisions(s, ns, ds.metadata.uid.as_deref())))
 }
 
 /// `StatefulSetHistoryViewer.ViewHistory` without `--revision`.
 pub fn history_statefulset(s: &Session, ns: &str, name: &str) -> Result<String, String> {
     let sts = get_sts(s, ns, name)?;
-    Ok(history_table(&revisions(s, sts.metadata.uid.as_deref())))
+    Ok(history_table(&revisions(
+        s,
+        ns,
+        sts.metadata.uid.as_deref(),
+    )))
 }
 
 /// The revision `rollout undo` goes back to: `to_revision`, or with 0 the
@@ -231,7 +235,7 @@ pub fn undo_daemonset(
     to_revision: i64,
 ) -> Result<String, String> {
     let mut ds = get_ds(s, ns, name)?;
-    let target = find_revision(&revisions(s, ds.metadata.uid.as_deref()), to_revision)?;
+    let target = find_revision(&revisions(s, ns, ds.metadata.uid.as_deref()), to_revision)?;
     let template = history::template_of(&target).unwrap_or_default();
     let spec = ds.spec.get_or_insert_with(Default::default);
     if spec.template == template {
@@ -256,7 +260,7 @@ pub fn undo_statefulset(
     to_revision: i64,
 ) -> Result<String, String> {
     let mut sts = get_sts(s, ns, name)?;
-    let target = find_revision(&revisions(s, sts.metadata.uid.as_deref()), to_revision)?;
+    let target = find_revision(&revisions(s, ns, sts.metadata.uid.as_deref()), to_revision)?;
     let template = history::template_of(&target).unwrap_or_default();
     let spec = sts.spec.get_or_insert_with(Default::default);
     if spec.template == template {

@@ -26,6 +26,7 @@ use crate::apiserver::DeleteOptions;
 use crate::simulation::Ctx;
 use crate::store::{EventType, WatchEvent};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 const USER: &str = "system:serviceaccount:kube-system:daemon-set-controller";
 const COMPONENT: &str = "daemonset-controller";
@@ -50,10 +51,33 @@ fn cr_res() -> &'static registry::ResourceInfo {
 }
 
 /// The controller's state: what it last saw of each node's scheduling
-/// inputs, so that heartbeats do not wake every DaemonSet.
+/// inputs (so heartbeats wake no DaemonSet), and per DaemonSet the verdict
+/// of `NodeShouldRunDaemonPod` for each node, valid while the node's inputs
+/// and the DaemonSet's template are unchanged (so a sync costs a lookup per
+/// node, not a predicate evaluation).
 #[derive(Default)]
 pub struct DaemonSetController {
     nodes: BTreeMap<String, u64>,
+    verdicts: BTreeMap<String, (String, BTreeMap<String, (u64, bool, bool)>)>,
+}
+
+/// Whether a node should run the DaemonSet's pod (`NodeShouldRunDaemonPod`).
+#[derive(Clone, Debug)]
+pub(super) struct NodeVerdict {
+    name: String,
+    should_run: bool,
+    should_continue: bool,
+}
+
+/// The stored pods of a DaemonSet, by the node they are for.
+type PodsByNode = BTreeMap<String, Vec<Arc<Object>>>;
+
+/// The pod inside a stored object known to be a pod.
+fn pod(o: &Object) -> &core::Pod {
+    match o {
+        Object::Pod(p) => p,
+        _ => unreachable!("pods_of_controller holds pods only"),
+    }
 }
 
 fn node_fingerprint(n: &core::Node) -> u64 {
@@ -129,15 +153,7 @@ impl DaemonSetController {
             return None;
         }
         let hash = construct_history(&ds, ctx);
-        let mut nodes: Vec<core::Node> = ctx
-            .api
-            .list(node_res(), None)
-            .filter_map(|o| match o {
-                Object::Node(n) => Some(n.clone()),
-                _ => None,
-            })
-            .collect();
-        nodes.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+        let nodes = self.node_verdicts(&ds, &hash, ctx);
         manage(&ds, &nodes, &hash, ctx);
         let strategy = ds
             .spec
@@ -151,20 +167,62 @@ impl DaemonSetController {
         cleanup_history(&ds, &hash, ctx);
         update_status(&ds, &nodes, &hash, ctx)
     }
+
+    /// Forgets a deleted DaemonSet.
+    pub fn forget(&mut self, uid: &str) {
+        self.verdicts.remove(uid);
+    }
+
+    /// Every node with its verdict, by name, from the cache where the node
+    /// and the template are unchanged.
+    fn node_verdicts(&mut self, ds: &apps::DaemonSet, hash: &str, ctx: &Ctx) -> Vec<NodeVerdict> {
+        let uid = ds.metadata.uid.clone().unwrap_or_default();
+        let (cached_hash, mut cache) = self.verdicts.remove(&uid).unwrap_or_default();
+        if cached_hash != hash {
+            cache.clear();
+        }
+        let template = new_pod(ds, hash);
+        let mut out = Vec::new();
+        let mut fresh = BTreeMap::new();
+        for o in ctx.api.list(node_res(), None) {
+            let Object::Node(n) = o else { continue };
+            let name = n.metadata.name.clone().unwrap_or_default();
+            let fp = match self.nodes.get(&name) {
+                Some(fp) => *fp,
+                None => {
+                    let fp = node_fingerprint(n);
+                    self.nodes.insert(name.clone(), fp);
+                    fp
+                }
+            };
+            let (should_run, should_continue) = match cache.get(&name) {
+                Some((cfp, r, c)) if *cfp == fp => (*r, *c),
+                _ => util::node_should_run_daemon_pod(n, &template),
+            };
+            fresh.insert(name.clone(), (fp, should_run, should_continue));
+            out.push(NodeVerdict {
+                name,
+                should_run,
+                should_continue,
+            });
+        }
+        self.verdicts.insert(uid, (hash.to_string(), fresh));
+        out
+    }
 }
 
-/// The DaemonSet's live pods grouped by the node they are for.
-fn pods_by_node(ds: &apps::DaemonSet, ctx: &Ctx) -> BTreeMap<String, Vec<core::Pod>> {
+/// The DaemonSet's pods grouped by the node they are for, oldest first
+/// (from the apiserver's controller index; shared, not copied).
+fn pods_by_node(ds: &apps::DaemonSet, ctx: &Ctx) -> PodsByNode {
     let uid = ds.metadata.uid.as_deref().unwrap_or("");
-    let mut m: BTreeMap<String, Vec<core::Pod>> = BTreeMap::new();
+    let mut m: PodsByNode = BTreeMap::new();
     for o in ctx.api.pods_of_controller(uid) {
-        let Object::Pod(p) = &**o else { continue };
-        if let Some(n) = util::target_node(p) {
-            m.entry(n.to_string()).or_default().push(p.clone());
+        if let Some(n) = util::target_node(pod(o)) {
+            m.entry(n.to_string()).or_default().push(o.clone());
         }
     }
     for pods in m.values_mut() {
-        pods.sort_by_key(creation_key);
+        pods.sort_by_key(|o| creation_key(pod(o)));
     }
     m
 }
@@ -231,19 +289,23 @@ fn new_pod(ds: &apps::DaemonSet, hash: &str) -> core::Pod {
 
 /// `podsShouldBeOnNode` + `manage`: which nodes need a pod and which pods
 /// must go, then `syncNodes`.
-fn manage(ds: &apps::DaemonSet, nodes: &[core::Node], hash: &str, ctx: &mut Ctx) {
-    let template = new_pod(ds, hash);
+fn manage(ds: &apps::DaemonSet, nodes: &[NodeVerdict], hash: &str, ctx: &mut Ctx) {
     let by_node = pods_by_node(ds, ctx);
-    let surge = update::max_surge(ds, desired_count(ds, nodes)) > 0;
+    let surge = update::max_surge(ds, desired_count(nodes)) > 0;
     let min_ready = min_ready_ms(ds);
     let now = ctx.now();
     let mut create_on = Vec::new();
     let mut delete = Vec::new();
     let mut failed = Vec::new();
     for node in nodes {
-        let node_name = node.metadata.name.as_deref().unwrap_or("");
-        let (should_run, should_continue) = util::node_should_run_daemon_pod(node, &template);
-        let pods: Vec<&core::Pod> = by_node.get(node_name).into_iter().flatten().collect();
+        let node_name = node.name.as_str();
+        let (should_run, should_continue) = (node.should_run, node.should_continue);
+        let pods: Vec<&core::Pod> = by_node
+            .get(node_name)
+            .into_iter()
+            .flatten()
+            .map(|o| pod(o))
+            .collect();
         if should_run && pods.is_empty() {
             create_on.push(node_name.to_string());
         } else if should_continue {
@@ -387,12 +449,8 @@ fn is_available(p: &core::Pod, min_ready: u64, now: u64, ctx: &Ctx) -> bool {
 }
 
 /// How many nodes should run a daemon pod (`desiredNumberScheduled`).
-fn desired_count(ds: &apps::DaemonSet, nodes: &[core::Node]) -> i32 {
-    let template = new_pod(ds, "");
-    nodes
-        .iter()
-        .filter(|n| util::node_should_run_daemon_pod(n, &template).0)
-        .count() as i32
+fn desired_count(nodes: &[NodeVerdict]) -> i32 {
+    nodes.iter().filter(|n| n.should_run).count() as i32
 }
 
 /// `constructHistory`: the current revision exists with the highest
@@ -408,7 +466,11 @@ fn construct_history(ds: &apps::DaemonSet, ctx: &mut Ctx) -> String {
     let patch = history::template_patch(&template);
     let collision = ds.status.as_ref().and_then(|s| s.collision_count);
     let hash = history::hash(&patch, collision);
-    let revisions = history::revisions_of(ctx.api, &uid);
+    let revisions = history::revisions_of(
+        ctx.api,
+        ds.metadata.namespace.as_deref().unwrap_or(""),
+        &uid,
+    );
     let max = revisions.iter().map(|r| r.revision).max().unwrap_or(0);
     let current = revisions.iter().find(|r| {
         r.data.as_ref().map(|d| &d.0) == Some(&patch)
@@ -447,12 +509,18 @@ fn construct_history(ds: &apps::DaemonSet, ctx: &mut Ctx) -> String {
 /// no live pod uses, deleting the oldest first.
 fn cleanup_history(ds: &apps::DaemonSet, hash: &str, ctx: &mut Ctx) {
     let uid = ds.metadata.uid.clone().unwrap_or_default();
+    let ns = ds.metadata.namespace.clone().unwrap_or_default();
     let limit = ds
         .spec
         .as_ref()
         .and_then(|s| s.revision_history_limit)
         .unwrap_or(10)
         .max(0) as usize;
+    let revisions = history::revisions_of(ctx.api, &ns, &uid);
+    // Most syncs have nothing to clean: skip the scan of the pods then.
+    if revisions.len() <= limit + 1 {
+        return;
+    }
     let live: std::collections::BTreeSet<String> = ctx
         .api
         .pods_of_controller(&uid)
@@ -464,7 +532,7 @@ fn cleanup_history(ds: &apps::DaemonSet, hash: &str, ctx: &mut Ctx) {
                 .cloned()
         })
         .collect();
-    let old: Vec<apps::ControllerRevision> = history::revisions_of(ctx.api, &uid)
+    let old: Vec<apps::ControllerRevision> = revisions
         .into_iter()
         .filter(|r| {
             let h = r
@@ -478,7 +546,6 @@ fn cleanup_history(ds: &apps::DaemonSet, hash: &str, ctx: &mut Ctx) {
         })
         .collect();
     let excess = old.len().saturating_sub(limit);
-    let ns = ds.metadata.namespace.clone().unwrap_or_default();
     for r in old.iter().take(excess) {
         let name = r.metadata.name.clone().unwrap_or_default();
         let _ = ctx
@@ -490,11 +557,10 @@ fn cleanup_history(ds: &apps::DaemonSet, hash: &str, ctx: &mut Ctx) {
 /// `updateDaemonSetStatus`.
 fn update_status(
     ds: &apps::DaemonSet,
-    nodes: &[core::Node],
+    nodes: &[NodeVerdict],
     hash: &str,
     ctx: &mut Ctx,
 ) -> Option<u64> {
-    let template = new_pod(ds, hash);
     let by_node = pods_by_node(ds, ctx);
     let generation = template_generation(ds);
     let min_ready = min_ready_ms(ds);
@@ -503,12 +569,12 @@ fn update_status(
     let (mut ready, mut available, mut updated) = (0, 0, 0);
     let mut requeue: Option<u64> = None;
     for node in nodes {
-        let node_name = node.metadata.name.as_deref().unwrap_or("");
-        let should_run = util::node_should_run_daemon_pod(node, &template).0;
+        let should_run = node.should_run;
         let pods: Vec<&core::Pod> = by_node
-            .get(node_name)
+            .get(&node.name)
             .into_iter()
             .flatten()
+            .map(|o| pod(o))
             .filter(|p| p.metadata.deletion_timestamp.is_none())
             .collect();
         if should_run {

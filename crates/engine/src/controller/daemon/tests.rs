@@ -255,7 +255,7 @@ fn rolling_update_replaces_one_node_at_a_time() {
     assert_eq!(st.updated_number_scheduled, Some(3));
     assert_eq!(st.observed_generation, Some(2));
     let uid = ds(&sim, "agent").metadata.uid.unwrap();
-    let revs = crate::controller::history::revisions_of(sim.api(), &uid);
+    let revs = crate::controller::history::revisions_of(sim.api(), "default", &uid);
     assert_eq!(revs.iter().map(|r| r.revision).collect::<Vec<_>>(), [1, 2]);
 }
 

@@ -5,12 +5,13 @@
 //! nodes and the old pod is deleted once the new one is available.
 
 use super::{
-    desired_count, is_available, is_pod_updated, min_ready_ms, pods_by_node, sync_nodes,
-    template_generation, util,
+    desired_count, is_available, is_pod_updated, min_ready_ms, pod, pods_by_node, sync_nodes,
+    template_generation, NodeVerdict,
 };
-use crate::api::{apps, core};
+use crate::api::{apps, core, Object};
 use crate::simulation::Ctx;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::sync::Arc;
 
 /// `GetScaledValueFromIntOrPercent(v, total, roundUp=true)`.
 fn scaled(v: Option<&IntOrString>, total: i32) -> i32 {
@@ -50,12 +51,12 @@ fn max_unavailable(ds: &apps::DaemonSet, desired: i32) -> i32 {
 /// `findUpdatedPodsOnNode`: the node's new and old pod, or `None` when it
 /// has more than one of either (the manage loop cleans that up first).
 fn updated_pods_on_node<'a>(
-    pods: &'a [core::Pod],
+    pods: &'a [Arc<Object>],
     hash: &str,
     generation: Option<&str>,
 ) -> Option<(Option<&'a core::Pod>, Option<&'a core::Pod>)> {
     let (mut new, mut old) = (None, None);
-    for p in pods {
+    for p in pods.iter().map(|o| pod(o)) {
         if p.metadata.deletion_timestamp.is_some() {
             continue;
         }
@@ -75,13 +76,13 @@ fn updated_pods_on_node<'a>(
 /// One step of a rolling update.
 pub(super) fn rolling_update(
     ds: &apps::DaemonSet,
-    nodes: &[core::Node],
+    nodes: &[NodeVerdict],
     hash: &str,
     ctx: &mut Ctx,
 ) {
     let by_node = pods_by_node(ds, ctx);
     let generation = template_generation(ds);
-    let desired = desired_count(ds, nodes);
+    let desired = desired_count(nodes);
     let surge = max_surge(ds, desired);
     let unavailable_max = max_unavailable(ds, desired);
     let min_ready = min_ready_ms(ds);
@@ -119,7 +120,6 @@ pub(super) fn rolling_update(
         return;
     }
 
-    let template = super::new_pod(ds, hash);
     let mut old_to_delete = Vec::new();
     let mut allowed_new = Vec::new();
     let mut candidate_new = Vec::new();
@@ -132,8 +132,8 @@ pub(super) fn rolling_update(
         let should_run = || {
             nodes
                 .iter()
-                .find(|n| n.metadata.name.as_deref() == Some(node_name))
-                .is_some_and(|n| util::node_should_run_daemon_pod(n, &template).0)
+                .find(|n| n.name == *node_name)
+                .is_some_and(|n| n.should_run)
         };
         match (new, old) {
             (_, None) => {}

@@ -37,7 +37,8 @@ fn revisions(
     let patch = history::template_patch(&spec.template);
     let collision = set.status.as_ref().and_then(|s| s.collision_count);
     let hash = history::hash(&patch, collision);
-    let existing = history::revisions_of(ctx.api, &uid);
+    let ns = set.metadata.namespace.clone().unwrap_or_default();
+    let existing = history::revisions_of(ctx.api, &ns, &uid);
     let max = existing.iter().map(|r| r.revision).max().unwrap_or(0);
     let update = match existing
         .iter()
