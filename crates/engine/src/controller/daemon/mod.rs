@@ -58,8 +58,11 @@ fn cr_res() -> &'static registry::ResourceInfo {
 #[derive(Default)]
 pub struct DaemonSetController {
     nodes: BTreeMap<String, u64>,
-    verdicts: BTreeMap<String, (String, BTreeMap<String, (u64, bool, bool)>)>,
+    verdicts: BTreeMap<String, (String, NodeVerdicts)>,
 }
+
+/// Per node: (its fingerprint, should run, should continue running).
+type NodeVerdicts = BTreeMap<String, (u64, bool, bool)>;
 
 /// Whether a node should run the DaemonSet's pod (`NodeShouldRunDaemonPod`).
 #[derive(Clone, Debug)]
