@@ -5,8 +5,8 @@
 //! kube-proxy in kube-system. CoreDNS is the `coredns` Deployment, so its
 //! ReplicaSet and pods are named by the Deployment controller.
 //!
-//! Simplification (until DaemonSets are simulated): kube-proxy pods are
-//! bound to their nodes directly instead of by a DaemonSet.
+//! kube-proxy is the `kube-proxy` DaemonSet kubeadm creates, so its pods are
+//! named and placed by the DaemonSet controller and the scheduler.
 
 use crate::api::{apps, core, meta, Object};
 use crate::simulation::{NodeConfig, Simulation};
@@ -318,39 +318,54 @@ fn coredns_deployment() -> apps::Deployment {
     }
 }
 
-fn kube_proxy_pod(node: &str) -> core::Pod {
-    core::Pod {
+/// kube-proxy as kubeadm deploys it: a DaemonSet in kube-system that
+/// tolerates every taint, so it runs on the control plane too.
+fn kube_proxy_daemonset() -> apps::DaemonSet {
+    let sel = labels(&[("k8s-app", "kube-proxy")]);
+    apps::DaemonSet {
         metadata: meta::ObjectMeta {
-            generate_name: Some("kube-proxy-".into()),
+            name: Some("kube-proxy".into()),
             namespace: Some("kube-system".into()),
-            labels: Some(labels(&[
-                ("k8s-app", "kube-proxy"),
-                ("controller-revision-hash", "7bb84c4984"),
-                ("pod-template-generation", "1"),
-            ])),
+            labels: Some(sel.clone()),
             ..Default::default()
         },
-        spec: Some(core::PodSpec {
-            containers: vec![container(
-                "kube-proxy",
-                "registry.k8s.io/kube-proxy:v1.32.0",
-                &[
-                    "/usr/local/bin/kube-proxy",
-                    "--config=/var/lib/kube-proxy/config.conf",
-                    "--hostname-override=$(NODE_NAME)",
-                ],
-                None,
-            )],
-            host_network: Some(true),
-            node_name: Some(node.into()),
-            node_selector: Some(labels(&[("kubernetes.io/os", "linux")])),
-            priority: Some(2_000_001_000),
-            priority_class_name: Some("system-node-critical".into()),
-            service_account_name: Some("kube-proxy".into()),
-            tolerations: Some(vec![core::Toleration {
-                operator: Some("Exists".into()),
+        spec: Some(apps::DaemonSetSpec {
+            selector: meta::LabelSelector {
+                match_labels: Some(sel.clone()),
                 ..Default::default()
-            }]),
+            },
+            update_strategy: Some(apps::DaemonSetUpdateStrategy {
+                type_: Some("RollingUpdate".into()),
+                ..Default::default()
+            }),
+            template: core::PodTemplateSpec {
+                metadata: Some(meta::ObjectMeta {
+                    labels: Some(sel),
+                    ..Default::default()
+                }),
+                spec: Some(core::PodSpec {
+                    containers: vec![container(
+                        "kube-proxy",
+                        "registry.k8s.io/kube-proxy:v1.32.0",
+                        &[
+                            "/usr/local/bin/kube-proxy",
+                            "--config=/var/lib/kube-proxy/config.conf",
+                            "--hostname-override=$(NODE_NAME)",
+                        ],
+                        None,
+                    )],
+                    host_network: Some(true),
+                    node_selector: Some(labels(&[("kubernetes.io/os", "linux")])),
+                    priority: Some(2_000_001_000),
+                    priority_class_name: Some("system-node-critical".into()),
+                    service_account_name: Some("kube-proxy".into()),
+                    tolerations: Some(vec![core::Toleration {
+                        operator: Some("Exists".into()),
+                        ..Default::default()
+                    }]),
+                    ..Default::default()
+                }),
+            },
             ..Default::default()
         }),
         status: None,
@@ -428,13 +443,12 @@ pub fn bootstrap(sim: &mut Simulation) {
                 });
             }
             sim.add_kubelet(&n.name);
-            let name = n.name.clone();
-            sim.with_api(|api| {
-                let _ = api.create(
-                    "system:serviceaccount:kube-system:daemon-set-controller",
-                    Object::Pod(kube_proxy_pod(&name)),
-                );
-            });
+            if *cp {
+                // `kubeadm init`'s kube-proxy addon, before any worker joins.
+                sim.with_api(|api| {
+                    let _ = api.create(USER, Object::DaemonSet(kube_proxy_daemonset()));
+                });
+            }
         }
     }
     sim.with_api(|api| {

@@ -25,10 +25,14 @@
 //! a field's items, values or reference lead to (for navigation, the
 //! description kubectl appends and `--recursive`).
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::apps::v1::{
+    ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
+};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::coordination::v1::Lease;
-use k8s_openapi::api::core::v1::{ConfigMap, Event, Namespace, Node, Pod, Secret, ServiceAccount};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Event, Namespace, Node, PersistentVolumeClaim, Pod, Secret, ServiceAccount,
+};
 use schemars::gen::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::Value;
@@ -46,11 +50,23 @@ fn roots(gen: &mut schemars::gen::SchemaGenerator) -> Vec<(&'static str, &'stati
         ("", "Event", name::<Event>(gen)),
         ("", "Namespace", name::<Namespace>(gen)),
         ("", "Node", name::<Node>(gen)),
+        (
+            "",
+            "PersistentVolumeClaim",
+            name::<PersistentVolumeClaim>(gen),
+        ),
         ("", "Pod", name::<Pod>(gen)),
         ("", "Secret", name::<Secret>(gen)),
         ("", "ServiceAccount", name::<ServiceAccount>(gen)),
+        (
+            "apps",
+            "ControllerRevision",
+            name::<ControllerRevision>(gen),
+        ),
+        ("apps", "DaemonSet", name::<DaemonSet>(gen)),
         ("apps", "Deployment", name::<Deployment>(gen)),
         ("apps", "ReplicaSet", name::<ReplicaSet>(gen)),
+        ("apps", "StatefulSet", name::<StatefulSet>(gen)),
         ("batch", "CronJob", name::<CronJob>(gen)),
         ("batch", "Job", name::<Job>(gen)),
         ("coordination.k8s.io", "Lease", name::<Lease>(gen)),

@@ -206,7 +206,7 @@ FIELDS:
 #[test]
 fn explain_errors_as_kubectl_prints_them() {
     let cases = [
-        ("daemonset", "", "the server doesn't have a resource type \"daemonset\"\n"),
+        ("ingress", "", "the server doesn't have a resource type \"ingress\"\n"),
         ("rs.apps", "GROUP:      apps\nKIND:       ReplicaSet\nVERSION:    v1\n\n", "error: field \"apps\" does not exist\n"),
         ("pod.foo.bar", "KIND:       Pod\nVERSION:    v1\n\n", "error: field \"bar\" does not exist\n"),
         ("pod.spec.nodeName.x", "KIND:       Pod\nVERSION:    v1\n\n", "error: field \"x\" does not exist\n"),

@@ -294,6 +294,10 @@ fn decode_typed(
         Deployment => apps::Deployment,
         Job => batch::Job,
         CronJob => batch::CronJob,
+        DaemonSet => apps::DaemonSet,
+        StatefulSet => apps::StatefulSet,
+        ControllerRevision => apps::ControllerRevision,
+        PersistentVolumeClaim => core::PersistentVolumeClaim,
         Lease => coordination::Lease
     );
     Err(de::Error::custom("unregistered kind"))

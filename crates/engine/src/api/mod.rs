@@ -111,6 +111,10 @@ kinds! {
     Deployment => apps::Deployment,
     Job => batch::Job,
     CronJob => batch::CronJob,
+    DaemonSet => apps::DaemonSet,
+    StatefulSet => apps::StatefulSet,
+    ControllerRevision => apps::ControllerRevision,
+    PersistentVolumeClaim => core::PersistentVolumeClaim,
     Lease => coordination::Lease,
 }
 

@@ -102,6 +102,16 @@ pub static RESOURCES: &[ResourceInfo] = &[
         []
     ),
     res!("", "v1", "Node", "nodes", "node", ["no"], false, []),
+    res!(
+        "",
+        "v1",
+        "PersistentVolumeClaim",
+        "persistentvolumeclaims",
+        "persistentvolumeclaim",
+        ["pvc"],
+        true,
+        []
+    ),
     res!("", "v1", "Pod", "pods", "pod", ["po"], true, ["all"]),
     res!("", "v1", "Secret", "secrets", "secret", [], true, []),
     res!(
@@ -113,6 +123,26 @@ pub static RESOURCES: &[ResourceInfo] = &[
         ["sa"],
         true,
         []
+    ),
+    res!(
+        "apps",
+        "v1",
+        "ControllerRevision",
+        "controllerrevisions",
+        "controllerrevision",
+        [],
+        true,
+        []
+    ),
+    res!(
+        "apps",
+        "v1",
+        "DaemonSet",
+        "daemonsets",
+        "daemonset",
+        ["ds"],
+        true,
+        ["all"]
     ),
     res!(
         "apps",
@@ -131,6 +161,16 @@ pub static RESOURCES: &[ResourceInfo] = &[
         "replicasets",
         "replicaset",
         ["rs"],
+        true,
+        ["all"]
+    ),
+    res!(
+        "apps",
+        "v1",
+        "StatefulSet",
+        "statefulsets",
+        "statefulset",
+        ["sts"],
         true,
         ["all"]
     ),

@@ -19,7 +19,9 @@
 //! Scheme defaulting applies to every decode (create and update, and to pod
 //! templates); the admission plugins only to a Pod being created.
 
+mod apps;
 pub mod batch;
+pub use apps::daemon_set_template_generation;
 
 use std::collections::BTreeMap;
 
@@ -143,7 +145,14 @@ pub fn default_object(obj: &mut Object, ctx: &AdmissionContext) {
         }
         Object::Job(job) => batch::default_job(job),
         Object::CronJob(cj) => batch::default_cron_job(cj),
-        Object::Event(_) | Object::ConfigMap(_) | Object::ServiceAccount(_) | Object::Lease(_) => {}
+        Object::DaemonSet(ds) => apps::default_daemon_set(ds),
+        Object::StatefulSet(sts) => apps::default_stateful_set(sts),
+        Object::PersistentVolumeClaim(pvc) => apps::default_persistent_volume_claim(pvc),
+        Object::Event(_)
+        | Object::ConfigMap(_)
+        | Object::ServiceAccount(_)
+        | Object::Lease(_)
+        | Object::ControllerRevision(_) => {}
     }
 }
 

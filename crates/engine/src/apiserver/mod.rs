@@ -241,7 +241,12 @@ fn same_event(
 fn tracks_generation(obj: &Object) -> bool {
     matches!(
         obj,
-        Object::ReplicaSet(_) | Object::Deployment(_) | Object::Job(_) | Object::CronJob(_)
+        Object::ReplicaSet(_)
+            | Object::Deployment(_)
+            | Object::Job(_)
+            | Object::CronJob(_)
+            | Object::DaemonSet(_)
+            | Object::StatefulSet(_)
     )
 }
 
@@ -256,6 +261,9 @@ fn has_status_subresource(obj: &Object) -> bool {
             | Object::Node(_)
             | Object::Job(_)
             | Object::CronJob(_)
+            | Object::DaemonSet(_)
+            | Object::StatefulSet(_)
+            | Object::PersistentVolumeClaim(_)
     )
 }
 
@@ -273,6 +281,11 @@ fn copy_status(to: &mut Object, from: &Object) {
         (Object::Node(t), Object::Node(f)) => t.status = f.status.clone(),
         (Object::Job(t), Object::Job(f)) => t.status = f.status.clone(),
         (Object::CronJob(t), Object::CronJob(f)) => t.status = f.status.clone(),
+        (Object::DaemonSet(t), Object::DaemonSet(f)) => t.status = f.status.clone(),
+        (Object::StatefulSet(t), Object::StatefulSet(f)) => t.status = f.status.clone(),
+        (Object::PersistentVolumeClaim(t), Object::PersistentVolumeClaim(f)) => {
+            t.status = f.status.clone()
+        }
         _ => {}
     }
 }
@@ -672,6 +685,7 @@ impl ApiServer {
         } else {
             None
         };
+        admission::daemon_set_template_generation(&mut obj, None);
         if let Object::Pod(p) = &obj {
             let sa = p
                 .spec
@@ -797,6 +811,7 @@ impl ApiServer {
             // client left out (an apply of a shorter manifest) get their
             // defaults before validation compares old and new.
             admission::default_object(&mut new, &admission::AdmissionContext::update());
+            admission::daemon_set_template_generation(&mut new, Some(&old));
             let errs = validation::validate_update(&new, &old);
             if !errs.is_empty() {
                 return Err(ApiError::new(

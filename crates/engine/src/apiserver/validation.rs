@@ -12,6 +12,7 @@
 //! does: e.g. an empty `terminationMessagePolicy` is `Required` here because
 //! defaulting would have filled it.
 
+mod apps;
 mod batch;
 mod deployment;
 mod field;
@@ -168,6 +169,15 @@ pub fn validate_create(obj: &Object) -> Vec<FieldError> {
         }
         Object::Job(j) => errs.extend(batch::validate_job(j)),
         Object::CronJob(cj) => errs.extend(batch::validate_cron_job(cj, None)),
+        Object::DaemonSet(ds) => errs.extend(apps::validate_daemon_set_spec(ds.spec.as_ref())),
+        Object::StatefulSet(s) => errs.extend(apps::validate_stateful_set_spec(s.spec.as_ref())),
+        Object::ControllerRevision(cr) => errs.extend(apps::validate_controller_revision(cr)),
+        Object::PersistentVolumeClaim(pvc) => {
+            errs.extend(apps::validate_persistent_volume_claim_spec(
+                pvc.spec.as_ref().unwrap_or(&Default::default()),
+                "spec",
+            ))
+        }
         Object::Namespace(_) | Object::Event(_) | Object::ServiceAccount(_) | Object::Lease(_) => {}
     }
     errs
@@ -218,6 +228,15 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
         (Object::Job(n), Object::Job(o)) => errs.extend(batch::validate_job_update(n, o)),
         (Object::CronJob(n), Object::CronJob(o)) => {
             errs.extend(batch::validate_cron_job(n, Some(o)))
+        }
+        (Object::DaemonSet(n), Object::DaemonSet(o)) => {
+            errs.extend(apps::validate_daemon_set_update(n, o));
+        }
+        (Object::StatefulSet(n), Object::StatefulSet(o)) => {
+            errs.extend(apps::validate_stateful_set_update(n, o));
+        }
+        (Object::PersistentVolumeClaim(n), Object::PersistentVolumeClaim(o)) => {
+            errs.extend(apps::validate_persistent_volume_claim_update(n, o));
         }
         (Object::ConfigMap(n), Object::ConfigMap(o)) => {
             errs.extend(immutable_fields(

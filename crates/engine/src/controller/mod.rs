@@ -6,12 +6,15 @@
 //! it was called and must be idempotent.
 
 pub mod cronjob;
+pub mod daemon;
 pub mod deployment;
 pub mod garbagecollector;
+pub mod history;
 pub mod job;
 pub mod namespace;
 pub mod replicaset;
 pub mod serviceaccount;
+pub mod statefulset;
 pub mod ttlafterfinished;
 
 use crate::clock::Millis;
@@ -50,6 +53,10 @@ pub enum ControllerName {
     CronJob,
     /// ttl-after-finished-controller.
     TtlAfterFinished,
+    /// daemonset-controller.
+    DaemonSet,
+    /// statefulset-controller.
+    StatefulSet,
 }
 
 impl ControllerName {
@@ -64,6 +71,8 @@ impl ControllerName {
             ControllerName::Job => "job-controller",
             ControllerName::CronJob => "cronjob-controller",
             ControllerName::TtlAfterFinished => "ttl-after-finished-controller",
+            ControllerName::DaemonSet => "daemonset-controller",
+            ControllerName::StatefulSet => "statefulset-controller",
         }
     }
 }
@@ -107,6 +116,7 @@ pub struct ControllerManager {
     queue: WorkQueue,
     replicaset: replicaset::ReplicaSetController,
     job: job::JobController,
+    daemonset: daemon::DaemonSetController,
 }
 
 impl ControllerManager {
@@ -123,6 +133,12 @@ impl ControllerManager {
         {
             self.job.forget(j.metadata.uid.as_deref().unwrap_or(""));
         }
+        if let (crate::store::EventType::Deleted, crate::api::Object::DaemonSet(ds)) =
+            (ev.event_type, &*ev.object)
+        {
+            self.daemonset
+                .forget(ds.metadata.uid.as_deref().unwrap_or(""));
+        }
         replicaset::on_watch(&mut self.queue, ev, ctx);
         deployment::on_watch(&mut self.queue, ev, ctx);
         garbagecollector::on_watch(&mut self.queue, ev, ctx);
@@ -131,6 +147,8 @@ impl ControllerManager {
         job::on_watch(&mut self.queue, ev, ctx);
         cronjob::on_watch(&mut self.queue, ev, ctx);
         ttlafterfinished::on_watch(&mut self.queue, ev, ctx);
+        self.daemonset.on_watch(&mut self.queue, ev, ctx);
+        statefulset::on_watch(&mut self.queue, ev, ctx);
     }
 
     /// Runs one work item.
@@ -150,6 +168,8 @@ impl ControllerManager {
             ControllerName::Job => self.job.sync(&work.key, ctx),
             ControllerName::CronJob => cronjob::sync(&work.key, ctx),
             ControllerName::TtlAfterFinished => ttlafterfinished::sync(&work.key, ctx),
+            ControllerName::DaemonSet => self.daemonset.sync(&work.key, ctx),
+            ControllerName::StatefulSet => statefulset::sync(&work.key, ctx),
         };
         if let Some(delay) = requeue {
             // client-go's AddAfter: the key is not marked waiting until the

@@ -192,6 +192,8 @@ impl Scheduler {
                     }
                 }
             }
+            // A claim created or bound may let a pending pod schedule.
+            Object::PersistentVolumeClaim(_) => self.move_all_to_active(ctx),
             Object::Pod(p) => {
                 let key = framework::pod_key(p);
                 let finished = matches!(podutil::phase(p), "Succeeded" | "Failed");
@@ -253,7 +255,20 @@ impl Scheduler {
             return;
         }
         let now = ctx.now();
-        match framework::schedule_one(&pod, &self.nodes, &mut self.state, &mut self.rng) {
+        // VolumeBinding's PreFilter reads claims, which the framework's
+        // node snapshot does not carry.
+        let claim_res = registry::by_kind("v1", "PersistentVolumeClaim").unwrap();
+        let api = &*ctx.api;
+        let unbound = plugins::volume_binding::pre_filter(&pod, |c| {
+            api.get_typed::<core::PersistentVolumeClaim>(claim_res, ns, c)
+        });
+        let result = match unbound {
+            Some(reason) if !self.nodes.is_empty() => {
+                Err(plugins::volume_binding::fit_error(self.nodes.len(), reason))
+            }
+            _ => framework::schedule_one(&pod, &self.nodes, &mut self.state, &mut self.rng),
+        };
+        match result {
             Ok(result) => {
                 let node = result.node_name.clone();
                 ctx.api.trace.record(

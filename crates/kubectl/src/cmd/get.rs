@@ -290,6 +290,43 @@ fn events_for<'a>(all: &[&'a Object], o: &Object) -> Vec<&'a kubarium_engine::ap
     v
 }
 
+/// The pods a controller with `uid` owns (the apiserver's index).
+fn owned_pods<'a>(s: &'a Session, uid: Option<&str>) -> Vec<&'a kubarium_engine::api::core::Pod> {
+    s.sim
+        .api()
+        .pods_of_controller(uid.unwrap_or(""))
+        .filter_map(|o| match &**o {
+            Object::Pod(p) => Some(p),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Pods in the claim's namespace with a volume naming it (`Used By:`).
+fn claim_users(s: &Session, c: &kubarium_engine::api::core::PersistentVolumeClaim) -> Vec<String> {
+    let pod_res = registry::by_kind("v1", "Pod").unwrap();
+    let name = c.metadata.name.as_deref().unwrap_or("");
+    s.sim
+        .api()
+        .list(pod_res, c.metadata.namespace.as_deref())
+        .filter_map(|o| match o {
+            Object::Pod(p)
+                if p.spec
+                    .iter()
+                    .flat_map(|s| s.volumes.iter().flatten())
+                    .any(|v| {
+                        v.persistent_volume_claim
+                            .as_ref()
+                            .is_some_and(|x| x.claim_name == name)
+                    }) =>
+            {
+                p.metadata.name.clone()
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
     use kubarium_engine::api::core::Pod;
     let ev_res = registry::by_kind("v1", "Event").unwrap();
@@ -356,6 +393,18 @@ fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
                 .filter(|r| r.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1) != 0)
                 .collect();
             d::describe_deployment(dep, &old, new.as_ref(), &evs, now)
+        }
+        Object::DaemonSet(x) => {
+            let owned = owned_pods(s, x.metadata.uid.as_deref());
+            d::describe_daemon_set(x, &owned, &evs, now)
+        }
+        Object::StatefulSet(x) => {
+            let owned = owned_pods(s, x.metadata.uid.as_deref());
+            d::describe_stateful_set(x, &owned, &evs, now)
+        }
+        Object::PersistentVolumeClaim(c) => {
+            let used_by = claim_users(s, c);
+            d::describe_persistent_volume_claim(c, &used_by, &evs, now)
         }
         Object::Namespace(n) => d::describe_namespace(n),
         Object::ConfigMap(c) => d::describe_config_map(c, &evs, now),

@@ -8,6 +8,7 @@ mod get;
 mod misc;
 mod pods;
 mod rollout;
+pub(crate) mod rollout_sets;
 mod scale;
 mod set;
 

@@ -19,6 +19,8 @@ use std::fmt::Write as _;
 
 mod deployment;
 pub use deployment::{describe_deployment, describe_pod_template};
+mod sets;
+pub use sets::{describe_daemon_set, describe_persistent_volume_claim, describe_stateful_set};
 
 const MAX_ANNOTATION_LEN: usize = 140;
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";

@@ -9,6 +9,7 @@ mod batch;
 pub use batch::{job_completions, job_status};
 
 use super::age::{human_duration, since};
+use super::get_sets::*;
 use super::table::Table;
 use k8s_openapi::chrono::{DateTime, Utc};
 use kubarium_engine::api::{apps, coordination, core, meta, Object};
@@ -131,6 +132,14 @@ fn columns(o: &Object, wide: bool) -> (Vec<&'static str>, Option<usize>) {
             &["CONTAINERS", "IMAGES", "SELECTOR"],
             Some(0),
         ),
+        Object::DaemonSet(_) => (DAEMON_SET_COLUMNS.0, DAEMON_SET_COLUMNS.1, Some(0)),
+        Object::StatefulSet(_) => (STATEFUL_SET_COLUMNS.0, STATEFUL_SET_COLUMNS.1, Some(0)),
+        Object::ControllerRevision(_) => (
+            CONTROLLER_REVISION_COLUMNS.0,
+            CONTROLLER_REVISION_COLUMNS.1,
+            Some(0),
+        ),
+        Object::PersistentVolumeClaim(_) => (PVC_COLUMNS.0, PVC_COLUMNS.1, Some(0)),
     };
     if let Object::Event(_) = o {
         // Wide event columns interleave: SUBOBJECT and SOURCE come before
@@ -203,6 +212,10 @@ fn row_cells(o: &Object, opts: &TableOptions) -> Vec<String> {
         Object::Lease(l) => lease_row(l, name, age),
         Object::Job(j) => batch::job_row(j, name, age, now, opts.wide),
         Object::CronJob(cj) => batch::cron_job_row(cj, name, age, now, opts.wide),
+        Object::DaemonSet(ds) => daemon_set_row(ds, name, age, opts.wide),
+        Object::StatefulSet(sts) => stateful_set_row(sts, name, age, opts.wide),
+        Object::ControllerRevision(cr) => controller_revision_row(cr, name, age),
+        Object::PersistentVolumeClaim(pvc) => pvc_row(pvc, name, age, opts.wide),
     }
 }
 

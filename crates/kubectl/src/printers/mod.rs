@@ -6,6 +6,7 @@
 pub mod age;
 pub mod describe;
 pub mod get;
+pub mod get_sets;
 pub mod table;
 pub mod yaml;
 

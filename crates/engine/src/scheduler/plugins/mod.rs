@@ -10,6 +10,7 @@ pub mod node_resources_balanced_allocation;
 pub mod node_resources_fit;
 pub mod node_unschedulable;
 pub mod taint_toleration;
+pub mod volume_binding;
 
 pub use default_preemption::DefaultPreemption;
 pub use node_affinity::NodeAffinity;

@@ -1,0 +1,174 @@
+//! ControllerRevisions: the template history DaemonSets and StatefulSets
+//! keep (pkg/controller/history/controller_history.go, and the DaemonSet
+//! controller's `getPatch`/`constructHistory`).
+//!
+//! A revision stores the patch that restores its template
+//! (`{"spec":{"template":{..., "$patch":"replace"}}}`), a revision number
+//! and the owner as controller ownerReference.
+//!
+//! Simplification: the hash is FNV-32a over the patch's JSON (keys sorted)
+//! rendered with `rand.SafeEncodeString`, as upstream renders it; upstream
+//! hashes Go's own encoding, so the characters differ from a real
+//! cluster's for the same template (the form — up to 10 characters of
+//! `bcdfghjklmnpqrstvwxz2456789` — is the same).
+
+use crate::api::{apps, core, meta, Object};
+use k8s_openapi::apimachinery::pkg::runtime::RawExtension;
+use serde_json::{json, Value};
+
+/// Label with a DaemonSet pod's (template hash) or StatefulSet pod's
+/// (revision name) revision.
+pub const CONTROLLER_REVISION_HASH: &str = "controller-revision-hash";
+/// Label a StatefulSet's revisions carry with their hash.
+pub const REVISION_HASH_LABEL: &str = "controller.kubernetes.io/hash";
+
+/// `rand.SafeEncodeString(fmt.Sprint(n))`: each decimal digit mapped to the
+/// alphabet without vowels and look-alikes.
+pub fn safe_encode(n: u32) -> String {
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    n.to_string()
+        .bytes()
+        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
+        .collect()
+}
+
+fn fnv32a(bytes: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in bytes {
+        h ^= u32::from(*b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// The patch a revision stores for `template` (`getPatch`).
+pub fn template_patch(template: &core::PodTemplateSpec) -> Value {
+    let mut t = serde_json::to_value(template).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut t {
+        m.insert("$patch".into(), Value::String("replace".into()));
+    }
+    json!({ "spec": { "template": t } })
+}
+
+/// The hash of a template with the owner's collision count
+/// (`controller.ComputeHash` / `history.HashControllerRevision`).
+pub fn hash(patch: &Value, collision_count: Option<i32>) -> String {
+    let mut bytes = serde_json::to_vec(patch).unwrap_or_default();
+    if let Some(c) = collision_count {
+        bytes.extend_from_slice(c.to_string().as_bytes());
+    }
+    safe_encode(fnv32a(&bytes))
+}
+
+/// The template a revision's patch restores.
+pub fn template_of(cr: &apps::ControllerRevision) -> Option<core::PodTemplateSpec> {
+    let mut t = cr.data.as_ref()?.0.get("spec")?.get("template")?.clone();
+    if let Value::Object(m) = &mut t {
+        m.remove("$patch");
+    }
+    serde_json::from_value(t).ok()
+}
+
+/// The controller ownerReference of an apps/v1 owner.
+pub fn owner_ref(kind: &str, m: &meta::ObjectMeta) -> meta::OwnerReference {
+    meta::OwnerReference {
+        api_version: "apps/v1".into(),
+        kind: kind.into(),
+        name: m.name.clone().unwrap_or_default(),
+        uid: m.uid.clone().unwrap_or_default(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }
+}
+
+/// A new revision object (`history.NewControllerRevision`).
+pub fn new_revision(
+    owner_kind: &str,
+    owner: &meta::ObjectMeta,
+    name: String,
+    labels: std::collections::BTreeMap<String, String>,
+    patch: Value,
+    revision: i64,
+) -> apps::ControllerRevision {
+    apps::ControllerRevision {
+        metadata: meta::ObjectMeta {
+            name: Some(name),
+            namespace: owner.namespace.clone(),
+            labels: Some(labels),
+            owner_references: Some(vec![owner_ref(owner_kind, owner)]),
+            ..Default::default()
+        },
+        data: Some(RawExtension(patch)),
+        revision,
+    }
+}
+
+/// The revisions an owner controls, by revision number then name
+/// (`history.SortControllerRevisions`). Listed from the namespace's
+/// ControllerRevisions (few), not from the owner's dependents (which include
+/// every pod it owns).
+pub fn revisions_of(
+    api: &crate::apiserver::ApiServer,
+    namespace: &str,
+    uid: &str,
+) -> Vec<apps::ControllerRevision> {
+    let res = crate::api::registry::by_kind("apps/v1", "ControllerRevision")
+        .expect("ControllerRevision is registered");
+    let mut v: Vec<apps::ControllerRevision> = api
+        .list(res, Some(namespace))
+        .filter_map(|o: &Object| match o {
+            Object::ControllerRevision(cr)
+                if cr
+                    .metadata
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|r| r.uid == uid && r.controller == Some(true)) =>
+            {
+                Some(cr.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        (a.revision, a.metadata.name.as_deref()).cmp(&(b.revision, b.metadata.name.as_deref()))
+    });
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_encode_maps_decimal_digits_as_upstream() {
+        // '0' is byte 48, 48 % 27 = 21 → '4'; '9' is 57 % 27 = 3 → 'f'.
+        assert_eq!(safe_encode(0), "4");
+        assert_eq!(safe_encode(9), "f");
+        assert_eq!(safe_encode(1234567890).len(), 10);
+    }
+
+    #[test]
+    fn patch_round_trips_to_the_template() {
+        let t = core::PodTemplateSpec {
+            metadata: Some(meta::ObjectMeta {
+                labels: Some([("app".to_string(), "x".to_string())].into()),
+                ..Default::default()
+            }),
+            spec: Some(core::PodSpec::default()),
+        };
+        let patch = template_patch(&t);
+        assert_eq!(patch["spec"]["template"]["$patch"], "replace");
+        let cr = new_revision(
+            "DaemonSet",
+            &meta::ObjectMeta::default(),
+            "x-1".into(),
+            Default::default(),
+            patch.clone(),
+            1,
+        );
+        assert_eq!(template_of(&cr), Some(t));
+        assert_eq!(hash(&patch, None), hash(&patch, None));
+        assert_ne!(hash(&patch, None), hash(&patch, Some(1)));
+    }
+}
