@@ -6,12 +6,14 @@
 //! cargo xtask build [--public-url /]                 release build into dist/, sizes
 //! cargo xtask test                                   everything CI checks
 //! cargo xtask bench [ARGS...]                        cargo bench -p kubarium-engine
+//! cargo xtask size [WASM]                            what costs what in the last build
 //! ```
 
 mod csp;
 mod run;
 mod serve;
 mod sha256;
+mod size;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +31,8 @@ commands:
   build [--public-url URL]              release build into dist/ (URL: where the site is served, default /)
   test                                  fmt, clippy, tests, wasm check, dependency check, release build, browser e2e
   bench [ARGS...]                       cargo bench -p kubarium-engine [ARGS...]
+  size [WASM]                           what costs what in the wasm of the last build (default:
+                                        target/wasm-bindgen/release/kubarium-web_bg.wasm, which has names)
   csp [INDEX_HTML]                      (Trunk post_build hook) add the inline scripts' hashes to the page's CSP
 ";
 
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
         "build" => build_cmd(rest),
         "test" => test_cmd(rest),
         "bench" => bench_cmd(rest),
+        "size" => size_cmd(rest),
         "csp" => csp::hook(rest.first().map(PathBuf::from)),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
@@ -183,7 +188,34 @@ fn report_sizes(dist: &Path) -> Result<(), Error> {
         kib(total_raw),
         kib(total_gz)
     );
+    let budget = size::BUDGET_KIB;
+    let gz_kib = total_gz as f64 / 1024.0;
+    if gz_kib > budget {
+        // Not a failure (yet): the goal is not met today; see README, Performance.
+        println!(
+            "xtask: warning: wasm + js is {gz_kib:.1} KiB gzipped, {:.1} KiB over the {budget:.0} KiB goal \
+             (`cargo xtask size` shows what costs what)",
+            gz_kib - budget
+        );
+    } else {
+        println!("xtask: wasm + js is within the {budget:.0} KiB gzipped goal");
+    }
     Ok(())
+}
+
+fn size_cmd(args: &[String]) -> Result<(), Error> {
+    let wasm = match args {
+        [] => root().join("target/wasm-bindgen/release/kubarium-web_bg.wasm"),
+        [path] => PathBuf::from(path),
+        _ => return Err(Error::Usage("`size` takes at most one path".into())),
+    };
+    if !wasm.exists() {
+        return Err(fail(format!(
+            "{} does not exist: run `cargo xtask build` first",
+            wasm.display()
+        )));
+    }
+    size::report(&wasm, &root().join("crates/kubectl/src/explain/data.txt"))
 }
 
 fn kib(n: u64) -> String {

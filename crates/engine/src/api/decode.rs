@@ -154,7 +154,8 @@ pub fn decode(v: Value) -> Result<Object, DecodeError> {
     // Each round either succeeds, fails for good, or zero-fills one field.
     for _ in 0..64 {
         let state = RefCell::new(State::default());
-        let result = decode_typed(&api_version, &kind, doc.clone(), &state);
+        let result = decode_typed(&api_version, &kind, doc.clone(), &state)
+            .unwrap_or_else(|| Err(de::Error::custom("unregistered kind")));
         let st = state.into_inner();
         match result {
             Ok(obj) => {
@@ -258,12 +259,26 @@ fn zero_for(field: &str) -> Value {
     }
 }
 
+/// Lenient decoding for [`Object::from_value`]: the same typed decoding as
+/// [`decode`] (one compiled copy of every kind's `Deserialize` impl, over
+/// [`Tracked`], instead of a second one over `serde_json::Value`), with
+/// unknown fields dropped and nothing zero-filled. `None` for a kind the
+/// engine does not serve.
+pub(super) fn decode_lenient(
+    api_version: &str,
+    kind: &str,
+    v: Value,
+) -> Option<Result<Object, serde_json::Error>> {
+    let state = RefCell::new(State::default());
+    decode_typed(api_version, kind, v, &state)
+}
+
 fn decode_typed(
     api_version: &str,
     kind: &str,
     doc: Value,
     state: &RefCell<State>,
-) -> Result<Object, serde_json::Error> {
+) -> Option<Result<Object, serde_json::Error>> {
     use super::{apps, batch, coordination, core};
     let d = Tracked {
         value: doc,
@@ -277,7 +292,7 @@ fn decode_typed(
                 if api_version == <$ty as k8s_openapi::Resource>::API_VERSION
                     && kind == <$ty as k8s_openapi::Resource>::KIND
                 {
-                    return <$ty as serde::Deserialize>::deserialize(d).map(Object::$variant);
+                    return Some(<$ty as serde::Deserialize>::deserialize(d).map(Object::$variant));
                 }
             )*
         };
@@ -300,7 +315,7 @@ fn decode_typed(
         PersistentVolumeClaim => core::PersistentVolumeClaim,
         Lease => coordination::Lease
     );
-    Err(de::Error::custom("unregistered kind"))
+    None
 }
 
 /// One step of a path.
@@ -475,27 +490,58 @@ impl<'s> Tracked<'s> {
     }
 
     /// Records the first error's location (the deepest call sees it first).
+    ///
+    /// The methods below are compiled once per serde visitor (hundreds of
+    /// k8s-openapi types), so their generic parts stay small and the work is
+    /// in non-generic helpers like this one.
     fn note<T>(
         &self,
         r: Result<T, serde_json::Error>,
-        expected: impl FnOnce() -> String,
+        expected: &str,
     ) -> Result<T, serde_json::Error> {
         if r.is_err() {
-            let mut st = self.state.borrow_mut();
-            if st.error.is_none() {
-                let exp = expected();
-                let integer = exp.starts_with("int") || exp.starts_with("uint");
-                st.error = Some(ErrAt {
-                    segments: self.path.clone(),
-                    parent: self.parent,
-                    found: go_found(&self.value, integer),
-                    expected: exp,
-                    custom: None,
-                    input_len: self.value.as_str().map_or(0, str::len),
-                });
-            }
+            self.record(expected);
         }
         r
+    }
+
+    #[inline(never)]
+    fn record(&self, expected: &str) {
+        let mut st = self.state.borrow_mut();
+        if st.error.is_none() {
+            let integer = expected.starts_with("int") || expected.starts_with("uint");
+            st.error = Some(ErrAt {
+                segments: self.path.clone(),
+                parent: self.parent,
+                found: go_found(&self.value, integer),
+                expected: expected.to_string(),
+                custom: None,
+                input_len: self.value.as_str().map_or(0, str::len),
+            });
+        }
+    }
+
+    /// This position with an empty object as its value: where a struct's own
+    /// error (a missing field) is noted.
+    #[inline(never)]
+    fn struct_site(&self) -> Tracked<'s> {
+        Tracked {
+            value: Value::Object(Map::new()),
+            path: self.path.clone(),
+            parent: self.parent,
+            state: self.state,
+        }
+    }
+
+    /// A copy of this position, to note an error at after `self` is consumed.
+    #[inline(never)]
+    fn site(&self) -> Tracked<'s> {
+        Tracked {
+            value: self.value.clone(),
+            path: self.path.clone(),
+            parent: self.parent,
+            state: self.state,
+        }
     }
 
     fn custom_error<T>(&self, message: String) -> Result<T, serde_json::Error> {
@@ -518,33 +564,70 @@ impl<'s> Tracked<'s> {
         visitor: V,
         strukt: Option<(&'static str, &'static [&'static str])>,
     ) -> Result<V::Value, serde_json::Error> {
-        let state = self.state;
-        let path = self.path.clone();
-        match self.value {
-            Value::Object(m) => {
-                let mut entries: Vec<(String, Value)> = m.into_iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(&b.0));
-                visitor.visit_map(TrackedMap {
-                    entries: entries.into_iter(),
-                    pending: None,
-                    path,
-                    // Inside a map (labels, limits) Go still names the
-                    // innermost struct.
-                    parent: strukt.map(|s| s.0).or(self.parent),
-                    fields: strukt.map(|s| s.1),
-                    is_map: strukt.is_none(),
-                    state,
-                })
-            }
-            Value::Array(a) => visitor.visit_seq(TrackedSeq {
-                items: a.into_iter().enumerate(),
-                path,
-                parent: self.parent,
-                state,
-            }),
-            other => other.deserialize_any(visitor),
+        match self.into_access(strukt) {
+            Access::Map(m) => visitor.visit_map(m),
+            Access::Seq(s) => visitor.visit_seq(s),
+            Access::Scalar(v) => visit_scalar(v, visitor),
         }
     }
+
+    #[inline(never)]
+    fn into_access(self, strukt: Option<(&'static str, &'static [&'static str])>) -> Access<'s> {
+        match self.value {
+            Value::Object(m) => Access::Map(TrackedMap {
+                entries: sorted_entries(m).into_iter(),
+                pending: None,
+                path: self.path,
+                // Inside a map (labels, limits) Go still names the
+                // innermost struct.
+                parent: strukt.map(|s| s.0).or(self.parent),
+                fields: strukt.map(|s| s.1),
+                is_map: strukt.is_none(),
+                state: self.state,
+            }),
+            Value::Array(a) => Access::Seq(TrackedSeq {
+                items: a.into_iter().enumerate(),
+                path: self.path,
+                parent: self.parent,
+                state: self.state,
+            }),
+            other => Access::Scalar(other),
+        }
+    }
+}
+
+/// What a JSON value is visited as.
+enum Access<'s> {
+    Map(TrackedMap<'s>),
+    Seq(TrackedSeq<'s>),
+    Scalar(Value),
+}
+
+/// What `Value::deserialize_any` does for a scalar, without its object and
+/// array arms: calling it here compiled serde_json's map and sequence
+/// deserializers once more per visitor (~200 KiB of wasm) for values that
+/// never reach them.
+fn visit_scalar<'de, V: Visitor<'de>>(v: Value, visitor: V) -> Result<V::Value, serde_json::Error> {
+    match v {
+        Value::Null => visitor.visit_unit(),
+        Value::Bool(b) => visitor.visit_bool(b),
+        Value::Number(n) => n.deserialize_any(visitor),
+        Value::String(s) => visitor.visit_string(s),
+        Value::Array(_) | Value::Object(_) => {
+            Err(de::Error::invalid_type(unexpected(&v), &visitor))
+        }
+    }
+}
+
+/// The members of a JSON object in key order, as kubectl sends them.
+///
+/// Not generic on purpose: a sort written inside the generic
+/// [`Tracked::visit_compound`] was compiled once per serde visitor (~230
+/// copies of the standard library's stable sort, ~650 KiB of wasm code).
+fn sorted_entries(m: Map<String, Value>) -> Vec<(String, Value)> {
+    let mut entries: Vec<(String, Value)> = m.into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries
 }
 
 macro_rules! scalar {
@@ -558,7 +641,7 @@ macro_rules! scalar {
                     }
                     _ => self.value.clone().$method(visitor),
                 };
-                self.note(r, || $go.to_string())
+                self.note(r, $go)
             }
         )*
     };
@@ -589,25 +672,13 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
     }
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        let key = self.last_key().to_string();
-        let expected = match key.as_str() {
-            "port" | "targetPort" | "maxSurge" | "maxUnavailable" => {
-                "intstr.IntOrString".to_string()
-            }
-            _ => "interface {}".to_string(),
+        let expected = match self.last_key() {
+            "port" | "targetPort" | "maxSurge" | "maxUnavailable" => "intstr.IntOrString",
+            _ => "interface {}",
         };
-        let path = self.path.clone();
-        let parent = self.parent;
-        let value = self.value.clone();
-        let state = self.state;
+        let site = self.site();
         let r = self.visit_compound(visitor, None);
-        Tracked {
-            value,
-            path,
-            parent,
-            state,
-        }
-        .note(r, || expected)
+        site.note(r, expected)
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
@@ -654,12 +725,11 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        let expected = format!("[]{}", go_list_elem(self.last_key()));
         match &self.value {
             Value::Array(_) => self.visit_compound(visitor, None),
             _ => {
                 let r = Err(de::Error::invalid_type(unexpected(&self.value), &visitor));
-                self.note(r, || expected)
+                self.note(r, &format!("[]{}", go_list_elem(self.last_key())))
             }
         }
     }
@@ -682,12 +752,11 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        let expected = go_map(self.last_key()).to_string();
         match &self.value {
             Value::Object(_) => self.visit_compound(visitor, None),
             _ => {
                 let r = Err(de::Error::invalid_type(unexpected(&self.value), &visitor));
-                self.note(r, || expected)
+                self.note(r, go_map(self.last_key()))
             }
         }
     }
@@ -698,25 +767,16 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
-        let expected = format!("v1.{name}");
         match &self.value {
             Value::Object(_) => {
-                let path = self.path.clone();
-                let parent = self.parent;
-                let state = self.state;
+                let site = self.struct_site();
                 let r = self.visit_compound(visitor, Some((name, fields)));
                 // A missing field is the struct's own error: note it here.
-                Tracked {
-                    value: Value::Object(Map::new()),
-                    path,
-                    parent,
-                    state,
-                }
-                .note(r, || expected)
+                site.note(r, &format!("v1.{name}"))
             }
             _ => {
                 let r = Err(de::Error::invalid_type(unexpected(&self.value), &visitor));
-                self.note(r, || expected)
+                self.note(r, &format!("v1.{name}"))
             }
         }
     }
@@ -728,7 +788,7 @@ impl<'de> Deserializer<'de> for Tracked<'_> {
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
         let r = self.value.clone().deserialize_enum(name, variants, visitor);
-        self.note(r, || name.to_string())
+        self.note(r, name)
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
@@ -769,19 +829,8 @@ impl<'de> MapAccess<'de> for TrackedMap<'_> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Self::Error> {
-        match self.entries.next() {
-            Some((k, v)) => {
-                // Unknown fields are collected in decode order, as
-                // sigs.k8s.io/json does, and decoding goes on.
-                if self.fields.is_some_and(|f| !f.contains(&k.as_str())) {
-                    let mut p = self.path.clone();
-                    p.push(Seg::Key(k.clone()));
-                    self.state.borrow_mut().unknown.push(render_path(&p));
-                }
-                let key = seed.deserialize(k.clone().into_deserializer())?;
-                self.pending = Some((k, v));
-                Ok(Some(key))
-            }
+        match self.next_key() {
+            Some(k) => seed.deserialize(k.into_deserializer()).map(Some),
             None => Ok(None),
         }
     }
@@ -790,6 +839,28 @@ impl<'de> MapAccess<'de> for TrackedMap<'_> {
         &mut self,
         seed: V,
     ) -> Result<V::Value, Self::Error> {
+        seed.deserialize(self.next_value()?)
+    }
+}
+
+impl<'s> TrackedMap<'s> {
+    /// The next key (its value kept for [`Self::next_value`]).
+    #[inline(never)]
+    fn next_key(&mut self) -> Option<String> {
+        let (k, v) = self.entries.next()?;
+        // Unknown fields are collected in decode order, as
+        // sigs.k8s.io/json does, and decoding goes on.
+        if self.fields.is_some_and(|f| !f.contains(&k.as_str())) {
+            let mut p = self.path.clone();
+            p.push(Seg::Key(k.clone()));
+            self.state.borrow_mut().unknown.push(render_path(&p));
+        }
+        self.pending = Some((k.clone(), v));
+        Some(k)
+    }
+
+    #[inline(never)]
+    fn next_value(&mut self) -> Result<Tracked<'s>, serde_json::Error> {
         let (k, v) = self
             .pending
             .take()
@@ -800,7 +871,7 @@ impl<'de> MapAccess<'de> for TrackedMap<'_> {
         } else {
             Seg::Key(k)
         });
-        seed.deserialize(Tracked {
+        Ok(Tracked {
             value: v,
             path,
             parent: self.parent,
@@ -823,20 +894,25 @@ impl<'de> SeqAccess<'de> for TrackedSeq<'_> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Self::Error> {
-        match self.items.next() {
-            Some((i, v)) => {
-                let mut path = self.path.clone();
-                path.push(Seg::Index(i));
-                seed.deserialize(Tracked {
-                    value: v,
-                    path,
-                    parent: self.parent,
-                    state: self.state,
-                })
-                .map(Some)
-            }
+        match self.next_item() {
+            Some(t) => seed.deserialize(t).map(Some),
             None => Ok(None),
         }
+    }
+}
+
+impl<'s> TrackedSeq<'s> {
+    #[inline(never)]
+    fn next_item(&mut self) -> Option<Tracked<'s>> {
+        let (i, v) = self.items.next()?;
+        let mut path = self.path.clone();
+        path.push(Seg::Index(i));
+        Some(Tracked {
+            value: v,
+            path,
+            parent: self.parent,
+            state: self.state,
+        })
     }
 }
 
@@ -847,6 +923,25 @@ mod tests {
 
     fn pod(spec: Value) -> Value {
         json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": spec})
+    }
+
+    #[test]
+    fn from_value_is_lenient_and_keeps_every_known_field() {
+        let v = pod(
+            json!({"containers": [{"name": "a", "image": "nginx", "imagee": "x",
+            "resources": {"limits": {"memory": "64Mi"}}}], "nodeName": "node-1"}),
+        );
+        let obj = Object::from_value("v1", "Pod", v).unwrap().unwrap();
+        let back = obj.to_value();
+        assert_eq!(back["spec"]["nodeName"], "node-1");
+        assert_eq!(
+            back["spec"]["containers"][0]["resources"]["limits"]["memory"],
+            "64Mi"
+        );
+        assert!(back["spec"]["containers"][0].get("imagee").is_none());
+        assert!(Object::from_value("batch/v1", "CronJob", json!({})).is_none());
+        let err = Object::from_value("v1", "Pod", pod(json!({"containers": "x"})));
+        assert!(matches!(err, Some(Err(_))));
     }
 
     #[test]

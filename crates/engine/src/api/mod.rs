@@ -66,17 +66,6 @@ macro_rules! kinds {
                 v.unwrap_or(Value::Null)
             }
 
-            /// Decodes the JSON form of an object of `api_version`/`kind`
-            /// (lenient: unknown fields are dropped; see [`decode`] for the
-            /// strict decoding the API server applies to requests).
-            pub fn from_value(api_version: &str, kind: &str, v: Value) -> Option<Result<Object, serde_json::Error>> {
-                $(
-                    if api_version == <$ty as Resource>::API_VERSION && kind == <$ty as Resource>::KIND {
-                        return Some(serde_json::from_value::<$ty>(v).map(Object::$variant));
-                    }
-                )*
-                None
-            }
         }
 
         $(
@@ -119,6 +108,18 @@ kinds! {
 }
 
 impl Object {
+    /// Decodes the JSON form of an object of `api_version`/`kind` (lenient:
+    /// unknown fields are dropped; see [`decode`] for the strict decoding the
+    /// API server applies to requests). `None` for a kind the engine does not
+    /// serve.
+    pub fn from_value(
+        api_version: &str,
+        kind: &str,
+        v: Value,
+    ) -> Option<Result<Object, serde_json::Error>> {
+        decode::decode_lenient(api_version, kind, v)
+    }
+
     /// `metadata.name` (empty if unset).
     pub fn name(&self) -> &str {
         self.meta().name.as_deref().unwrap_or("")
