@@ -7,6 +7,7 @@
 //! "Simplifications") and write through it, so every write is traced.
 
 pub mod admission;
+mod eviction;
 pub mod validation;
 
 use crate::api::registry::{self, ResourceInfo};
@@ -40,6 +41,8 @@ pub enum Reason {
     Gone,
     /// 500.
     InternalError,
+    /// 429 (an eviction a disruption budget does not allow).
+    TooManyRequests,
 }
 
 impl Reason {
@@ -55,6 +58,7 @@ impl Reason {
             Reason::MethodNotAllowed => "MethodNotAllowed",
             Reason::Gone => "Gone",
             Reason::InternalError => "InternalError",
+            Reason::TooManyRequests => "TooManyRequests",
         }
     }
 
@@ -69,6 +73,7 @@ impl Reason {
             Reason::MethodNotAllowed => 405,
             Reason::Gone => 410,
             Reason::InternalError => 500,
+            Reason::TooManyRequests => 429,
         }
     }
 }

@@ -17,14 +17,12 @@ mod pod;
 
 use std::collections::BTreeMap;
 
-use field::{
-    child, go_map, index, is_dns1123_label, is_dns1123_subdomain, is_qualified_name,
-    is_valid_label_value,
-};
+use field::{child, go_map, index, is_dns1123_label};
 pub use field::{
     duplicate, forbidden, invalid, not_found, not_supported, q, required, too_long, ErrorType,
     FieldError,
 };
+pub use field::{is_dns1123_subdomain, is_qualified_name, is_valid_label_value};
 
 use crate::api::meta::{LabelSelector, ObjectMeta};
 use crate::api::Object;

@@ -7,8 +7,11 @@
 
 pub mod garbagecollector;
 pub mod namespace;
+pub mod nodelifecycle;
+pub mod podgc;
 pub mod replicaset;
 pub mod serviceaccount;
+pub mod tainteviction;
 
 use crate::clock::Millis;
 use crate::simulation::{Ctx, Event};
@@ -35,6 +38,12 @@ pub enum ControllerName {
     ServiceAccount,
     /// namespace-controller.
     Namespace,
+    /// node-lifecycle-controller.
+    NodeLifecycle,
+    /// taint-eviction-controller.
+    TaintEviction,
+    /// pod-garbage-collector-controller.
+    PodGarbageCollector,
 }
 
 impl ControllerName {
@@ -45,6 +54,9 @@ impl ControllerName {
             ControllerName::GarbageCollector => "garbage-collector-controller",
             ControllerName::ServiceAccount => "serviceaccount-controller",
             ControllerName::Namespace => "namespace-controller",
+            ControllerName::NodeLifecycle => "node-lifecycle-controller",
+            ControllerName::TaintEviction => "taint-eviction-controller",
+            ControllerName::PodGarbageCollector => "pod-garbage-collector-controller",
         }
     }
 }
@@ -79,6 +91,9 @@ impl WorkQueue {
 pub struct ControllerManager {
     queue: WorkQueue,
     replicaset: replicaset::ReplicaSetController,
+    pods_by_node: tainteviction::PodsByNode,
+    nodelifecycle: nodelifecycle::NodeLifecycleController,
+    tainteviction: tainteviction::TaintEvictionController,
 }
 
 impl ControllerManager {
@@ -94,6 +109,16 @@ impl ControllerManager {
         garbagecollector::on_watch(&mut self.queue, ev, ctx);
         serviceaccount::on_watch(&mut self.queue, ev, ctx);
         namespace::on_watch(&mut self.queue, ev, ctx);
+        self.pods_by_node.observe(ev);
+        if let (crate::store::EventType::Deleted, crate::api::Object::Node(n)) =
+            (ev.event_type, &*ev.object)
+        {
+            self.nodelifecycle
+                .forget(n.metadata.name.as_deref().unwrap_or(""));
+        }
+        nodelifecycle::on_watch(&mut self.queue, ev, ctx);
+        self.tainteviction.on_watch(&mut self.queue, ev, ctx);
+        podgc::on_watch(&mut self.queue, ev, ctx);
     }
 
     /// Runs one work item.
@@ -105,6 +130,15 @@ impl ControllerManager {
             ControllerName::GarbageCollector => garbagecollector::sync(&work.key, ctx),
             ControllerName::ServiceAccount => serviceaccount::sync(&work.key, ctx),
             ControllerName::Namespace => namespace::sync(&work.key, ctx),
+            ControllerName::NodeLifecycle => {
+                self.nodelifecycle.sync(&work.key, &self.pods_by_node, ctx)
+            }
+            ControllerName::TaintEviction => {
+                self.tainteviction
+                    .sync(&work.key, &self.pods_by_node, &mut self.queue, ctx);
+                None
+            }
+            ControllerName::PodGarbageCollector => podgc::sync(&work.key, &self.pods_by_node, ctx),
         };
         if let Some(delay) = requeue {
             self.queue.add(work.controller, work.key, ctx, delay);

@@ -10,6 +10,7 @@
 //! pulls take seconds (from the image's size), back-off is 10 s doubling to
 //! 5 min and resets after 10 min of running, the lease renews every 10 s.
 
+mod power;
 pub mod prober;
 mod status;
 
@@ -190,6 +191,8 @@ pub struct Kubelet {
     pod_cidr_prefix: String,
     /// Whether the node is up (operator power loss stops everything).
     pub running: bool,
+    next_lease_at: Millis,
+    next_status_at: Millis,
 }
 
 fn pod_res() -> &'static registry::ResourceInfo {
@@ -219,6 +222,8 @@ impl Kubelet {
             node_ip: String::new(),
             pod_cidr_prefix: String::new(),
             running: true,
+            next_lease_at: 0,
+            next_status_at: 0,
         }
     }
 
@@ -270,14 +275,8 @@ impl Kubelet {
                 Event::Kubelet(self.node.clone(), Work::SyncPod(key)),
             );
         }
-        ctx.after(
-            LEASE_RENEW,
-            Event::Kubelet(self.node.clone(), Work::RenewLease),
-        );
-        ctx.after(
-            NODE_STATUS_REPORT,
-            Event::Kubelet(self.node.clone(), Work::NodeStatus),
-        );
+        self.schedule_lease(ctx);
+        self.schedule_status(ctx);
     }
 
     /// The events a starting kubelet records about its node
@@ -344,7 +343,7 @@ impl Kubelet {
 
     /// Runs one work item.
     pub fn handle(&mut self, work: Work, ctx: &mut Ctx) {
-        if !self.running {
+        if !self.running || !self.timer_is_current(&work, ctx.now()) {
             return;
         }
         match work {
@@ -403,17 +402,11 @@ impl Kubelet {
             }
             Work::RenewLease => {
                 self.renew_lease(ctx);
-                ctx.after(
-                    LEASE_RENEW,
-                    Event::Kubelet(self.node.clone(), Work::RenewLease),
-                );
+                self.schedule_lease(ctx);
             }
             Work::NodeStatus => {
                 self.report_node_status(ctx, false);
-                ctx.after(
-                    NODE_STATUS_REPORT,
-                    Event::Kubelet(self.node.clone(), Work::NodeStatus),
-                );
+                self.schedule_status(ctx);
             }
         }
     }

@@ -3,9 +3,11 @@
 
 mod apply;
 mod delete;
+mod drain;
 mod get;
 mod misc;
 mod pods;
+mod taint;
 
 use crate::args::{self, FlagSpec};
 use crate::{Output, Session};
@@ -83,6 +85,10 @@ pub(crate) fn dispatch(s: &mut Session, words: &[String], stdin: Option<&str>, o
         "config" => misc::config(s, rest, out),
         "events" => get::events(s, rest, out),
         "explain" => crate::explain::explain(rest, out),
+        "cordon" => drain::cordon(s, rest, out, true),
+        "uncordon" => drain::cordon(s, rest, out, false),
+        "drain" => drain::drain(s, rest, out),
+        "taint" => taint::taint(s, rest, out),
         other if COMMANDS.contains(&other) => {
             out.fail(format!(
                 "error: \"kubectl {other}\" is not simulated by Kubarium yet"
