@@ -28,6 +28,7 @@
 use k8s_openapi::api::apps::v1::ReplicaSet;
 use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{ConfigMap, Event, Namespace, Node, Pod, Secret, ServiceAccount};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use schemars::gen::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::Value;
@@ -50,6 +51,11 @@ fn roots(gen: &mut schemars::gen::SchemaGenerator) -> Vec<(&'static str, &'stati
         ("", "ServiceAccount", name::<ServiceAccount>(gen)),
         ("apps", "ReplicaSet", name::<ReplicaSet>(gen)),
         ("coordination.k8s.io", "Lease", name::<Lease>(gen)),
+        (
+            "policy",
+            "PodDisruptionBudget",
+            name::<PodDisruptionBudget>(gen),
+        ),
     ]
 }
 

@@ -134,6 +134,16 @@ pub static RESOURCES: &[ResourceInfo] = &[
         true,
         []
     ),
+    res!(
+        "policy",
+        "v1",
+        "PodDisruptionBudget",
+        "poddisruptionbudgets",
+        "poddisruptionbudget",
+        ["pdb"],
+        true,
+        []
+    ),
 ];
 
 /// The resource of `apiVersion`/`kind`, if served.

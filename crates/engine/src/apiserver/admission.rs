@@ -138,6 +138,13 @@ pub fn default_object(obj: &mut Object, ctx: &AdmissionContext) {
                 }
             }
         }
+        Object::PodDisruptionBudget(pdb) => {
+            // The registry strategy's PrepareForCreate: status starts empty
+            // (every count 0) until the disruption controller computes it.
+            if ctx.operation == Operation::Create {
+                pdb.status = Some(Default::default());
+            }
+        }
         Object::Event(_) | Object::ConfigMap(_) | Object::ServiceAccount(_) | Object::Lease(_) => {}
     }
 }

@@ -220,14 +220,18 @@ type EventKey = (
 /// Kinds whose `metadata.generation` counts spec changes (set by their
 /// registry strategies upstream); pods do not track it in v1.32.
 fn tracks_generation(obj: &Object) -> bool {
-    matches!(obj, Object::ReplicaSet(_))
+    matches!(obj, Object::ReplicaSet(_) | Object::PodDisruptionBudget(_))
 }
 
 /// Kinds whose status can only be written through the `/status` subresource.
 fn has_status_subresource(obj: &Object) -> bool {
     matches!(
         obj,
-        Object::Pod(_) | Object::ReplicaSet(_) | Object::Namespace(_) | Object::Node(_)
+        Object::Pod(_)
+            | Object::ReplicaSet(_)
+            | Object::Namespace(_)
+            | Object::Node(_)
+            | Object::PodDisruptionBudget(_)
     )
 }
 
@@ -242,6 +246,9 @@ fn copy_status(to: &mut Object, from: &Object) {
         (Object::ReplicaSet(t), Object::ReplicaSet(f)) => t.status = f.status.clone(),
         (Object::Namespace(t), Object::Namespace(f)) => t.status = f.status.clone(),
         (Object::Node(t), Object::Node(f)) => t.status = f.status.clone(),
+        (Object::PodDisruptionBudget(t), Object::PodDisruptionBudget(f)) => {
+            t.status = f.status.clone()
+        }
         _ => {}
     }
 }

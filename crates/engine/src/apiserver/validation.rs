@@ -14,6 +14,7 @@
 
 mod field;
 mod pod;
+mod policy;
 
 use std::collections::BTreeMap;
 
@@ -158,6 +159,7 @@ pub fn validate_create(obj: &Object) -> Vec<FieldError> {
                 ));
             }
         }
+        Object::PodDisruptionBudget(p) => errs.extend(policy::validate_pdb_spec(p.spec.as_ref())),
         Object::Namespace(_) | Object::Event(_) | Object::ServiceAccount(_) | Object::Lease(_) => {}
     }
     errs
@@ -424,7 +426,7 @@ pub fn validate_annotations(
 }
 
 /// `ValidateLabelSelector`.
-fn validate_label_selector(sel: &LabelSelector, path: &str) -> Vec<FieldError> {
+pub(crate) fn validate_label_selector(sel: &LabelSelector, path: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
     for (i, r) in sel.match_expressions.iter().flatten().enumerate() {
         let p = index(&child(path, "matchExpressions"), i);

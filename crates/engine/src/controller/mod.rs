@@ -5,6 +5,7 @@
 //! state, computes, and writes through the API server. It does not know why
 //! it was called and must be idempotent.
 
+pub mod disruption;
 pub mod garbagecollector;
 pub mod namespace;
 pub mod nodelifecycle;
@@ -44,6 +45,8 @@ pub enum ControllerName {
     TaintEviction,
     /// pod-garbage-collector-controller.
     PodGarbageCollector,
+    /// disruption-controller.
+    Disruption,
 }
 
 impl ControllerName {
@@ -57,6 +60,7 @@ impl ControllerName {
             ControllerName::NodeLifecycle => "node-lifecycle-controller",
             ControllerName::TaintEviction => "taint-eviction-controller",
             ControllerName::PodGarbageCollector => "pod-garbage-collector-controller",
+            ControllerName::Disruption => "disruption-controller",
         }
     }
 }
@@ -119,6 +123,7 @@ impl ControllerManager {
         nodelifecycle::on_watch(&mut self.queue, ev, ctx);
         self.tainteviction.on_watch(&mut self.queue, ev, ctx);
         podgc::on_watch(&mut self.queue, ev, ctx);
+        disruption::on_watch(&mut self.queue, ev, ctx);
     }
 
     /// Runs one work item.
@@ -139,6 +144,7 @@ impl ControllerManager {
                 None
             }
             ControllerName::PodGarbageCollector => podgc::sync(&work.key, &self.pods_by_node, ctx),
+            ControllerName::Disruption => disruption::sync(&work.key, ctx),
         };
         if let Some(delay) = requeue {
             self.queue.add(work.controller, work.key, ctx, delay);

@@ -450,6 +450,18 @@ fn evict_or_delete(
                 continue;
             }
             out.out(format!("evicting pod {}/{}\n", st.ns, st.name));
+            // The global timeout is checked after this line is printed and
+            // before the request, as upstream's loop does.
+            if now - start >= limit {
+                failures.push(format!(
+                    "error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {}",
+                    st.name,
+                    st.ns,
+                    go_duration(limit)
+                ));
+                st.done = true;
+                continue;
+            }
             let r = s
                 .sim
                 .with_api(|api| api.evict("kubectl", &st.ns, &st.name, delete_opts));
@@ -490,29 +502,16 @@ fn evict_or_delete(
                     "evicted"
                 };
                 out.out(format!("pod/{} {verb}\n", st.name));
+            } else if now - start >= limit {
+                // waitForDelete's poll gives up with wait.ErrWaitTimeout.
+                failures.push(format!(
+                    "error when waiting for pod \"{}\" in namespace \"{}\" to terminate: timed out waiting for the condition",
+                    st.name, st.ns
+                ));
+                st.done = true;
             }
         }
         if states.iter().all(|st| st.done) {
-            break;
-        }
-        if s.sim.now() - start >= limit {
-            for st in states.iter().filter(|st| !st.done) {
-                failures.push(if st.retry_at.is_some() {
-                    format!(
-                        "error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {}",
-                        st.name,
-                        st.ns,
-                        go_duration(limit)
-                    )
-                } else {
-                    format!(
-                        "error when waiting for pod \"{}\" in namespace \"{}\" to terminate: global timeout reached: {}",
-                        st.name,
-                        st.ns,
-                        go_duration(limit)
-                    )
-                });
-            }
             break;
         }
         s.sim.advance(SECOND);

@@ -2,6 +2,7 @@
 //! writes what kubectl would print.
 
 mod apply;
+mod create_pdb;
 mod delete;
 mod drain;
 mod get;

@@ -13,6 +13,9 @@ use kubarium_engine::api::{apps, coordination, core, meta};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+mod policy;
+pub use policy::describe_pod_disruption_budget;
+
 const MAX_ANNOTATION_LEN: usize = 140;
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
