@@ -3,6 +3,8 @@
 kubectl cordon node-1
 kubectl cordon node-1
 kubectl get nodes
+# The node lifecycle controller mirrors spec.unschedulable as a taint.
+kubectl describe node node-1
 kubectl apply -f - <<EOF
 apiVersion: apps/v1
 kind: ReplicaSet

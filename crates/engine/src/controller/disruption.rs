@@ -306,3 +306,18 @@ fn write_status(ctx: &mut Ctx, pdb: &PodDisruptionBudget, status: PodDisruptionB
         .api
         .update_status(USER, Object::PodDisruptionBudget(next));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_scale_against_the_expected_count_rounding_up() {
+        assert_eq!(scaled(&IntOrString::Int(2), 10), Ok(2));
+        assert_eq!(scaled(&IntOrString::String("30%".into()), 4), Ok(2));
+        assert_eq!(scaled(&IntOrString::String("50%".into()), 4), Ok(2));
+        assert_eq!(scaled(&IntOrString::String("1%".into()), 1), Ok(1));
+        assert_eq!(scaled(&IntOrString::String("0%".into()), 7), Ok(0));
+        assert!(scaled(&IntOrString::String("x".into()), 1).is_err());
+    }
+}

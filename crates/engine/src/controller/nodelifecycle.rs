@@ -36,6 +36,8 @@ pub const NODE_MONITOR_GRACE_PERIOD: Millis = 50 * SECOND;
 pub const TAINT_UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 /// Taint key of a node whose Ready condition is False.
 pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";
+/// Taint key of a cordoned node (`spec.unschedulable`).
+pub const TAINT_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 
 const USER: &str = "system:serviceaccount:kube-system:node-controller";
 const COMPONENT: &str = "node-controller";
@@ -79,16 +81,24 @@ pub fn ready_status(n: &core::Node) -> Option<&str> {
         .map(|c| c.status.as_str())
 }
 
-/// The taints the controller wants for a Ready condition status, in the
-/// order upstream adds them (the NoExecute pass runs in the monitor loop,
-/// the NoSchedule pass on the resulting node update).
-fn wanted_taints(ready: Option<&str>) -> Vec<(&'static str, &'static str)> {
-    let key = match ready {
-        Some("Unknown") => TAINT_UNREACHABLE,
-        Some("False") => TAINT_NOT_READY,
-        _ => return Vec::new(),
+/// The taints the controller wants for a node, in the order upstream adds
+/// them: the NoExecute pass runs in the monitor loop, the NoSchedule pass
+/// (conditions, then `spec.unschedulable`) on the resulting node update.
+fn wanted_taints(node: &core::Node) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    let key = match ready_status(node) {
+        Some("Unknown") => Some(TAINT_UNREACHABLE),
+        Some("False") => Some(TAINT_NOT_READY),
+        _ => None,
     };
-    vec![(key, "NoExecute"), (key, "NoSchedule")]
+    if let Some(key) = key {
+        out.push((key, "NoExecute"));
+        out.push((key, "NoSchedule"));
+    }
+    if node.spec.as_ref().and_then(|s| s.unschedulable) == Some(true) {
+        out.push((TAINT_UNSCHEDULABLE, "NoSchedule"));
+    }
+    out
 }
 
 impl NodeLifecycleController {
@@ -192,12 +202,14 @@ impl NodeLifecycleController {
         lease.max(status).or(created).unwrap_or(0)
     }
 
-    /// Adds or removes the unreachable / not-ready taints to match the
-    /// Ready condition (doNoExecuteTaintingPass + doNoScheduleTaintingPass).
+    /// Adds or removes the unreachable / not-ready / unschedulable taints
+    /// to match the Ready condition and `spec.unschedulable`
+    /// (doNoExecuteTaintingPass + doNoScheduleTaintingPass). Every taint the
+    /// controller adds carries `timeAdded` (`SwapNodeControllerTaint`).
     fn reconcile_taints(&self, mut node: core::Node, ctx: &mut Ctx) {
-        let wanted = wanted_taints(ready_status(&node));
+        let wanted = wanted_taints(&node);
         let managed = |t: &core::Taint| {
-            (t.key == TAINT_UNREACHABLE || t.key == TAINT_NOT_READY)
+            [TAINT_UNREACHABLE, TAINT_NOT_READY, TAINT_UNSCHEDULABLE].contains(&t.key.as_str())
                 && (t.effect == "NoExecute" || t.effect == "NoSchedule")
         };
         let spec = node.spec.get_or_insert_with(Default::default);
@@ -212,7 +224,7 @@ impl NodeLifecycleController {
                 next.push(core::Taint {
                     key: key.to_string(),
                     effect: effect.to_string(),
-                    time_added: (*effect == "NoExecute").then(|| ctx.api.clock.time()),
+                    time_added: Some(ctx.api.clock.time()),
                     value: None,
                 });
             }
@@ -285,5 +297,60 @@ fn mark_pods_not_ready(ctx: &mut Ctx, pods: &PodsByNode, node: &str) {
                 "Node is not ready",
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(ready: &str, unschedulable: bool) -> core::Node {
+        core::Node {
+            spec: Some(core::NodeSpec {
+                unschedulable: unschedulable.then_some(true),
+                ..Default::default()
+            }),
+            status: Some(core::NodeStatus {
+                conditions: Some(vec![core::NodeCondition {
+                    type_: "Ready".into(),
+                    status: ready.into(),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn taints_follow_the_ready_condition_and_cordon() {
+        assert!(wanted_taints(&node("True", false)).is_empty());
+        assert_eq!(
+            wanted_taints(&node("Unknown", false)),
+            [
+                (TAINT_UNREACHABLE, "NoExecute"),
+                (TAINT_UNREACHABLE, "NoSchedule")
+            ]
+        );
+        assert_eq!(
+            wanted_taints(&node("False", true)),
+            [
+                (TAINT_NOT_READY, "NoExecute"),
+                (TAINT_NOT_READY, "NoSchedule"),
+                (TAINT_UNSCHEDULABLE, "NoSchedule")
+            ]
+        );
+    }
+
+    #[test]
+    fn checks_land_on_the_first_monitor_tick_after_the_grace_period() {
+        assert_eq!(next_tick_after(0), 5_000);
+        assert_eq!(next_tick_after(4_999), 5_000);
+        assert_eq!(next_tick_after(5_000), 10_000);
+        // Heartbeat at 5:20.0 + 50 s grace → detected at 6:15.
+        assert_eq!(
+            next_tick_after(320_000 + NODE_MONITOR_GRACE_PERIOD),
+            375_000
+        );
     }
 }
