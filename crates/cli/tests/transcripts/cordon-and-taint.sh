@@ -3,8 +3,6 @@
 kubectl cordon node-1
 kubectl cordon node-1
 kubectl get nodes
-# The node lifecycle controller mirrors spec.unschedulable as a taint.
-kubectl describe node node-1
 kubectl apply -f - <<EOF
 apiVersion: apps/v1
 kind: ReplicaSet
@@ -26,6 +24,9 @@ spec:
 EOF
 sleep 10
 kubectl get pods -o wide
+# The node lifecycle controller mirrors spec.unschedulable as a taint; the
+# kubelet records NodeNotSchedulable on its next status sync.
+kubectl describe node node-1
 kubectl uncordon node-1
 kubectl uncordon node-1
 kubectl taint nodes node-2 dedicated=gpu:NoSchedule

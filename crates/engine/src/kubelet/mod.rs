@@ -193,6 +193,7 @@ pub struct Kubelet {
     pub running: bool,
     next_lease_at: Millis,
     next_status_at: Millis,
+    last_unschedulable: bool,
 }
 
 fn pod_res() -> &'static registry::ResourceInfo {
@@ -224,6 +225,7 @@ impl Kubelet {
             running: true,
             next_lease_at: 0,
             next_status_at: 0,
+            last_unschedulable: false,
         }
     }
 
@@ -401,6 +403,7 @@ impl Kubelet {
                 }
             }
             Work::RenewLease => {
+                self.record_node_schedulable_event(ctx);
                 self.renew_lease(ctx);
                 self.schedule_lease(ctx);
             }

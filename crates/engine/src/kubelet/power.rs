@@ -148,4 +148,46 @@ impl Kubelet {
             Event::Kubelet(self.node.clone(), Work::NodeStatus),
         );
     }
+
+    /// `recordNodeSchedulableEvent` (pkg/kubelet/kubelet_node_status.go):
+    /// on its periodic node status sync (every 10 s, with the lease here)
+    /// the kubelet records `NodeNotSchedulable` / `NodeSchedulable` when
+    /// `spec.unschedulable` changed since the last sync.
+    pub(crate) fn record_node_schedulable_event(&mut self, ctx: &mut Ctx) {
+        let node_res = registry::by_kind("v1", "Node").expect("nodes");
+        let Some(unschedulable) = ctx
+            .api
+            .get_typed::<core::Node>(node_res, "", &self.node)
+            .map(|n| n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true))
+        else {
+            return;
+        };
+        if unschedulable == self.last_unschedulable {
+            return;
+        }
+        self.last_unschedulable = unschedulable;
+        let reason = if unschedulable {
+            "NodeNotSchedulable"
+        } else {
+            "NodeSchedulable"
+        };
+        let meta = crate::api::meta::ObjectMeta {
+            name: Some(self.node.clone()),
+            uid: Some(self.node.clone()),
+            ..Default::default()
+        };
+        ctx.api.record_event(
+            "kubelet",
+            Some(&self.node),
+            crate::apiserver::Involved {
+                api_version: "v1",
+                kind: "Node",
+                meta: &meta,
+            },
+            None,
+            "Normal",
+            reason,
+            &format!("Node {} status is now: {reason}", self.node),
+        );
+    }
 }
