@@ -128,3 +128,35 @@ pub(super) fn create_pdb(s: &mut Session, words: &[String], out: &mut Output) {
         out,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budgets_parse_as_numbers_or_percentages_only() {
+        assert_eq!(int_or_percent("2"), Some(IntOrString::Int(2)));
+        assert_eq!(
+            int_or_percent("50%"),
+            Some(IntOrString::String("50%".into()))
+        );
+        assert_eq!(int_or_percent("10Gb"), None);
+        assert_eq!(int_or_percent("%"), None);
+    }
+
+    #[test]
+    fn selectors_become_match_labels_and_expressions() {
+        let s = parse_selector("app=web,tier!=db,canary").unwrap();
+        assert_eq!(
+            s.match_labels,
+            Some(BTreeMap::from([("app".to_string(), "web".to_string())]))
+        );
+        let ops: Vec<&str> = s
+            .match_expressions
+            .iter()
+            .flatten()
+            .map(|e| e.operator.as_str())
+            .collect();
+        assert_eq!(ops, ["NotIn", "Exists"]);
+    }
+}

@@ -50,3 +50,58 @@ pub fn describe_pod_disruption_budget(
     events_section(&mut w, events, now_ms);
     w.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::printers::get::{table, TableOptions};
+    use kubarium_engine::api::Object;
+    use serde_json::json;
+
+    fn pdb(v: serde_json::Value) -> PodDisruptionBudget {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn describe_lays_out_the_budget_as_kubectl_does() {
+        let p = pdb(json!({
+            "metadata": {"name": "zk-pdb", "namespace": "default"},
+            "spec": {"minAvailable": 2, "selector": {"matchLabels": {"app": "zookeeper"}}},
+            "status": {"currentHealthy": 1, "desiredHealthy": 2, "disruptionsAllowed": 0, "expectedPods": 3}
+        }));
+        assert_eq!(
+            describe_pod_disruption_budget(&p, &[], 0),
+            "Name:           zk-pdb\n\
+             Namespace:      default\n\
+             Min available:  2\n\
+             Selector:       app=zookeeper\n\
+             Status:\n    \
+             Allowed disruptions:  0\n    \
+             Current:              1\n    \
+             Desired:              2\n    \
+             Total:                3\n\
+             Events:                   <none>\n"
+        );
+    }
+
+    #[test]
+    fn get_shows_na_for_the_unset_bound() {
+        let p = Object::PodDisruptionBudget(pdb(json!({
+            "metadata": {"name": "web", "namespace": "default"},
+            "spec": {"maxUnavailable": "25%", "selector": {"matchLabels": {"app": "web"}}},
+            "status": {"currentHealthy": 4, "desiredHealthy": 3, "disruptionsAllowed": 1, "expectedPods": 4}
+        })));
+        let t = table(&[&p], &TableOptions::default());
+        assert_eq!(
+            t.headers,
+            [
+                "NAME",
+                "MIN AVAILABLE",
+                "MAX UNAVAILABLE",
+                "ALLOWED DISRUPTIONS",
+                "AGE"
+            ]
+        );
+        assert_eq!(t.rows[0][..4], ["web", "N/A", "25%", "1"]);
+    }
+}
