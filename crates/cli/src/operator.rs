@@ -214,6 +214,10 @@ mod tests {
     fn stop_start_remove_name_unknown_and_repeated_actions() {
         let mut s = sim();
         assert_eq!(
+            run(&mut s, &["node", "stop", "control-plane"]),
+            "error: node \"control-plane\" runs the control plane; stopping or removing it is not simulated\n"
+        );
+        assert_eq!(
             run(&mut s, &["node", "stop", "nope"]),
             "error: node \"nope\" not found\n"
         );

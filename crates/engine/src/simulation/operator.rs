@@ -44,6 +44,9 @@ pub enum OperatorError {
     ContainerNotRunning { pod: String, container: String },
     /// The pod is not bound to a node, or its node is powered off.
     PodNotRunning { pod: String, reason: String },
+    /// The control plane's machine cannot be stopped or removed: the
+    /// simulated API server, which runs there, would have to go too.
+    ControlPlane(String),
 }
 
 impl fmt::Display for OperatorError {
@@ -69,6 +72,10 @@ impl fmt::Display for OperatorError {
             OperatorError::PodNotRunning { pod, reason } => {
                 write!(f, "pod \"{pod}\" is not running: {reason}")
             }
+            OperatorError::ControlPlane(n) => write!(
+                f,
+                "node \"{n}\" runs the control plane; stopping or removing it is not simulated"
+            ),
         }
     }
 }
@@ -159,6 +166,9 @@ impl Simulation {
     /// Power loss on `name`: the kubelet and all its containers are gone;
     /// the Node and its pods stay in the API as they were last reported.
     pub fn node_stop(&mut self, name: &str) -> Result<(), OperatorError> {
+        if name == crate::cluster::CONTROL_PLANE {
+            return Err(OperatorError::ControlPlane(name.to_string()));
+        }
         let Some(k) = self.kubelets.get_mut(name) else {
             return Err(OperatorError::NodeNotFound(name.to_string()));
         };
@@ -211,6 +221,9 @@ impl Simulation {
     /// The machine `name` is gone for good: it powers off and its Node
     /// object is deleted (as `kubectl delete node` after decommissioning).
     pub fn node_remove(&mut self, name: &str) -> Result<(), OperatorError> {
+        if name == crate::cluster::CONTROL_PLANE {
+            return Err(OperatorError::ControlPlane(name.to_string()));
+        }
         if !self.kubelets.contains_key(name) && self.api.get(node_res(), "", name).is_none() {
             return Err(OperatorError::NodeNotFound(name.to_string()));
         }
