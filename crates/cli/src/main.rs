@@ -4,6 +4,7 @@
 //! kubarium run FILE [--seed N] [--nodes N]
 //! ```
 
+mod operator;
 mod transcript;
 
 #[global_allocator]

@@ -142,6 +142,10 @@ pub fn run(session: &mut Session, steps: &[Step]) -> String {
                     words.get(1).unwrap_or(&"")
                 )),
             },
+            Some("kubarium") => {
+                out.push_str(&crate::operator::run(&mut session.sim, &words[1..]));
+                session.sim.advance(COMMAND_MS);
+            }
             Some("echo") => {
                 out.push_str(&words[1..].join(" "));
                 out.push('\n');

@@ -16,6 +16,9 @@ use crate::scheduler::{self, Scheduler};
 use crate::trace::{Trace, TraceKind};
 use std::collections::BTreeMap;
 
+mod operator;
+pub use operator::OperatorError;
+
 /// A worker node's shape in a [`ClusterConfig`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeConfig {

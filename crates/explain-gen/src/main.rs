@@ -33,6 +33,7 @@ use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{
     ConfigMap, Event, Namespace, Node, PersistentVolumeClaim, Pod, Secret, ServiceAccount,
 };
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use schemars::gen::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::Value;
@@ -70,6 +71,11 @@ fn roots(gen: &mut schemars::gen::SchemaGenerator) -> Vec<(&'static str, &'stati
         ("batch", "CronJob", name::<CronJob>(gen)),
         ("batch", "Job", name::<Job>(gen)),
         ("coordination.k8s.io", "Lease", name::<Lease>(gen)),
+        (
+            "policy",
+            "PodDisruptionBudget",
+            name::<PodDisruptionBudget>(gen),
+        ),
     ]
 }
 

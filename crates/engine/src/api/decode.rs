@@ -279,7 +279,7 @@ fn decode_typed(
     doc: Value,
     state: &RefCell<State>,
 ) -> Option<Result<Object, serde_json::Error>> {
-    use super::{apps, batch, coordination, core};
+    use super::{apps, batch, coordination, core, policy};
     let d = Tracked {
         value: doc,
         path: Vec::new(),
@@ -313,7 +313,8 @@ fn decode_typed(
         StatefulSet => apps::StatefulSet,
         ControllerRevision => apps::ControllerRevision,
         PersistentVolumeClaim => core::PersistentVolumeClaim,
-        Lease => coordination::Lease
+        Lease => coordination::Lease,
+        PodDisruptionBudget => policy::PodDisruptionBudget
     );
     None
 }

@@ -195,6 +195,16 @@ pub static RESOURCES: &[ResourceInfo] = &[
         true,
         []
     ),
+    res!(
+        "policy",
+        "v1",
+        "PodDisruptionBudget",
+        "poddisruptionbudgets",
+        "poddisruptionbudget",
+        ["pdb"],
+        true,
+        []
+    ),
 ];
 
 /// The resource of `apiVersion`/`kind`, if served.

@@ -148,6 +148,13 @@ pub fn default_object(obj: &mut Object, ctx: &AdmissionContext) {
         Object::DaemonSet(ds) => apps::default_daemon_set(ds),
         Object::StatefulSet(sts) => apps::default_stateful_set(sts),
         Object::PersistentVolumeClaim(pvc) => apps::default_persistent_volume_claim(pvc),
+        Object::PodDisruptionBudget(pdb) => {
+            // The registry strategy's PrepareForCreate: status starts empty
+            // (every count 0) until the disruption controller computes it.
+            if ctx.operation == Operation::Create {
+                pdb.status = Some(Default::default());
+            }
+        }
         Object::Event(_)
         | Object::ConfigMap(_)
         | Object::ServiceAccount(_)

@@ -7,6 +7,7 @@
 //! "Simplifications") and write through it, so every write is traced.
 
 pub mod admission;
+mod eviction;
 #[cfg(test)]
 mod tests;
 pub mod validation;
@@ -42,6 +43,8 @@ pub enum Reason {
     Gone,
     /// 500.
     InternalError,
+    /// 429 (an eviction a disruption budget does not allow).
+    TooManyRequests,
 }
 
 impl Reason {
@@ -57,6 +60,7 @@ impl Reason {
             Reason::MethodNotAllowed => "MethodNotAllowed",
             Reason::Gone => "Gone",
             Reason::InternalError => "InternalError",
+            Reason::TooManyRequests => "TooManyRequests",
         }
     }
 
@@ -71,6 +75,7 @@ impl Reason {
             Reason::MethodNotAllowed => 405,
             Reason::Gone => 410,
             Reason::InternalError => 500,
+            Reason::TooManyRequests => 429,
         }
     }
 }
@@ -247,6 +252,7 @@ fn tracks_generation(obj: &Object) -> bool {
             | Object::CronJob(_)
             | Object::DaemonSet(_)
             | Object::StatefulSet(_)
+            | Object::PodDisruptionBudget(_)
     )
 }
 
@@ -264,6 +270,7 @@ fn has_status_subresource(obj: &Object) -> bool {
             | Object::DaemonSet(_)
             | Object::StatefulSet(_)
             | Object::PersistentVolumeClaim(_)
+            | Object::PodDisruptionBudget(_)
     )
 }
 
@@ -284,6 +291,9 @@ fn copy_status(to: &mut Object, from: &Object) {
         (Object::DaemonSet(t), Object::DaemonSet(f)) => t.status = f.status.clone(),
         (Object::StatefulSet(t), Object::StatefulSet(f)) => t.status = f.status.clone(),
         (Object::PersistentVolumeClaim(t), Object::PersistentVolumeClaim(f)) => {
+            t.status = f.status.clone()
+        }
+        (Object::PodDisruptionBudget(t), Object::PodDisruptionBudget(f)) => {
             t.status = f.status.clone()
         }
         _ => {}

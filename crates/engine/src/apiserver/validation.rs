@@ -17,17 +17,16 @@ mod batch;
 mod deployment;
 mod field;
 mod pod;
+mod policy;
 
 use std::collections::BTreeMap;
 
-use field::{
-    child, go_map, index, is_dns1123_label, is_dns1123_subdomain, is_qualified_name,
-    is_valid_label_value,
-};
+use field::{child, go_map, index, is_dns1123_label};
 pub use field::{
     duplicate, forbidden, invalid, not_found, not_supported, q, required, too_long, ErrorType,
     FieldError,
 };
+pub use field::{is_dns1123_subdomain, is_qualified_name, is_valid_label_value};
 
 use crate::api::meta::{LabelSelector, ObjectMeta};
 use crate::api::Object;
@@ -178,6 +177,7 @@ pub fn validate_create(obj: &Object) -> Vec<FieldError> {
                 "spec",
             ))
         }
+        Object::PodDisruptionBudget(p) => errs.extend(policy::validate_pdb_spec(p.spec.as_ref())),
         Object::Namespace(_) | Object::Event(_) | Object::ServiceAccount(_) | Object::Lease(_) => {}
     }
     errs
@@ -473,7 +473,7 @@ pub fn validate_annotations(
 }
 
 /// `ValidateLabelSelector`.
-fn validate_label_selector(sel: &LabelSelector, path: &str) -> Vec<FieldError> {
+pub(crate) fn validate_label_selector(sel: &LabelSelector, path: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
     for (i, r) in sel.match_expressions.iter().flatten().enumerate() {
         let p = index(&child(path, "matchExpressions"), i);

@@ -8,13 +8,17 @@
 pub mod cronjob;
 pub mod daemon;
 pub mod deployment;
+pub mod disruption;
 pub mod garbagecollector;
 pub mod history;
 pub mod job;
 pub mod namespace;
+pub mod nodelifecycle;
+pub mod podgc;
 pub mod replicaset;
 pub mod serviceaccount;
 pub mod statefulset;
+pub mod tainteviction;
 pub mod ttlafterfinished;
 
 use crate::clock::Millis;
@@ -57,6 +61,14 @@ pub enum ControllerName {
     DaemonSet,
     /// statefulset-controller.
     StatefulSet,
+    /// node-lifecycle-controller.
+    NodeLifecycle,
+    /// taint-eviction-controller.
+    TaintEviction,
+    /// pod-garbage-collector-controller.
+    PodGarbageCollector,
+    /// disruption-controller.
+    Disruption,
 }
 
 impl ControllerName {
@@ -73,6 +85,10 @@ impl ControllerName {
             ControllerName::TtlAfterFinished => "ttl-after-finished-controller",
             ControllerName::DaemonSet => "daemonset-controller",
             ControllerName::StatefulSet => "statefulset-controller",
+            ControllerName::NodeLifecycle => "node-lifecycle-controller",
+            ControllerName::TaintEviction => "taint-eviction-controller",
+            ControllerName::PodGarbageCollector => "pod-garbage-collector-controller",
+            ControllerName::Disruption => "disruption-controller",
         }
     }
 }
@@ -117,6 +133,9 @@ pub struct ControllerManager {
     replicaset: replicaset::ReplicaSetController,
     job: job::JobController,
     daemonset: daemon::DaemonSetController,
+    pods_by_node: tainteviction::PodsByNode,
+    nodelifecycle: nodelifecycle::NodeLifecycleController,
+    tainteviction: tainteviction::TaintEvictionController,
 }
 
 impl ControllerManager {
@@ -149,6 +168,17 @@ impl ControllerManager {
         ttlafterfinished::on_watch(&mut self.queue, ev, ctx);
         self.daemonset.on_watch(&mut self.queue, ev, ctx);
         statefulset::on_watch(&mut self.queue, ev, ctx);
+        self.pods_by_node.observe(ev);
+        if let (crate::store::EventType::Deleted, crate::api::Object::Node(n)) =
+            (ev.event_type, &*ev.object)
+        {
+            self.nodelifecycle
+                .forget(n.metadata.name.as_deref().unwrap_or(""));
+        }
+        nodelifecycle::on_watch(&mut self.queue, ev, ctx);
+        self.tainteviction.on_watch(&mut self.queue, ev, ctx);
+        podgc::on_watch(&mut self.queue, ev, ctx);
+        disruption::on_watch(&mut self.queue, ev, ctx);
     }
 
     /// Runs one work item.
@@ -170,6 +200,16 @@ impl ControllerManager {
             ControllerName::TtlAfterFinished => ttlafterfinished::sync(&work.key, ctx),
             ControllerName::DaemonSet => self.daemonset.sync(&work.key, ctx),
             ControllerName::StatefulSet => statefulset::sync(&work.key, ctx),
+            ControllerName::NodeLifecycle => {
+                self.nodelifecycle.sync(&work.key, &self.pods_by_node, ctx)
+            }
+            ControllerName::TaintEviction => {
+                self.tainteviction
+                    .sync(&work.key, &self.pods_by_node, &mut self.queue, ctx);
+                None
+            }
+            ControllerName::PodGarbageCollector => podgc::sync(&work.key, &self.pods_by_node, ctx),
+            ControllerName::Disruption => disruption::sync(&work.key, ctx),
         };
         if let Some(delay) = requeue {
             // client-go's AddAfter: the key is not marked waiting until the

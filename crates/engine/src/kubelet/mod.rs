@@ -10,6 +10,7 @@
 //! pulls take seconds (from the image's size), back-off is 10 s doubling to
 //! 5 min and resets after 10 min of running, the lease renews every 10 s.
 
+mod power;
 pub mod prober;
 mod status;
 
@@ -193,6 +194,9 @@ pub struct Kubelet {
     /// What each image does, looked up once per image and shared by its
     /// containers (the catalogue entry is immutable).
     behaviors: BTreeMap<String, std::sync::Arc<ImageBehavior>>,
+    next_lease_at: Millis,
+    next_status_at: Millis,
+    last_unschedulable: bool,
 }
 
 fn pod_res() -> &'static registry::ResourceInfo {
@@ -223,6 +227,9 @@ impl Kubelet {
             pod_cidr_prefix: String::new(),
             running: true,
             behaviors: BTreeMap::new(),
+            next_lease_at: 0,
+            next_status_at: 0,
+            last_unschedulable: false,
         }
     }
 
@@ -274,14 +281,8 @@ impl Kubelet {
                 Event::Kubelet(self.node.clone(), Work::SyncPod(key)),
             );
         }
-        ctx.after(
-            LEASE_RENEW,
-            Event::Kubelet(self.node.clone(), Work::RenewLease),
-        );
-        ctx.after(
-            NODE_STATUS_REPORT,
-            Event::Kubelet(self.node.clone(), Work::NodeStatus),
-        );
+        self.schedule_lease(ctx);
+        self.schedule_status(ctx);
     }
 
     /// The events a starting kubelet records about its node
@@ -348,7 +349,7 @@ impl Kubelet {
 
     /// Runs one work item.
     pub fn handle(&mut self, work: Work, ctx: &mut Ctx) {
-        if !self.running {
+        if !self.running || !self.timer_is_current(&work, ctx.now()) {
             return;
         }
         match work {
@@ -406,18 +407,13 @@ impl Kubelet {
                 }
             }
             Work::RenewLease => {
+                self.record_node_schedulable_event(ctx);
                 self.renew_lease(ctx);
-                ctx.after(
-                    LEASE_RENEW,
-                    Event::Kubelet(self.node.clone(), Work::RenewLease),
-                );
+                self.schedule_lease(ctx);
             }
             Work::NodeStatus => {
                 self.report_node_status(ctx, false);
-                ctx.after(
-                    NODE_STATUS_REPORT,
-                    Event::Kubelet(self.node.clone(), Work::NodeStatus),
-                );
+                self.schedule_status(ctx);
             }
         }
     }

@@ -114,6 +114,12 @@ pub(super) fn apply(s: &mut Session, words: &[String], stdin: Option<&str>, out:
 }
 
 pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out: &mut Output) {
+    if matches!(
+        words.first().map(String::as_str),
+        Some("poddisruptionbudget" | "pdb")
+    ) {
+        return super::create_pdb::create_pdb(s, words, out);
+    }
     let Some(p) = parse_flags("create", words, FILE_FLAGS, out) else {
         return;
     };
@@ -324,7 +330,7 @@ fn literal_data(s: &Session, p: &Parsed, out: &mut Output) -> Option<BTreeMap<St
 /// Creates a generated object. The configmap and secret generators wrap a
 /// server error as `error: failed to create configmap: <err>` (kubectl's
 /// create_configmap.go / create_secret.go); namespace returns it as is.
-fn submit_generated(
+pub(super) fn submit_generated(
     s: &mut Session,
     p: &Parsed,
     obj: Object,

@@ -412,6 +412,7 @@ fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
         Object::ServiceAccount(x) => d::describe_service_account(x, &evs, now),
         Object::Job(j) => d::describe_job(j, &evs, now),
         Object::CronJob(cj) => d::describe_cron_job(cj, &evs, now),
+        Object::PodDisruptionBudget(x) => d::describe_pod_disruption_budget(x, &evs, now),
         other => {
             return Err(format!(
                 "error: \"kubectl describe {}\" is not simulated by Kubarium yet",

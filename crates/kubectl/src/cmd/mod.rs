@@ -3,7 +3,9 @@
 
 mod apply;
 mod create_job;
+mod create_pdb;
 mod delete;
+mod drain;
 mod get;
 mod misc;
 mod pods;
@@ -11,6 +13,7 @@ mod rollout;
 pub(crate) mod rollout_sets;
 mod scale;
 mod set;
+mod taint;
 
 use crate::args::{self, FlagSpec};
 use crate::{Output, Session};
@@ -91,6 +94,10 @@ pub(crate) fn dispatch(s: &mut Session, words: &[String], stdin: Option<&str>, o
         "rollout" => rollout::rollout(s, rest, out),
         "scale" => scale::scale(s, rest, out),
         "set" => set::set(s, rest, out),
+        "cordon" => drain::cordon(s, rest, out, true),
+        "uncordon" => drain::cordon(s, rest, out, false),
+        "drain" => drain::drain(s, rest, out),
+        "taint" => taint::taint(s, rest, out),
         other if COMMANDS.contains(&other) => {
             out.fail(format!(
                 "error: \"kubectl {other}\" is not simulated by Kubarium yet"

@@ -21,6 +21,8 @@ mod deployment;
 pub use deployment::{describe_deployment, describe_pod_template};
 mod sets;
 pub use sets::{describe_daemon_set, describe_persistent_volume_claim, describe_stateful_set};
+mod policy;
+pub use policy::describe_pod_disruption_budget;
 
 const MAX_ANNOTATION_LEN: usize = 140;
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";

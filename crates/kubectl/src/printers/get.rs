@@ -140,6 +140,17 @@ fn columns(o: &Object, wide: bool) -> (Vec<&'static str>, Option<usize>) {
             Some(0),
         ),
         Object::PersistentVolumeClaim(_) => (PVC_COLUMNS.0, PVC_COLUMNS.1, Some(0)),
+        Object::PodDisruptionBudget(_) => (
+            &[
+                "NAME",
+                "MIN AVAILABLE",
+                "MAX UNAVAILABLE",
+                "ALLOWED DISRUPTIONS",
+                "AGE",
+            ],
+            &[],
+            Some(0),
+        ),
     };
     if let Object::Event(_) = o {
         // Wide event columns interleave: SUBOBJECT and SOURCE come before
@@ -216,7 +227,32 @@ fn row_cells(o: &Object, opts: &TableOptions) -> Vec<String> {
         Object::StatefulSet(sts) => stateful_set_row(sts, name, age, opts.wide),
         Object::ControllerRevision(cr) => controller_revision_row(cr, name, age),
         Object::PersistentVolumeClaim(pvc) => pvc_row(pvc, name, age, opts.wide),
+        Object::PodDisruptionBudget(p) => pdb_row(p, name, age),
     }
+}
+
+/// printPodDisruptionBudget: `N/A` for the bound that is not set.
+fn pdb_row(
+    p: &kubarium_engine::api::policy::PodDisruptionBudget,
+    name: String,
+    age: String,
+) -> Vec<String> {
+    let show = |v: Option<&k8s_openapi::apimachinery::pkg::util::intstr::IntOrString>| match v {
+        None => "N/A".to_string(),
+        Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(i)) => i.to_string(),
+        Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(s)) => s.clone(),
+    };
+    let spec = p.spec.as_ref();
+    vec![
+        name,
+        show(spec.and_then(|s| s.min_available.as_ref())),
+        show(spec.and_then(|s| s.max_unavailable.as_ref())),
+        p.status
+            .as_ref()
+            .map_or(0, |s| s.disruptions_allowed)
+            .to_string(),
+        age,
+    ]
 }
 
 fn lease_row(l: &coordination::Lease, name: String, age: String) -> Vec<String> {
