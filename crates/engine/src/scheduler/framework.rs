@@ -905,15 +905,22 @@ impl Default for Profile {
     /// The `default-scheduler` profile of v1.32 (pkg/scheduler/apis/config/v1/
     /// default_plugins.go), restricted to the plugins implemented here, in
     /// upstream order: NodeUnschedulable, NodeName, TaintToleration (weight 3),
-    /// NodeAffinity (2), NodePorts, NodeResourcesFit (1), DefaultPreemption,
-    /// NodeResourcesBalancedAllocation (1).
-    // TODO: ImageLocality (1), PodTopologySpread (2), InterPodAffinity (2),
-    // and the volume plugins.
+    /// NodeAffinity (2), NodePorts, NodeResourcesFit (1), PodTopologySpread
+    /// (2), InterPodAffinity (2), DefaultPreemption,
+    /// NodeResourcesBalancedAllocation (1), ImageLocality (1). The volume
+    /// plugins (VolumeRestrictions, NodeVolumeLimits, VolumeBinding,
+    /// VolumeZone) are not modelled.
     fn default() -> Profile {
         use plugins::*;
         Profile {
             scheduler_name: "default-scheduler".to_string(),
-            pre_filter: vec![&NodeAffinity, &NodePorts, &NodeResourcesFit],
+            pre_filter: vec![
+                &NodeAffinity,
+                &NodePorts,
+                &NodeResourcesFit,
+                &PodTopologySpread,
+                &InterPodAffinity,
+            ],
             filter: vec![
                 &NodeUnschedulable,
                 &NodeName,
@@ -921,13 +928,18 @@ impl Default for Profile {
                 &NodeAffinity,
                 &NodePorts,
                 &NodeResourcesFit,
+                &PodTopologySpread,
+                &InterPodAffinity,
             ],
             post_filter: vec![&DefaultPreemption],
             score: vec![
                 (&TaintToleration, 3),
                 (&NodeAffinity, 2),
                 (&NodeResourcesFit, 1),
+                (&PodTopologySpread, 2),
+                (&InterPodAffinity, 2),
                 (&NodeResourcesBalancedAllocation, 1),
+                (&ImageLocality, 1),
             ],
             percentage_of_nodes_to_score: None,
         }
@@ -1771,12 +1783,16 @@ mod tests {
         let got: Vec<_> = r.diagnosis.node_plugin_scores(0).collect();
         // LeastAllocated: cpu (4000-500)/4000 → 87, memory 8064/8192 → 98, mean 92.
         // Balanced: fractions 0.125 and 0.015625 → 1 - 0.0546875 → 94.
+        // ImageLocality: no node reports the image → 0. NodeAffinity,
+        // PodTopologySpread (no owner, so no default constraints) and
+        // InterPodAffinity skip.
         assert_eq!(
             got,
             vec![
                 ("TaintToleration", 100, 300),
                 ("NodeResourcesFit", 92, 92),
                 ("NodeResourcesBalancedAllocation", 94, 94),
+                ("ImageLocality", 0, 0),
             ]
         );
         assert_eq!(r.diagnosis.scores[0].total, 486);

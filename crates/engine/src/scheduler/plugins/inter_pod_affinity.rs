@@ -497,3 +497,244 @@ impl NormalizeScorePlugin for InterPodAffinity {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::framework::{NodeInfo, SchedulerState};
+    use crate::scheduler::plugins::testing::{node, pod, run, run_with};
+    use serde_json::{json, Value};
+
+    fn anti(labels: Value, key: &str) -> Value {
+        json!({"spec": {"affinity": {"podAntiAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": [
+                {"labelSelector": {"matchLabels": labels}, "topologyKey": key}]}}}})
+    }
+
+    fn affinity(labels: Value, key: &str) -> Value {
+        json!({"spec": {"affinity": {"podAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": [
+                {"labelSelector": {"matchLabels": labels}, "topologyKey": key}]}}}})
+    }
+
+    const HOST: &str = "kubernetes.io/hostname";
+    const ZONE: &str = "topology.kubernetes.io/zone";
+
+    #[test]
+    fn required_anti_affinity_keeps_replicas_apart() {
+        let web = |n: &str| pod(n, json!({"app": "web"}), anti(json!({"app": "web"}), HOST));
+        let nodes = vec![
+            NodeInfo::with_pods(&node("n1", json!({})), [&web("w1")]),
+            NodeInfo::with_pods(&node("n2", json!({})), [&web("w2")]),
+            NodeInfo::new(&node("n3", json!({}))),
+        ];
+        let r = run(&web("w3"), &nodes).unwrap();
+        assert_eq!(r.node_name, "n3");
+        let full = vec![nodes[0].clone(), nodes[1].clone()];
+        let e = run(&web("w3"), &full).unwrap_err();
+        // Both the incoming pod's and the existing pods' rules reject; the
+        // incoming pod's is checked first.
+        assert_eq!(
+            e.to_string(),
+            "0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules. \
+             preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
+        );
+    }
+
+    #[test]
+    fn existing_pods_anti_affinity_rejects_the_incoming_pod() {
+        // filtering_test.go: "satisfies the PodAntiAffinity of existing pod".
+        let guard = pod(
+            "guard",
+            json!({"app": "guard"}),
+            anti(json!({"security": "S1"}), HOST),
+        );
+        let nodes = vec![
+            NodeInfo::with_pods(&node("n1", json!({})), [&guard]),
+            NodeInfo::new(&node("n2", json!({}))),
+        ];
+        let p = pod("p", json!({"security": "S1"}), json!({}));
+        let mut cs = CycleState::default();
+        let (_, st) = InterPodAffinity.pre_filter_nodes(&mut cs, &p, &nodes);
+        assert!(st.is_success());
+        let st = InterPodAffinity.filter(&cs, &p, &nodes[0]);
+        assert_eq!(st.code, Code::Unschedulable);
+        assert_eq!(
+            st.reasons,
+            vec![ERR_REASON_EXISTING_ANTI_AFFINITY.to_string()]
+        );
+        assert!(InterPodAffinity.filter(&cs, &p, &nodes[1]).is_success());
+        // A pod the rule does not select is not concerned: PreFilter skips.
+        let other = pod("o", json!({"security": "S2"}), json!({}));
+        let (_, st) = InterPodAffinity.pre_filter_nodes(&mut CycleState::default(), &other, &nodes);
+        assert!(st.is_skip());
+    }
+
+    #[test]
+    fn required_affinity_follows_the_topology_domain() {
+        let db = pod("db", json!({"app": "db"}), json!({}));
+        let nodes = vec![
+            NodeInfo::with_pods(&node("n1", json!({ZONE: "a"})), [&db]),
+            NodeInfo::new(&node("n2", json!({ZONE: "a"}))),
+            NodeInfo::new(&node("n3", json!({ZONE: "b"}))),
+            NodeInfo::new(&node("n4", json!({}))),
+        ];
+        let p = pod(
+            "web",
+            json!({"app": "web"}),
+            affinity(json!({"app": "db"}), ZONE),
+        );
+        let mut cs = CycleState::default();
+        InterPodAffinity.pre_filter_nodes(&mut cs, &p, &nodes);
+        assert!(InterPodAffinity.filter(&cs, &p, &nodes[0]).is_success());
+        assert!(InterPodAffinity.filter(&cs, &p, &nodes[1]).is_success());
+        let st = InterPodAffinity.filter(&cs, &p, &nodes[2]);
+        assert_eq!(st.code, Code::UnschedulableAndUnresolvable);
+        assert_eq!(st.reasons, vec![ERR_REASON_AFFINITY.to_string()]);
+        // No topology label: never.
+        assert!(!InterPodAffinity.filter(&cs, &p, &nodes[3]).is_success());
+    }
+
+    #[test]
+    fn the_first_pod_of_a_self_affine_series_may_go_anywhere_with_the_key() {
+        let p = pod(
+            "a",
+            json!({"app": "cache"}),
+            affinity(json!({"app": "cache"}), ZONE),
+        );
+        let nodes = vec![
+            NodeInfo::new(&node("n1", json!({ZONE: "a"}))),
+            NodeInfo::new(&node("n2", json!({}))),
+        ];
+        let mut cs = CycleState::default();
+        InterPodAffinity.pre_filter_nodes(&mut cs, &p, &nodes);
+        assert!(InterPodAffinity.filter(&cs, &p, &nodes[0]).is_success());
+        assert!(!InterPodAffinity.filter(&cs, &p, &nodes[1]).is_success());
+        // A pod that does not match its own terms is not let through.
+        let q = pod(
+            "q",
+            json!({"app": "other"}),
+            affinity(json!({"app": "cache"}), ZONE),
+        );
+        let mut cs = CycleState::default();
+        InterPodAffinity.pre_filter_nodes(&mut cs, &q, &nodes);
+        assert!(!InterPodAffinity.filter(&cs, &q, &nodes[0]).is_success());
+    }
+
+    #[test]
+    fn terms_apply_to_their_namespaces_and_namespace_selector() {
+        let mut other_ns = pod("db", json!({"app": "db"}), json!({}));
+        other_ns.metadata.namespace = Some("prod".into());
+        let nodes = vec![
+            NodeInfo::with_pods(&node("n1", json!({})), [&other_ns]),
+            NodeInfo::new(&node("n2", json!({}))),
+        ];
+        // Default: the pod's own namespace only, so the prod pod is ignored.
+        let p = pod("p", json!({}), anti(json!({"app": "db"}), HOST));
+        let mut cs = CycleState::default();
+        InterPodAffinity.pre_filter_nodes(&mut cs, &p, &nodes);
+        assert!(InterPodAffinity.filter(&cs, &p, &nodes[0]).is_success());
+        // namespaceSelector by label.
+        let sel = pod(
+            "p",
+            json!({}),
+            json!({"spec": {"affinity": {"podAntiAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": [{
+                    "labelSelector": {"matchLabels": {"app": "db"}},
+                    "namespaceSelector": {"matchLabels": {"env": "prod"}},
+                    "topologyKey": HOST}]}}}}),
+        );
+        let mut cs = CycleState::default();
+        let mut ns = NamespaceLabels::new();
+        ns.insert(
+            "prod".into(),
+            [("env".to_string(), "prod".to_string())].into(),
+        );
+        cs.namespace_labels = Arc::new(ns);
+        InterPodAffinity.pre_filter_nodes(&mut cs, &sel, &nodes);
+        assert!(!InterPodAffinity.filter(&cs, &sel, &nodes[0]).is_success());
+        assert!(InterPodAffinity.filter(&cs, &sel, &nodes[1]).is_success());
+        // Listed namespaces.
+        let listed = pod(
+            "p",
+            json!({}),
+            json!({"spec": {"affinity": {"podAntiAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": [{
+                    "labelSelector": {"matchLabels": {"app": "db"}},
+                    "namespaces": ["prod"], "topologyKey": HOST}]}}}}),
+        );
+        let mut cs = CycleState::default();
+        InterPodAffinity.pre_filter_nodes(&mut cs, &listed, &nodes);
+        assert!(!InterPodAffinity
+            .filter(&cs, &listed, &nodes[0])
+            .is_success());
+    }
+
+    #[test]
+    fn preferred_affinity_scores_are_normalized_between_min_and_max() {
+        // scoring_test.go: "Affinity: pod that matches topology key & pods in
+        // nodes will get high score comparing to others".
+        let db = pod("db", json!({"app": "db"}), json!({}));
+        let nodes = vec![
+            NodeInfo::with_pods(&node("n1", json!({"region": "r1"})), [&db]),
+            NodeInfo::new(&node("n2", json!({"region": "r1"}))),
+            NodeInfo::new(&node("n3", json!({"region": "r2"}))),
+        ];
+        let p = pod(
+            "web",
+            json!({}),
+            json!({"spec": {"affinity": {"podAffinity": {
+                "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 5,
+                    "podAffinityTerm": {"labelSelector": {"matchLabels": {"app": "db"}},
+                        "topologyKey": "region"}}]}}}}),
+        );
+        let mut cs = CycleState::default();
+        assert!(InterPodAffinity
+            .pre_score_nodes(&mut cs, &p, &nodes, &[0, 1, 2])
+            .is_success());
+        let mut scores: Vec<i64> = nodes
+            .iter()
+            .map(|n| InterPodAffinity.score(&cs, &p, n))
+            .collect();
+        assert_eq!(scores, vec![5, 5, 0]);
+        InterPodAffinity.normalize_score(&cs, &p, &mut scores);
+        assert_eq!(scores, vec![100, 100, 0]);
+        // Anti-affinity: the other way round.
+        let q = pod(
+            "q",
+            json!({}),
+            json!({"spec": {"affinity": {"podAntiAffinity": {
+                "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 5,
+                    "podAffinityTerm": {"labelSelector": {"matchLabels": {"app": "db"}},
+                        "topologyKey": "region"}}]}}}}),
+        );
+        let r = run_with(&q, &nodes, SchedulerState::default()).unwrap();
+        assert_eq!(r.node_name, "n3");
+        // Without any term anywhere, the plugin does not score.
+        let plain = pod("plain", json!({}), json!({}));
+        let mut cs = CycleState::default();
+        assert!(InterPodAffinity
+            .pre_score_nodes(&mut cs, &plain, &nodes, &[0, 1, 2])
+            .is_skip());
+    }
+
+    #[test]
+    fn existing_pods_required_affinity_attracts_matching_pods() {
+        // hardPodAffinityWeight: an existing pod requiring app=web pulls web pods.
+        let fan = pod("fan", json!({}), affinity(json!({"app": "web"}), HOST));
+        let nodes = vec![
+            NodeInfo::new(&node("n1", json!({}))),
+            NodeInfo::with_pods(&node("n2", json!({})), [&fan]),
+        ];
+        let web = pod("web", json!({"app": "web"}), json!({}));
+        let mut cs = CycleState::default();
+        InterPodAffinity.pre_score_nodes(&mut cs, &web, &nodes, &[0, 1]);
+        let mut s: Vec<i64> = nodes
+            .iter()
+            .map(|n| InterPodAffinity.score(&cs, &web, n))
+            .collect();
+        assert_eq!(s, vec![0, HARD_POD_AFFINITY_WEIGHT]);
+        InterPodAffinity.normalize_score(&cs, &web, &mut s);
+        assert_eq!(s, vec![0, 100]);
+    }
+}

@@ -13,6 +13,8 @@ pub mod node_resources_fit;
 pub mod node_unschedulable;
 pub mod pod_topology_spread;
 pub mod taint_toleration;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use default_preemption::DefaultPreemption;
 pub use image_locality::ImageLocality;

@@ -458,3 +458,243 @@ impl NormalizeScorePlugin for PodTopologySpread {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::selector::parse;
+    use crate::scheduler::framework::{NodeInfo, SchedulerState};
+    use crate::scheduler::plugins::testing::{node, pod, run, run_with};
+    use serde_json::{json, Value};
+
+    fn spread(key: &str, skew: i32, when: &str, extra: Value) -> Value {
+        let mut c = json!({"maxSkew": skew, "topologyKey": key, "whenUnsatisfiable": when,
+            "labelSelector": {"matchLabels": {"app": "web"}}});
+        crate::scheduler::plugins::testing::merge(&mut c, extra);
+        json!({"spec": {"topologySpreadConstraints": [c]}})
+    }
+
+    fn web(name: &str) -> Pod {
+        pod(name, json!({"app": "web"}), json!({}))
+    }
+
+    #[test]
+    fn max_skew_one_across_two_nodes() {
+        let nodes = vec![
+            NodeInfo::with_pods(&node("n1", json!({})), [&web("a")]),
+            NodeInfo::new(&node("n2", json!({}))),
+        ];
+        let p = pod(
+            "b",
+            json!({"app": "web"}),
+            spread(LABEL_HOSTNAME, 1, "DoNotSchedule", json!({})),
+        );
+        let mut cs = CycleState::default();
+        let (_, st) = PodTopologySpread.pre_filter_nodes(&mut cs, &p, &nodes);
+        assert!(st.is_success());
+        // n1: 1 + 1 - 0 = 2 > 1.
+        let st = PodTopologySpread.filter(&cs, &p, &nodes[0]);
+        assert_eq!(st.code, Code::Unschedulable);
+        assert_eq!(
+            st.reasons,
+            vec![ERR_REASON_CONSTRAINTS_NOT_MATCH.to_string()]
+        );
+        assert!(PodTopologySpread.filter(&cs, &p, &nodes[1]).is_success());
+        assert_eq!(run(&p, &nodes).unwrap().node_name, "n2");
+    }
+
+    #[test]
+    fn a_node_without_the_key_is_unresolvable() {
+        let nodes = vec![
+            NodeInfo::new(&node("n1", json!({LABEL_TOPOLOGY_ZONE: "a"}))),
+            NodeInfo::new(&node("n2", json!({}))),
+        ];
+        let p = pod(
+            "b",
+            json!({"app": "web"}),
+            spread(LABEL_TOPOLOGY_ZONE, 1, "DoNotSchedule", json!({})),
+        );
+        let mut cs = CycleState::default();
+        PodTopologySpread.pre_filter_nodes(&mut cs, &p, &nodes);
+        let st = PodTopologySpread.filter(&cs, &p, &nodes[1]);
+        assert_eq!(st.code, Code::UnschedulableAndUnresolvable);
+        assert_eq!(
+            st.reasons,
+            vec![ERR_REASON_NODE_LABEL_NOT_MATCH.to_string()]
+        );
+        assert!(PodTopologySpread.filter(&cs, &p, &nodes[0]).is_success());
+    }
+
+    #[test]
+    fn min_domains_counts_missing_domains_as_zero() {
+        // Two zones with 1 and 2 pods: with minDomains 3 the global minimum
+        // is 0, so zone a (1 + 1 - 0 = 2 > 1) is rejected too.
+        let nodes = vec![
+            NodeInfo::with_pods(&node("n1", json!({LABEL_TOPOLOGY_ZONE: "a"})), [&web("a1")]),
+            NodeInfo::with_pods(
+                &node("n2", json!({LABEL_TOPOLOGY_ZONE: "b"})),
+                [&web("b1"), &web("b2")],
+            ),
+        ];
+        let without = pod(
+            "p",
+            json!({"app": "web"}),
+            spread(LABEL_TOPOLOGY_ZONE, 1, "DoNotSchedule", json!({})),
+        );
+        let mut cs = CycleState::default();
+        PodTopologySpread.pre_filter_nodes(&mut cs, &without, &nodes);
+        assert!(PodTopologySpread
+            .filter(&cs, &without, &nodes[0])
+            .is_success());
+        let with = pod(
+            "p",
+            json!({"app": "web"}),
+            spread(
+                LABEL_TOPOLOGY_ZONE,
+                1,
+                "DoNotSchedule",
+                json!({"minDomains": 3}),
+            ),
+        );
+        let mut cs = CycleState::default();
+        PodTopologySpread.pre_filter_nodes(&mut cs, &with, &nodes);
+        assert!(!PodTopologySpread.filter(&cs, &with, &nodes[0]).is_success());
+    }
+
+    #[test]
+    fn node_affinity_policy_honor_ignores_nodes_the_pod_cannot_use() {
+        // n2 (not selected by nodeSelector) holds no pod: with Honor it is
+        // not a domain, so the minimum is n1's 1 and n1 is allowed.
+        let nodes = vec![
+            NodeInfo::with_pods(&node("n1", json!({"pool": "x"})), [&web("a")]),
+            NodeInfo::new(&node("n2", json!({}))),
+        ];
+        let mut p = pod(
+            "b",
+            json!({"app": "web"}),
+            spread(LABEL_HOSTNAME, 1, "DoNotSchedule", json!({})),
+        );
+        p.spec.as_mut().unwrap().node_selector = Some([("pool".into(), "x".into())].into());
+        let mut cs = CycleState::default();
+        PodTopologySpread.pre_filter_nodes(&mut cs, &p, &nodes);
+        assert!(PodTopologySpread.filter(&cs, &p, &nodes[0]).is_success());
+        // Ignore: n2 counts as an empty domain.
+        p.spec
+            .as_mut()
+            .unwrap()
+            .topology_spread_constraints
+            .as_mut()
+            .unwrap()[0]
+            .node_affinity_policy = Some("Ignore".into());
+        let mut cs = CycleState::default();
+        PodTopologySpread.pre_filter_nodes(&mut cs, &p, &nodes);
+        assert!(!PodTopologySpread.filter(&cs, &p, &nodes[0]).is_success());
+    }
+
+    #[test]
+    fn match_label_keys_narrow_the_selector_to_the_pods_revision() {
+        let old = pod("o", json!({"app": "web", "rev": "1"}), json!({}));
+        let nodes = vec![
+            NodeInfo::with_pods(&node("n1", json!({})), [&old]),
+            NodeInfo::new(&node("n2", json!({}))),
+        ];
+        let p = pod(
+            "n",
+            json!({"app": "web", "rev": "2"}),
+            spread(
+                LABEL_HOSTNAME,
+                1,
+                "DoNotSchedule",
+                json!({"matchLabelKeys": ["rev"]}),
+            ),
+        );
+        let mut cs = CycleState::default();
+        PodTopologySpread.pre_filter_nodes(&mut cs, &p, &nodes);
+        // The rev=1 pod does not count, so n1 is as good as n2.
+        assert!(PodTopologySpread.filter(&cs, &p, &nodes[0]).is_success());
+    }
+
+    #[test]
+    fn schedule_anyway_scores_fewer_matching_pods_higher() {
+        // scoring_test.go arithmetic: hostname counts 2 and 0 over 2 nodes,
+        // weight ln(2 + 2); score = cnt * w + (maxSkew - 1).
+        let nodes = vec![
+            NodeInfo::with_pods(&node("n1", json!({})), [&web("a"), &web("b")]),
+            NodeInfo::new(&node("n2", json!({}))),
+        ];
+        let p = pod(
+            "c",
+            json!({"app": "web"}),
+            spread(LABEL_HOSTNAME, 1, "ScheduleAnyway", json!({})),
+        );
+        let mut cs = CycleState::default();
+        assert!(PodTopologySpread
+            .pre_score_nodes(&mut cs, &p, &nodes, &[0, 1])
+            .is_success());
+        let mut s: Vec<i64> = nodes
+            .iter()
+            .map(|n| PodTopologySpread.score(&cs, &p, n))
+            .collect();
+        assert_eq!(s, vec![(2.0 * 4f64.ln()).round() as i64, 0]);
+        PodTopologySpread.normalize_score(&cs, &p, &mut s);
+        // 100 * (max + min - s) / max.
+        assert_eq!(s, vec![0, 100]);
+    }
+
+    #[test]
+    fn system_default_constraints_spread_pods_of_one_controller() {
+        let nodes = vec![
+            NodeInfo::with_pods(&node("n1", json!({})), [&web("a")]),
+            NodeInfo::new(&node("n2", json!({}))),
+        ];
+        let p = web("b");
+        // Without a default selector (no owner, no Service) the plugin skips.
+        let mut cs = CycleState::default();
+        assert!(PodTopologySpread
+            .pre_score_nodes(&mut cs, &p, &nodes, &[0, 1])
+            .is_skip());
+        let state = SchedulerState {
+            default_spread_selector: Some(Arc::new(parse("app=web").unwrap())),
+            ..SchedulerState::default()
+        };
+        let r = run_with(&p, &nodes, state).unwrap();
+        assert_eq!(r.node_name, "n2");
+        let (name, _, normalized, weight) = r
+            .diagnosis
+            .node_plugin_raw_scores(0)
+            .find(|s| s.0 == NAME)
+            .unwrap();
+        assert_eq!((name, weight), (NAME, 2));
+        // hostname maxSkew 3: n1 = 1 * ln(4) + 2 → 3, n2 = 0 + 2 → 2;
+        // zone: no node has one, so it does not score.
+        assert_eq!(normalized, 100 * (3 + 2 - 3) / 3);
+        assert_eq!(
+            system_default_constraints(&Selector::default())[0].max_skew,
+            3
+        );
+        assert_eq!(
+            system_default_constraints(&Selector::default())[1].max_skew,
+            5
+        );
+    }
+
+    #[test]
+    fn terminating_and_other_namespace_pods_do_not_count() {
+        let mut gone = web("gone");
+        gone.metadata.deletion_timestamp = Some(crate::api::meta::Time(Default::default()));
+        let mut elsewhere = web("elsewhere");
+        elsewhere.metadata.namespace = Some("other".into());
+        let nodes = vec![
+            NodeInfo::with_pods(&node("n1", json!({})), [&gone, &elsewhere]),
+            NodeInfo::new(&node("n2", json!({}))),
+        ];
+        let p = pod(
+            "b",
+            json!({"app": "web"}),
+            spread(LABEL_HOSTNAME, 1, "DoNotSchedule", json!({})),
+        );
+        let mut cs = CycleState::default();
+        PodTopologySpread.pre_filter_nodes(&mut cs, &p, &nodes);
+        assert!(PodTopologySpread.filter(&cs, &p, &nodes[0]).is_success());
+    }
+}
