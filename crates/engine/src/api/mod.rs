@@ -11,6 +11,7 @@ pub mod selector;
 pub use k8s_openapi::api::apps::v1 as apps;
 pub use k8s_openapi::api::coordination::v1 as coordination;
 pub use k8s_openapi::api::core::v1 as core;
+pub use k8s_openapi::api::scheduling::v1 as scheduling;
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 
 use k8s_openapi::Resource;
@@ -95,6 +96,7 @@ kinds! {
     ServiceAccount => core::ServiceAccount,
     ReplicaSet => apps::ReplicaSet,
     Lease => coordination::Lease,
+    PriorityClass => scheduling::PriorityClass,
 }
 
 impl Object {

@@ -14,6 +14,7 @@
 
 mod field;
 mod pod;
+pub mod scheduling;
 
 use std::collections::BTreeMap;
 
@@ -160,6 +161,7 @@ pub fn validate_create(obj: &Object) -> Vec<FieldError> {
                 ));
             }
         }
+        Object::PriorityClass(pc) => errs.extend(scheduling::validate_priority_class(pc)),
         Object::Namespace(_) | Object::Event(_) | Object::ServiceAccount(_) | Object::Lease(_) => {}
     }
     errs
@@ -220,6 +222,10 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
                 &[("data", n.data != o.data)],
             ));
             errs.extend(validate_secret(n));
+        }
+        (Object::PriorityClass(n), Object::PriorityClass(o)) => {
+            errs.extend(scheduling::validate_priority_class_update(n, o));
+            errs.extend(scheduling::validate_priority_class(n));
         }
         _ => errs.extend(
             validate_create(new)

@@ -33,6 +33,10 @@ const FILE_FLAGS: &[crate::args::FlagSpec] = &[
     flag("from-literal", None, Kind::Multi),
     flag("from-file", None, Kind::Multi),
     flag("type", None, Kind::Value),
+    flag("value", None, Kind::Value),
+    flag("global-default", None, Kind::Bool),
+    flag("description", None, Kind::Value),
+    flag("preemption-policy", None, Kind::Value),
 ];
 
 /// Reads the documents named by `-f` flags.
@@ -186,10 +190,50 @@ pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out
             };
             submit_generated(s, &p, Object::Secret(secret), Some("secret"), out);
         }
+        Some("priorityclass" | "pc") => create_priority_class(s, &p, out),
         Some(other) => out.fail(format!(
             "error: \"kubectl create {other}\" is not simulated by Kubarium yet"
         )),
     }
+}
+
+/// `kubectl create priorityclass NAME --value=VALUE --global-default=BOOL
+/// [--description=...] [--preemption-policy=...]` (create_priorityclass.go).
+fn create_priority_class(s: &mut Session, p: &Parsed, out: &mut Output) {
+    let Some(name) = p.args.get(1) else {
+        out.fail("error: exactly one NAME is required, got 0\nSee 'kubectl create priorityclass -h' for help and examples");
+        return;
+    };
+    let value = match p.get("value").map(str::parse::<i32>) {
+        None => 0,
+        Some(Ok(v)) => v,
+        Some(Err(_)) => {
+            let v = p.get("value").unwrap_or("");
+            out.fail(format!(
+                "Error: invalid argument \"{v}\" for \"--value\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl create priorityclass --help' for usage."
+            ));
+            return;
+        }
+    };
+    let pc = kubarium_engine::api::scheduling::PriorityClass {
+        metadata: meta::ObjectMeta {
+            name: Some(name.clone()),
+            ..Default::default()
+        },
+        value,
+        // `globalDefault` is omitted when false.
+        global_default: p.bool("global-default").then_some(true),
+        description: p
+            .get("description")
+            .filter(|d| !d.is_empty())
+            .map(str::to_string),
+        preemption_policy: Some(
+            p.get("preemption-policy")
+                .unwrap_or("PreemptLowerPriority")
+                .to_string(),
+        ),
+    };
+    submit_generated(s, p, Object::PriorityClass(pc), None, out);
 }
 
 fn literal_data(s: &Session, p: &Parsed, out: &mut Output) -> Option<BTreeMap<String, String>> {

@@ -353,6 +353,7 @@ fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
         Object::ConfigMap(c) => d::describe_config_map(c, &evs, now),
         Object::Secret(x) => d::describe_secret(x),
         Object::ServiceAccount(x) => d::describe_service_account(x, &evs, now),
+        Object::PriorityClass(x) => d::describe_priority_class(x, &evs, now),
         other => {
             return Err(format!(
                 "error: \"kubectl describe {}\" is not simulated by Kubarium yet",

@@ -104,6 +104,11 @@ fn columns(o: &Object, wide: bool) -> (Vec<&'static str>, Option<usize>) {
             Some(0),
         ),
         Object::Lease(_) => (&["NAME", "HOLDER", "AGE"], &[], Some(0)),
+        Object::PriorityClass(_) => (
+            &["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
+            &[],
+            Some(0),
+        ),
     };
     if let Object::Event(_) = o {
         // Wide event columns interleave: SUBOBJECT and SOURCE come before
@@ -173,7 +178,23 @@ fn row_cells(o: &Object, opts: &TableOptions) -> Vec<String> {
         }
         Object::ReplicaSet(rs) => replica_set_row(rs, name, age, opts.wide),
         Object::Lease(l) => lease_row(l, name, age),
+        Object::PriorityClass(pc) => priority_class_row(pc, name, age),
     }
+}
+
+/// `printPriorityClass` (pkg/printers/internalversion/printers.go).
+fn priority_class_row(
+    pc: &kubarium_engine::api::scheduling::PriorityClass,
+    name: String,
+    age: String,
+) -> Vec<String> {
+    vec![
+        name,
+        pc.value.to_string(),
+        pc.global_default.unwrap_or(false).to_string(),
+        age,
+        pc.preemption_policy.clone().unwrap_or_default(),
+    ]
 }
 
 fn lease_row(l: &coordination::Lease, name: String, age: String) -> Vec<String> {
