@@ -28,6 +28,7 @@
 use k8s_openapi::api::apps::v1::ReplicaSet;
 use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{ConfigMap, Event, Namespace, Node, Pod, Secret, ServiceAccount};
+use k8s_openapi::api::scheduling::v1::PriorityClass;
 use schemars::gen::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::Value;
@@ -50,6 +51,7 @@ fn roots(gen: &mut schemars::gen::SchemaGenerator) -> Vec<(&'static str, &'stati
         ("", "ServiceAccount", name::<ServiceAccount>(gen)),
         ("apps", "ReplicaSet", name::<ReplicaSet>(gen)),
         ("coordination.k8s.io", "Lease", name::<Lease>(gen)),
+        ("scheduling.k8s.io", "PriorityClass", name::<PriorityClass>(gen)),
     ]
 }
 

@@ -265,7 +265,7 @@ fn decode_typed(
     doc: Value,
     state: &RefCell<State>,
 ) -> Result<Object, serde_json::Error> {
-    use super::{apps, coordination, core};
+    use super::{apps, coordination, core, scheduling};
     let d = Tracked {
         value: doc,
         path: Vec::new(),
@@ -292,7 +292,8 @@ fn decode_typed(
         Secret => core::Secret,
         ServiceAccount => core::ServiceAccount,
         ReplicaSet => apps::ReplicaSet,
-        Lease => coordination::Lease
+        Lease => coordination::Lease,
+        PriorityClass => scheduling::PriorityClass
     );
     Err(de::Error::custom("unregistered kind"))
 }
