@@ -51,7 +51,11 @@ fn roots(gen: &mut schemars::gen::SchemaGenerator) -> Vec<(&'static str, &'stati
         ("", "ServiceAccount", name::<ServiceAccount>(gen)),
         ("apps", "ReplicaSet", name::<ReplicaSet>(gen)),
         ("coordination.k8s.io", "Lease", name::<Lease>(gen)),
-        ("scheduling.k8s.io", "PriorityClass", name::<PriorityClass>(gen)),
+        (
+            "scheduling.k8s.io",
+            "PriorityClass",
+            name::<PriorityClass>(gen),
+        ),
     ]
 }
 

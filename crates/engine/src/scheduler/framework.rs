@@ -732,6 +732,9 @@ pub struct CycleState {
     pub image_num_nodes: Arc<BTreeMap<String, usize>>,
     /// The number of nodes in the snapshot.
     pub num_all_nodes: usize,
+    /// ImageLocality: per container, the names its image may be reported
+    /// under (computed once per attempt).
+    pub image_names: Vec<Vec<String>>,
     /// InterPodAffinity PreFilter state.
     pub inter_pod_affinity: Option<Box<plugins::inter_pod_affinity::PreFilterState>>,
     /// InterPodAffinity PreScore state.

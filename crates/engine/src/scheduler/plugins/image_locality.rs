@@ -14,7 +14,9 @@
 
 use crate::api::core::Pod;
 use crate::runtime::image;
-use crate::scheduler::framework::{CycleState, NodeInfo, Plugin, ScorePlugin, MAX_NODE_SCORE};
+use crate::scheduler::framework::{
+    CycleState, NodeInfo, Plugin, ScorePlugin, Status, MAX_NODE_SCORE,
+};
 
 /// The ImageLocality plugin.
 #[derive(Clone, Copy, Debug, Default)]
@@ -55,41 +57,58 @@ pub fn calculate_priority(sum: i64, num_containers: usize) -> i64 {
     MAX_NODE_SCORE * (sum - MIN_THRESHOLD) / (max_threshold - MIN_THRESHOLD)
 }
 
-fn image_on_node<'a>(node: &'a NodeInfo, image_name: &str) -> Option<(&'a String, i64)> {
-    let n = normalized_image_name(image_name);
-    if let Some((k, v)) = node.images().get_key_value(&n) {
-        return Some((k, *v));
-    }
-    let full = image::parse(image_name).ok()?.normalized();
-    node.images().get_key_value(&full).map(|(k, v)| (k, *v))
+fn image_on_node<'a>(node: &'a NodeInfo, names: &[String]) -> Option<(&'a String, i64)> {
+    names
+        .iter()
+        .find_map(|n| node.images().get_key_value(n))
+        .map(|(k, v)| (k, *v))
+}
+
+/// The names each container's image may be reported under, computed once
+/// per attempt (not per node).
+fn candidate_names(pod: &Pod) -> Vec<Vec<String>> {
+    let Some(spec) = pod.spec.as_ref() else {
+        return Vec::new();
+    };
+    spec.init_containers
+        .iter()
+        .flatten()
+        .chain(spec.containers.iter())
+        .map(|c| {
+            let img = c.image.as_deref().unwrap_or("");
+            let mut v = vec![normalized_image_name(img)];
+            if let Ok(r) = image::parse(img) {
+                let full = r.normalized();
+                if full != v[0] {
+                    v.push(full);
+                }
+            }
+            v
+        })
+        .collect()
 }
 
 impl ScorePlugin for ImageLocality {
-    fn score(&self, state: &CycleState, pod: &Pod, node: &NodeInfo) -> i64 {
-        let Some(spec) = pod.spec.as_ref() else {
-            return 0;
-        };
+    fn pre_score(&self, state: &mut CycleState, pod: &Pod) -> Status {
+        // Upstream has no PreScore; this only caches the image names.
+        state.image_names = candidate_names(pod);
+        Status::success()
+    }
+
+    fn score(&self, state: &CycleState, _pod: &Pod, node: &NodeInfo) -> i64 {
+        let n = state.image_names.len();
         if node.images().is_empty() {
-            return calculate_priority(0, spec.containers.len());
+            return calculate_priority(0, n);
         }
         let total = state.num_all_nodes.max(1) as f64;
         let mut sum = 0i64;
-        let all = spec
-            .init_containers
-            .iter()
-            .flatten()
-            .chain(spec.containers.iter());
-        for c in all {
-            let Some(img) = c.image.as_deref() else {
-                continue;
-            };
-            if let Some((name, size)) = image_on_node(node, img) {
+        for names in &state.image_names {
+            if let Some((name, size)) = image_on_node(node, names) {
                 // scaledImageScore
                 let num_nodes = state.image_num_nodes.get(name).copied().unwrap_or(1) as f64;
                 sum += (size as f64 * (num_nodes / total)) as i64;
             }
         }
-        let n = spec.init_containers.as_ref().map_or(0, Vec::len) + spec.containers.len();
         calculate_priority(sum, n)
     }
 }
@@ -108,6 +127,32 @@ mod tests {
         assert_eq!(calculate_priority(250 * MB, 1), 23);
         // Two containers double the ceiling.
         assert_eq!(calculate_priority(1000 * MB, 2), 49);
+    }
+
+    #[test]
+    fn score_scales_the_size_by_the_share_of_nodes_holding_the_image() {
+        use crate::scheduler::plugins::testing::{node, pod};
+        use serde_json::json;
+        use std::sync::Arc;
+        let mut with = serde_json::to_value(node("n1", json!({}))).unwrap();
+        with["status"]["images"] = json!([{
+            "names": ["docker.io/library/nginx:1.27"], "sizeBytes": 250 * MB}]);
+        let with = NodeInfo::new(&serde_json::from_value(with).unwrap());
+        let without = NodeInfo::new(&node("n2", json!({})));
+        let p = pod(
+            "p",
+            json!({}),
+            json!({"spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}),
+        );
+        let mut cs = CycleState {
+            num_all_nodes: 2,
+            image_num_nodes: Arc::new([("docker.io/library/nginx:1.27".to_string(), 1)].into()),
+            ..CycleState::default()
+        };
+        assert!(ImageLocality.pre_score(&mut cs, &p).is_success());
+        // 250 MiB × 1/2 = 125 MiB → (125 - 23) × 100 / (1000 - 23) = 10.
+        assert_eq!(ImageLocality.score(&cs, &p, &with), 10);
+        assert_eq!(ImageLocality.score(&cs, &p, &without), 0);
     }
 
     #[test]

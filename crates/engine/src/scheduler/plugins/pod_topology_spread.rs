@@ -376,15 +376,18 @@ impl ScorePlugin for PodTopologySpread {
                     continue;
                 }
                 for (c, memo) in cs.iter().zip(memos.iter_mut()) {
-                    if c.topology_key == LABEL_HOSTNAME || !node_included(c, pod, node) {
+                    if c.topology_key == LABEL_HOSTNAME {
                         continue;
                     }
-                    let v = node
-                        .labels()
-                        .get(&c.topology_key)
-                        .cloned()
-                        .unwrap_or_default();
-                    let pair = (c.topology_key.clone(), v);
+                    // A node without the key adds to the "" pair, which
+                    // Score never reads (it needs the label): skip the count.
+                    let Some(v) = node.labels().get(&c.topology_key) else {
+                        continue;
+                    };
+                    if !node_included(c, pod, node) {
+                        continue;
+                    }
+                    let pair = (c.topology_key.clone(), v.clone());
                     if !s.topology_pair_to_pod_counts.contains_key(&pair) {
                         continue;
                     }
