@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use crate::api::core::{Node, Pod};
 use crate::rng::Rng;
 use crate::scheduler::framework::{
-    schedule_one, CycleState, FitError, NodeInfo, ScheduleResult, SchedulerState,
+    schedule_one, FitError, NodeInfo, ScheduleResult, SchedulerState,
 };
 
 /// Deep-merges `b` into `a`.
@@ -56,9 +56,4 @@ pub fn run_with(
     mut state: SchedulerState,
 ) -> Result<ScheduleResult, FitError> {
     schedule_one(p, nodes, &mut state, &mut Rng::stream(1, "test"))
-}
-
-/// A fresh cycle state for calling a plugin directly.
-pub fn cycle() -> CycleState {
-    CycleState::default()
 }
