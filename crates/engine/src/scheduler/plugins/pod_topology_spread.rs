@@ -300,6 +300,9 @@ pub struct PreScoreState {
     ignored_pos: Vec<bool>,
     topology_pair_to_pod_counts: BTreeMap<TopologyPair, i64>,
     topology_normalizing_weight: Vec<f64>,
+    /// Per hostname constraint, the matching pods of each feasible node
+    /// (upstream counts them in Score; counted here once, with one memo).
+    host_counts: Vec<BTreeMap<Arc<str>, i64>>,
 }
 
 impl ScorePlugin for PodTopologySpread {
@@ -398,6 +401,20 @@ impl ScorePlugin for PodTopologySpread {
                 }
             }
         }
+        s.host_counts = vec![BTreeMap::new(); cs.len()];
+        for (j, c) in cs.iter().enumerate() {
+            if c.topology_key != LABEL_HOSTNAME {
+                continue;
+            }
+            let memo = &mut memos[j];
+            for &i in feasible {
+                let node = &nodes[i];
+                if node.labels().contains_key(LABEL_HOSTNAME) {
+                    let n = count_matching(node, c, ns, memo);
+                    s.host_counts[j].insert(node.name_arc().clone(), n);
+                }
+            }
+        }
         s.constraints = cs;
         state.pod_topology_spread_score = Some(Box::new(s));
         Status::success()
@@ -410,14 +427,16 @@ impl ScorePlugin for PodTopologySpread {
         if s.ignored.contains_key(node.name_arc()) {
             return 0;
         }
-        let ns = pod_namespace(pod);
         let mut score = 0.0f64;
         for (i, c) in s.constraints.iter().enumerate() {
             let Some(v) = node.labels().get(&c.topology_key) else {
                 continue;
             };
             let cnt = if c.topology_key == LABEL_HOSTNAME {
-                count_matching(node, c, ns, &mut GroupMemo::default())
+                match s.host_counts[i].get(node.name_arc()) {
+                    Some(n) => *n,
+                    None => count_matching(node, c, pod_namespace(pod), &mut GroupMemo::default()),
+                }
             } else {
                 s.topology_pair_to_pod_counts
                     .get(&(c.topology_key.clone(), v.clone()))
