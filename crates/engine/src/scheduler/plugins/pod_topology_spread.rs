@@ -24,7 +24,7 @@
 //! (maxSkew - 1)`, rounded; normalized as `100 * (max + min - s) / max`
 //! (fewer matching pods is better), nodes missing a topology key score 0.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::api::core::{Pod, TopologySpreadConstraint};
@@ -179,10 +179,13 @@ fn count_matching(node: &NodeInfo, c: &Constraint, namespace: &str, memo: &mut G
     let mut n = 0;
     for (g, count) in node.label_groups() {
         let live = count.all - count.terminating;
-        if live == 0 || g.namespace != namespace {
+        if live == 0 {
             continue;
         }
-        if memo.get(g, |p: &PodLabels| sel.matches(Some(&p.labels))) {
+        // The namespace is part of the group: checked once per group.
+        if memo.get(g, |p: &PodLabels| {
+            p.namespace == namespace && sel.matches(Some(&p.labels))
+        }) {
             n += i64::from(live);
         }
     }
@@ -290,19 +293,27 @@ impl FilterPlugin for PodTopologySpread {
     }
 }
 
-/// PreScore's result (upstream's `preScoreState`).
+/// PreScore's result (upstream's `preScoreState`). Nodes are keyed by the
+/// address of their shared name (`NodeInfo::name_arc`), an integer compare:
+/// only lookups depend on it, never the result.
 #[derive(Clone, Debug, Default)]
 pub struct PreScoreState {
     constraints: Vec<Constraint>,
     /// Feasible nodes ignored for a missing topology key.
-    ignored: BTreeMap<Arc<str>, ()>,
+    ignored: BTreeSet<usize>,
     /// The same, by position in the feasible list (for NormalizeScore).
     ignored_pos: Vec<bool>,
-    topology_pair_to_pod_counts: BTreeMap<TopologyPair, i64>,
+    /// Per constraint (non-hostname), matching pods by topology value
+    /// (`TopologyPairToPodCounts`).
+    pair_counts: Vec<BTreeMap<String, i64>>,
     topology_normalizing_weight: Vec<f64>,
     /// Per hostname constraint, the matching pods of each feasible node
     /// (upstream counts them in Score; counted here once, with one memo).
-    host_counts: Vec<BTreeMap<Arc<str>, i64>>,
+    host_counts: Vec<BTreeMap<usize, i64>>,
+}
+
+fn node_key(node: &NodeInfo) -> usize {
+    Arc::as_ptr(node.name_arc()) as *const u8 as usize
 }
 
 impl ScorePlugin for PodTopologySpread {
@@ -331,13 +342,20 @@ impl ScorePlugin for PodTopologySpread {
         // Only the pod's own constraints require every topology key; with
         // the system defaults a node without a zone still spreads by host.
         let require_all = has_own_constraints(pod);
-        let mut s = PreScoreState::default();
+        let mut s = PreScoreState {
+            ignored_pos: vec![false; feasible.len()],
+            pair_counts: vec![BTreeMap::new(); cs.len()],
+            host_counts: vec![BTreeMap::new(); cs.len()],
+            ..PreScoreState::default()
+        };
         let mut topo_size = vec![0usize; cs.len()];
-        s.ignored_pos = vec![false; feasible.len()];
+        // Whether some feasible node carries the key: otherwise Score never
+        // reads the counts of that constraint.
+        let mut needed = vec![false; cs.len()];
         for (k, &i) in feasible.iter().enumerate() {
             let node = &nodes[i];
             if require_all && !has_all_keys(node, &cs) {
-                s.ignored.insert(node.name_arc().clone(), ());
+                s.ignored.insert(node_key(node));
                 s.ignored_pos[k] = true;
                 continue;
             }
@@ -345,16 +363,13 @@ impl ScorePlugin for PodTopologySpread {
                 if c.topology_key == LABEL_HOSTNAME {
                     continue;
                 }
-                let v = node
-                    .labels()
-                    .get(&c.topology_key)
-                    .cloned()
-                    .unwrap_or_default();
-                if let std::collections::btree_map::Entry::Vacant(e) = s
-                    .topology_pair_to_pod_counts
-                    .entry((c.topology_key.clone(), v))
-                {
-                    e.insert(0);
+                // Upstream registers the pair even for a node without the
+                // key (value ""): it counts as a domain for the weight.
+                let v = node.labels().get(&c.topology_key);
+                needed[j] |= v.is_some();
+                let v = v.map_or("", String::as_str);
+                if !s.pair_counts[j].contains_key(v) {
+                    s.pair_counts[j].insert(v.to_string(), 0);
                     topo_size[j] += 1;
                 }
             }
@@ -373,45 +388,37 @@ impl ScorePlugin for PodTopologySpread {
             .collect();
         let ns = pod_namespace(pod);
         let mut memos = vec![GroupMemo::default(); cs.len()];
-        if !s.topology_pair_to_pod_counts.is_empty() {
+        for (j, c) in cs.iter().enumerate() {
+            if c.topology_key == LABEL_HOSTNAME || !needed[j] {
+                continue;
+            }
             for node in nodes {
                 if require_all && !has_all_keys(node, &cs) {
                     continue;
                 }
-                for (c, memo) in cs.iter().zip(memos.iter_mut()) {
-                    if c.topology_key == LABEL_HOSTNAME {
-                        continue;
-                    }
-                    // A node without the key adds to the "" pair, which
-                    // Score never reads (it needs the label): skip the count.
-                    let Some(v) = node.labels().get(&c.topology_key) else {
-                        continue;
-                    };
-                    if !node_included(c, pod, node) {
-                        continue;
-                    }
-                    let pair = (c.topology_key.clone(), v.clone());
-                    if !s.topology_pair_to_pod_counts.contains_key(&pair) {
-                        continue;
-                    }
-                    let n = count_matching(node, c, ns, memo);
-                    if let Some(e) = s.topology_pair_to_pod_counts.get_mut(&pair) {
-                        *e += n;
-                    }
+                // A node without the key adds to the "" pair, which Score
+                // never reads (it needs the label): skip the count.
+                let Some(v) = node.labels().get(&c.topology_key) else {
+                    continue;
+                };
+                if !s.pair_counts[j].contains_key(v.as_str()) || !node_included(c, pod, node) {
+                    continue;
+                }
+                let n = count_matching(node, c, ns, &mut memos[j]);
+                if let Some(e) = s.pair_counts[j].get_mut(v.as_str()) {
+                    *e += n;
                 }
             }
         }
-        s.host_counts = vec![BTreeMap::new(); cs.len()];
         for (j, c) in cs.iter().enumerate() {
             if c.topology_key != LABEL_HOSTNAME {
                 continue;
             }
-            let memo = &mut memos[j];
             for &i in feasible {
                 let node = &nodes[i];
                 if node.labels().contains_key(LABEL_HOSTNAME) {
-                    let n = count_matching(node, c, ns, memo);
-                    s.host_counts[j].insert(node.name_arc().clone(), n);
+                    let n = count_matching(node, c, ns, &mut memos[j]);
+                    s.host_counts[j].insert(node_key(node), n);
                 }
             }
         }
@@ -424,7 +431,8 @@ impl ScorePlugin for PodTopologySpread {
         let Some(s) = state.pod_topology_spread_score.as_deref() else {
             return 0;
         };
-        if s.ignored.contains_key(node.name_arc()) {
+        let key = node_key(node);
+        if s.ignored.contains(&key) {
             return 0;
         }
         let mut score = 0.0f64;
@@ -433,15 +441,12 @@ impl ScorePlugin for PodTopologySpread {
                 continue;
             };
             let cnt = if c.topology_key == LABEL_HOSTNAME {
-                match s.host_counts[i].get(node.name_arc()) {
+                match s.host_counts[i].get(&key) {
                     Some(n) => *n,
                     None => count_matching(node, c, pod_namespace(pod), &mut GroupMemo::default()),
                 }
             } else {
-                s.topology_pair_to_pod_counts
-                    .get(&(c.topology_key.clone(), v.clone()))
-                    .copied()
-                    .unwrap_or(0)
+                s.pair_counts[i].get(v.as_str()).copied().unwrap_or(0)
             };
             // scoreForCount
             score += cnt as f64 * s.topology_normalizing_weight[i] + (c.max_skew - 1) as f64;
