@@ -386,6 +386,22 @@ pub fn bootstrap(sim: &mut Simulation) {
             };
             let _ = api.create(USER, Object::Namespace(n));
         }
+        // The API server's `scheduling/bootstrap-system-priority-classes`
+        // post-start hook.
+        for (name, value, description) in
+            crate::apiserver::validation::scheduling::SYSTEM_PRIORITY_CLASSES
+        {
+            let pc = crate::api::scheduling::PriorityClass {
+                metadata: meta::ObjectMeta {
+                    name: Some((*name).into()),
+                    ..Default::default()
+                },
+                value: *value,
+                description: Some((*description).into()),
+                ..Default::default()
+            };
+            let _ = api.create("system:apiserver", Object::PriorityClass(pc));
+        }
         for sa in ["coredns", "kube-proxy"] {
             let s = core::ServiceAccount {
                 metadata: meta::ObjectMeta {

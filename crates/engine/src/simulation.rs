@@ -299,6 +299,19 @@ impl Simulation {
         &self.api.trace
     }
 
+    /// Why the scheduler put `namespace/pod` where it did, or nowhere: its
+    /// latest attempt, per node and per plugin (filter verdicts with reasons,
+    /// raw and normalized scores, the choice). Kept for the most recent
+    /// attempts and for pods still Pending; `None` otherwise.
+    pub fn scheduling_record(
+        &self,
+        namespace: &str,
+        pod: &str,
+    ) -> Option<crate::scheduler::SchedulingRecord> {
+        self.scheduler
+            .scheduling_record(&format!("{namespace}/{pod}"))
+    }
+
     fn pod_node(&self, ns: &str, pod: &str) -> Result<String, String> {
         let res = crate::api::registry::by_kind("v1", "Pod").unwrap();
         let p = self

@@ -34,6 +34,7 @@ use k8s_openapi::api::core::v1::{
     ConfigMap, Event, Namespace, Node, PersistentVolumeClaim, Pod, Secret, ServiceAccount,
 };
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::scheduling::v1::PriorityClass;
 use schemars::gen::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::Value;
@@ -75,6 +76,11 @@ fn roots(gen: &mut schemars::gen::SchemaGenerator) -> Vec<(&'static str, &'stati
             "policy",
             "PodDisruptionBudget",
             name::<PodDisruptionBudget>(gen),
+        ),
+        (
+            "scheduling.k8s.io",
+            "PriorityClass",
+            name::<PriorityClass>(gen),
         ),
     ]
 }

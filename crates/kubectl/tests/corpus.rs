@@ -177,6 +177,12 @@ fn documentation_examples_apply_as_on_a_real_cluster() {
                 } else if o.stderr.contains("error looking up service account") {
                     // ... or a ServiceAccount made earlier in its page.
                     counts.rejected_like_real += 1;
+                } else if o
+                    .stderr
+                    .contains("is forbidden: no PriorityClass with name")
+                {
+                    // ... or a PriorityClass made earlier in its page.
+                    counts.rejected_like_real += 1;
                 } else {
                     unexpected.push(format!("{id}: {}", o.stderr.trim()));
                 }

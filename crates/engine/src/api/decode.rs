@@ -279,7 +279,7 @@ fn decode_typed(
     doc: Value,
     state: &RefCell<State>,
 ) -> Option<Result<Object, serde_json::Error>> {
-    use super::{apps, batch, coordination, core, policy};
+    use super::{apps, batch, coordination, core, policy, scheduling};
     let d = Tracked {
         value: doc,
         path: Vec::new(),
@@ -314,7 +314,8 @@ fn decode_typed(
         ControllerRevision => apps::ControllerRevision,
         PersistentVolumeClaim => core::PersistentVolumeClaim,
         Lease => coordination::Lease,
-        PodDisruptionBudget => policy::PodDisruptionBudget
+        PodDisruptionBudget => policy::PodDisruptionBudget,
+        PriorityClass => scheduling::PriorityClass
     );
     None
 }
@@ -940,7 +941,7 @@ mod tests {
             "64Mi"
         );
         assert!(back["spec"]["containers"][0].get("imagee").is_none());
-        assert!(Object::from_value("batch/v1", "CronJob", json!({})).is_none());
+        assert!(Object::from_value("networking.k8s.io/v1", "Ingress", json!({})).is_none());
         let err = Object::from_value("v1", "Pod", pod(json!({"containers": "x"})));
         assert!(matches!(err, Some(Err(_))));
     }

@@ -13,6 +13,7 @@ pub use k8s_openapi::api::batch::v1 as batch;
 pub use k8s_openapi::api::coordination::v1 as coordination;
 pub use k8s_openapi::api::core::v1 as core;
 pub use k8s_openapi::api::policy::v1 as policy;
+pub use k8s_openapi::api::scheduling::v1 as scheduling;
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 
 use k8s_openapi::Resource;
@@ -107,6 +108,7 @@ kinds! {
     PersistentVolumeClaim => core::PersistentVolumeClaim,
     Lease => coordination::Lease,
     PodDisruptionBudget => policy::PodDisruptionBudget,
+    PriorityClass => scheduling::PriorityClass,
 }
 
 impl Object {

@@ -205,6 +205,16 @@ pub static RESOURCES: &[ResourceInfo] = &[
         true,
         []
     ),
+    res!(
+        "scheduling.k8s.io",
+        "v1",
+        "PriorityClass",
+        "priorityclasses",
+        "priorityclass",
+        ["pc"],
+        false,
+        []
+    ),
 ];
 
 /// The resource of `apiVersion`/`kind`, if served.

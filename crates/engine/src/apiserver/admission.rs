@@ -22,6 +22,7 @@
 mod apps;
 pub mod batch;
 pub use apps::daemon_set_template_generation;
+pub mod priority;
 
 use std::collections::BTreeMap;
 
@@ -92,7 +93,8 @@ pub fn default_object(obj: &mut Object, ctx: &AdmissionContext) {
             }
             if ctx.operation == Operation::Create {
                 admit_service_account(spec, ctx);
-                admit_priority(spec);
+                // Priority needs the PriorityClasses: see `priority`, run
+                // by the API server after this.
                 admit_default_toleration_seconds(spec);
             }
         }
@@ -154,6 +156,10 @@ pub fn default_object(obj: &mut Object, ctx: &AdmissionContext) {
             if ctx.operation == Operation::Create {
                 pdb.status = Some(Default::default());
             }
+        }
+        Object::PriorityClass(pc) => {
+            // SetDefaults_PriorityClass.
+            set_str(&mut pc.preemption_policy, "PreemptLowerPriority");
         }
         Object::Event(_)
         | Object::ConfigMap(_)
@@ -498,14 +504,6 @@ fn token_volume(name: String) -> Volume {
     }
 }
 
-/// The Priority admission plugin with no PriorityClass objects: priority 0.
-fn admit_priority(spec: &mut PodSpec) {
-    if spec.priority.is_none() {
-        spec.priority = Some(0);
-    }
-    set_str(&mut spec.preemption_policy, "PreemptLowerPriority");
-}
-
 /// DefaultTolerationSeconds: tolerate not-ready and unreachable nodes for
 /// 300 s unless the pod already tolerates them (NoExecute or any effect).
 fn admit_default_toleration_seconds(spec: &mut PodSpec) {
@@ -541,6 +539,11 @@ mod tests {
     fn defaulted(v: serde_json::Value) -> serde_json::Value {
         let mut obj = decode(v).unwrap();
         default_object(&mut obj, &AdmissionContext::create("pxw5v"));
+        if let Object::Pod(p) = &mut obj {
+            // No PriorityClass exists: priority 0.
+            let spec = p.spec.get_or_insert_with(Default::default);
+            priority::admit_pod_create(spec, |_| None, None).unwrap();
+        }
         obj.to_value()
     }
 

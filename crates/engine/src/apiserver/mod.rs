@@ -13,7 +13,7 @@ mod tests;
 pub mod validation;
 
 use crate::api::registry::{self, ResourceInfo};
-use crate::api::{self, core, meta, Object};
+use crate::api::{self, core, meta, scheduling, Object};
 use crate::clock::{Clock, Millis, SECOND};
 use crate::rng::Rng;
 use crate::store::{Key, Store, StoreError, WatchEvent};
@@ -711,6 +711,8 @@ impl ApiServer {
                 ));
             }
         }
+        self.admit_priority(&mut obj, None)
+            .map_err(|why| ApiError::forbidden(res, &name, &why))?;
         let errs = validation::validate_create(&obj);
         if !errs.is_empty() {
             return Err(ApiError::new(
@@ -822,6 +824,8 @@ impl ApiServer {
             // defaults before validation compares old and new.
             admission::default_object(&mut new, &admission::AdmissionContext::update());
             admission::daemon_set_template_generation(&mut new, Some(&old));
+            self.admit_priority(&mut new, Some(&old))
+                .map_err(|why| ApiError::forbidden(res, &name, &why))?;
             let errs = validation::validate_update(&new, &old);
             if !errs.is_empty() {
                 return Err(ApiError::new(
@@ -857,6 +861,40 @@ impl ApiServer {
         {
             let r = self.store.update(new);
             self.committed(r, res, &name)
+        }
+    }
+
+    /// The Priority admission plugin (see [`admission::priority`]), on a
+    /// create (`old` is `None`) or an update.
+    fn admit_priority(&self, obj: &mut Object, old: Option<&Object>) -> Result<(), String> {
+        let Some(pc_res) = registry::by_kind("scheduling.k8s.io/v1", "PriorityClass") else {
+            return Ok(());
+        };
+        let classes = || {
+            self.list(pc_res, None).filter_map(|o| match o {
+                Object::PriorityClass(pc) => Some(pc),
+                _ => None,
+            })
+        };
+        match (obj, old) {
+            (Object::Pod(p), None) => {
+                let spec = p.spec.get_or_insert_with(Default::default);
+                admission::priority::admit_pod_create(
+                    spec,
+                    |n| self.get_typed::<scheduling::PriorityClass>(pc_res, "", n),
+                    admission::priority::default_class(classes()),
+                )
+            }
+            (Object::Pod(p), Some(Object::Pod(o))) => {
+                if let (Some(spec), Some(old)) = (p.spec.as_mut(), o.spec.as_ref()) {
+                    admission::priority::admit_pod_update(spec, old);
+                }
+                Ok(())
+            }
+            (Object::PriorityClass(pc), old) => {
+                admission::priority::admit_priority_class(pc, old.is_none(), classes())
+            }
+            _ => Ok(()),
         }
     }
 

@@ -18,6 +18,7 @@ mod deployment;
 mod field;
 mod pod;
 mod policy;
+pub mod scheduling;
 
 use std::collections::BTreeMap;
 
@@ -178,6 +179,7 @@ pub fn validate_create(obj: &Object) -> Vec<FieldError> {
             ))
         }
         Object::PodDisruptionBudget(p) => errs.extend(policy::validate_pdb_spec(p.spec.as_ref())),
+        Object::PriorityClass(pc) => errs.extend(scheduling::validate_priority_class(pc)),
         Object::Namespace(_) | Object::Event(_) | Object::ServiceAccount(_) | Object::Lease(_) => {}
     }
     errs
@@ -267,6 +269,10 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
                 &[("data", n.data != o.data)],
             ));
             errs.extend(validate_secret(n));
+        }
+        (Object::PriorityClass(n), Object::PriorityClass(o)) => {
+            errs.extend(scheduling::validate_priority_class_update(n, o));
+            errs.extend(scheduling::validate_priority_class(n));
         }
         _ => errs.extend(
             validate_create(new)

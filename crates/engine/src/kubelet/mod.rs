@@ -1510,13 +1510,20 @@ impl Kubelet {
                 })
                 .collect(),
         );
-        if first {
+        // Images are reported at start and whenever one was pulled (the
+        // set only grows), with the catalog's sizes: ImageLocality reads them.
+        let reported = status.images.as_ref().map_or(0, Vec::len);
+        if first || reported != self.images.len() {
             status.images = Some(
                 self.images
                     .iter()
                     .map(|i| core::ContainerImage {
                         names: Some(vec![i.clone()]),
-                        size_bytes: Some(30_000_000),
+                        size_bytes: Some(
+                            crate::runtime::image::parse(i)
+                                .map(|r| crate::runtime::catalog::lookup(&r).size_bytes as i64)
+                                .unwrap_or(30_000_000),
+                        ),
                     })
                     .collect(),
             );

@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use crate::api::core::{Container, Node, Pod, Taint};
 use crate::api::quantity::{self, Milli};
+use crate::api::selector::Selector;
 use crate::rng::Rng;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
@@ -355,8 +356,9 @@ pub fn host_ports(pod: &Pod) -> Vec<HostPort> {
     out
 }
 
-/// What a `NodeInfo` keeps of each pod: enough to subtract it again and for
-/// the preemption dry run, never the Pod itself.
+/// What a `NodeInfo` keeps of each pod: enough to subtract it again, for
+/// the preemption dry run and for the plugins that look at other pods
+/// (InterPodAffinity, PodTopologySpread), never the Pod itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PodEntry {
     /// The pod's requests.
@@ -365,6 +367,82 @@ pub struct PodEntry {
     pub host_ports: Vec<HostPort>,
     /// `spec.priority` (0 when unset).
     pub priority: i32,
+    /// Namespace and labels, shared with pods that have the same ones.
+    pub labels: Arc<PodLabels>,
+    /// Parsed pod affinity / anti-affinity terms, if the pod has any.
+    pub affinity: Option<Arc<plugins::inter_pod_affinity::PodAffinityTerms>>,
+    /// Whether the pod is terminating (`deletionTimestamp` set).
+    pub terminating: bool,
+    /// The pod's UID (the `Preempted` event names it).
+    pub uid: Arc<str>,
+}
+
+impl PodEntry {
+    /// Computes the entry of `pod`, reusing `labels` when given.
+    pub fn of(pod: &Pod, labels: Option<Arc<PodLabels>>) -> PodEntry {
+        PodEntry {
+            resources: PodResources::of(pod),
+            host_ports: host_ports(pod),
+            priority: pod_priority(pod),
+            labels: labels.unwrap_or_else(|| Arc::new(PodLabels::of(pod))),
+            affinity: plugins::inter_pod_affinity::PodAffinityTerms::of(pod).map(Arc::new),
+            terminating: pod.metadata.deletion_timestamp.is_some(),
+            uid: Arc::from(pod.metadata.uid.as_deref().unwrap_or("")),
+        }
+    }
+}
+
+/// A pod's namespace and labels: what label selectors and affinity terms
+/// look at. Pods with equal ones (the replicas of one template) share one
+/// `Arc` when the caller interns them, so per-attempt matching is done once
+/// per group (see [`GroupMemo`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PodLabels {
+    /// `metadata.namespace`.
+    pub namespace: String,
+    /// `metadata.labels`.
+    pub labels: BTreeMap<String, String>,
+}
+
+impl PodLabels {
+    /// The namespace and labels of `pod`.
+    pub fn of(pod: &Pod) -> PodLabels {
+        PodLabels {
+            namespace: pod
+                .metadata
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".to_string()),
+            labels: pod.metadata.labels.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// How many pods of one label group a node has.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GroupCount {
+    /// All pods of the group on the node.
+    pub all: u32,
+    /// Those terminating.
+    pub terminating: u32,
+}
+
+/// Labels of namespaces by name (for `namespaceSelector`).
+pub type NamespaceLabels = BTreeMap<String, BTreeMap<String, String>>;
+
+/// A per-attempt cache of "does this label group match": keyed by the
+/// group's `Arc` address, so a selector is evaluated once per group rather
+/// than once per pod. Only the cache hit rate depends on the address, never
+/// the result.
+#[derive(Clone, Debug, Default)]
+pub struct GroupMemo(BTreeMap<usize, bool>);
+
+impl GroupMemo {
+    /// The cached answer for `group`, computing it with `f` the first time.
+    pub fn get(&mut self, group: &Arc<PodLabels>, f: impl FnOnce(&PodLabels) -> bool) -> bool {
+        let k = Arc::as_ptr(group) as usize;
+        *self.0.entry(k).or_insert_with(|| f(group))
+    }
 }
 
 /// The key a pod is tracked by on its node: `namespace/name`.
@@ -396,6 +474,10 @@ pub struct NodeInfo {
     non0_memory: i64,
     pods: BTreeMap<String, PodEntry>,
     used_ports: BTreeMap<HostPort, u32>,
+    label_groups: Vec<(Arc<PodLabels>, GroupCount)>,
+    pods_with_affinity: u32,
+    pods_with_required_anti_affinity: u32,
+    images: BTreeMap<String, i64>,
 }
 
 impl NodeInfo {
@@ -412,6 +494,10 @@ impl NodeInfo {
             non0_memory: 0,
             pods: BTreeMap::new(),
             used_ports: BTreeMap::new(),
+            label_groups: Vec::new(),
+            pods_with_affinity: 0,
+            pods_with_required_anti_affinity: 0,
+            images: BTreeMap::new(),
         };
         n.set_node(node);
         n
@@ -444,18 +530,21 @@ impl NodeInfo {
             .map(Resource::from_list)
             .unwrap_or_default();
         self.allocatable = alloc;
+        // ImageStates: every name of every image, with its size.
+        self.images.clear();
+        for img in status.and_then(|s| s.images.as_ref()).into_iter().flatten() {
+            for name in img.names.iter().flatten() {
+                self.images
+                    .insert(name.clone(), img.size_bytes.unwrap_or(0));
+            }
+        }
     }
 
     /// Adds (or replaces) a pod assigned to this node (`NodeInfo.AddPod`).
     pub fn add_pod(&mut self, pod: &Pod) {
         let key = pod_key(pod);
         self.remove_pod_key(&key);
-        let entry = PodEntry {
-            resources: PodResources::of(pod),
-            host_ports: host_ports(pod),
-            priority: pod_priority(pod),
-        };
-        self.add_entry(key, entry);
+        self.add_entry(key, PodEntry::of(pod, None));
     }
 
     /// Adds a precomputed entry.
@@ -477,6 +566,42 @@ impl NodeInfo {
     }
 
     fn update(&mut self, e: &PodEntry, sign: i64) {
+        let pos = self
+            .label_groups
+            .iter()
+            .position(|(g, _)| Arc::ptr_eq(g, &e.labels) || **g == *e.labels);
+        match (pos, sign > 0) {
+            (Some(i), true) => {
+                self.label_groups[i].1.all += 1;
+                self.label_groups[i].1.terminating += u32::from(e.terminating);
+            }
+            (None, true) => self.label_groups.push((
+                e.labels.clone(),
+                GroupCount {
+                    all: 1,
+                    terminating: u32::from(e.terminating),
+                },
+            )),
+            (Some(i), false) => {
+                let c = &mut self.label_groups[i].1;
+                c.all -= 1;
+                c.terminating -= u32::from(e.terminating);
+                if c.all == 0 {
+                    self.label_groups.swap_remove(i);
+                }
+            }
+            (None, false) => {}
+        }
+        if let Some(a) = e.affinity.as_ref() {
+            let one = u32::from(a.has_required_anti_affinity());
+            if sign > 0 {
+                self.pods_with_affinity += 1;
+                self.pods_with_required_anti_affinity += one;
+            } else {
+                self.pods_with_affinity -= 1;
+                self.pods_with_required_anti_affinity -= one;
+            }
+        }
         self.requested.add_signed(&e.resources.requests, sign);
         self.non0_milli_cpu += sign * e.resources.non0_milli_cpu;
         self.non0_memory += sign * e.resources.non0_memory;
@@ -547,6 +672,36 @@ impl NodeInfo {
     pub fn used_ports(&self) -> &BTreeMap<HostPort, u32> {
         &self.used_ports
     }
+
+    /// The node's pods grouped by namespace and labels.
+    pub fn label_groups(&self) -> impl Iterator<Item = (&Arc<PodLabels>, GroupCount)> + '_ {
+        self.label_groups.iter().map(|(g, c)| (g, *c))
+    }
+
+    /// Pods with pod affinity or anti-affinity terms (`PodsWithAffinity`).
+    pub fn pods_with_affinity(&self) -> impl Iterator<Item = (&String, &PodEntry)> + '_ {
+        let any = self.pods_with_affinity > 0;
+        self.pods
+            .iter()
+            .filter(move |(_, e)| any && e.affinity.is_some())
+    }
+
+    /// How many pods have pod affinity or anti-affinity terms.
+    pub fn pods_with_affinity_count(&self) -> u32 {
+        self.pods_with_affinity
+    }
+
+    /// How many pods have required anti-affinity terms
+    /// (`PodsWithRequiredAntiAffinity`).
+    pub fn pods_with_required_anti_affinity(&self) -> u32 {
+        self.pods_with_required_anti_affinity
+    }
+
+    /// Images on the node by every name, with their size in bytes
+    /// (`ImageStates`, from `status.images`).
+    pub fn images(&self) -> &BTreeMap<String, i64> {
+        &self.images
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -568,6 +723,26 @@ pub struct CycleState {
     pub skip_filter_plugins: BTreeSet<&'static str>,
     /// Score plugins whose PreScore returned Skip.
     pub skip_score_plugins: BTreeSet<&'static str>,
+    /// Namespace labels (InterPodAffinity's `namespaceSelector`).
+    pub namespace_labels: Arc<NamespaceLabels>,
+    /// The system-default spreading selector of the pod (see
+    /// [`SchedulerState::default_spread_selector`]).
+    pub default_spread_selector: Option<Arc<Selector>>,
+    /// On how many nodes each image is (ImageLocality's spread).
+    pub image_num_nodes: Arc<BTreeMap<String, usize>>,
+    /// The number of nodes in the snapshot.
+    pub num_all_nodes: usize,
+    /// ImageLocality: per container, the names its image may be reported
+    /// under (computed once per attempt).
+    pub image_names: Vec<Vec<String>>,
+    /// InterPodAffinity PreFilter state.
+    pub inter_pod_affinity: Option<Box<plugins::inter_pod_affinity::PreFilterState>>,
+    /// InterPodAffinity PreScore state.
+    pub inter_pod_affinity_score: Option<Box<plugins::inter_pod_affinity::PreScoreState>>,
+    /// PodTopologySpread PreFilter state.
+    pub pod_topology_spread: Option<Box<plugins::pod_topology_spread::PreFilterState>>,
+    /// PodTopologySpread PreScore state.
+    pub pod_topology_spread_score: Option<Box<plugins::pod_topology_spread::PreScoreState>>,
 }
 
 /// Node names a PreFilter plugin restricts the attempt to
@@ -607,6 +782,17 @@ pub trait PreFilterPlugin: Plugin {
     /// Precomputes per-pod state; may restrict the nodes, reject the pod, or
     /// return Skip (then this plugin's Filter is not run).
     fn pre_filter(&self, state: &mut CycleState, pod: &Pod) -> (Option<PreFilterResult>, Status);
+    /// PreFilter with the node snapshot, for plugins that count pods across
+    /// nodes (InterPodAffinity, PodTopologySpread); defaults to
+    /// [`PreFilterPlugin::pre_filter`].
+    fn pre_filter_nodes(
+        &self,
+        state: &mut CycleState,
+        pod: &Pod,
+        _nodes: &[NodeInfo],
+    ) -> (Option<PreFilterResult>, Status) {
+        self.pre_filter(state, pod)
+    }
 }
 
 /// The Filter extension point.
@@ -648,6 +834,17 @@ pub trait ScorePlugin: Plugin {
     /// Precomputes per-pod state; Skip means this plugin does not score.
     fn pre_score(&self, _state: &mut CycleState, _pod: &Pod) -> Status {
         Status::success()
+    }
+    /// PreScore with all nodes and the feasible ones (indices into
+    /// `nodes`); defaults to [`ScorePlugin::pre_score`].
+    fn pre_score_nodes(
+        &self,
+        state: &mut CycleState,
+        pod: &Pod,
+        _nodes: &[NodeInfo],
+        _feasible: &[usize],
+    ) -> Status {
+        self.pre_score(state, pod)
     }
     /// The raw score of `node`.
     fn score(&self, state: &CycleState, pod: &Pod, node: &NodeInfo) -> i64;
@@ -711,15 +908,22 @@ impl Default for Profile {
     /// The `default-scheduler` profile of v1.32 (pkg/scheduler/apis/config/v1/
     /// default_plugins.go), restricted to the plugins implemented here, in
     /// upstream order: NodeUnschedulable, NodeName, TaintToleration (weight 3),
-    /// NodeAffinity (2), NodePorts, NodeResourcesFit (1), DefaultPreemption,
-    /// NodeResourcesBalancedAllocation (1).
-    // TODO: ImageLocality (1), PodTopologySpread (2), InterPodAffinity (2),
-    // and the volume plugins.
+    /// NodeAffinity (2), NodePorts, NodeResourcesFit (1), PodTopologySpread
+    /// (2), InterPodAffinity (2), DefaultPreemption,
+    /// NodeResourcesBalancedAllocation (1), ImageLocality (1). The volume
+    /// plugins (VolumeRestrictions, NodeVolumeLimits, VolumeBinding,
+    /// VolumeZone) are not modelled.
     fn default() -> Profile {
         use plugins::*;
         Profile {
             scheduler_name: "default-scheduler".to_string(),
-            pre_filter: vec![&NodeAffinity, &NodePorts, &NodeResourcesFit],
+            pre_filter: vec![
+                &NodeAffinity,
+                &NodePorts,
+                &NodeResourcesFit,
+                &PodTopologySpread,
+                &InterPodAffinity,
+            ],
             filter: vec![
                 &NodeUnschedulable,
                 &NodeName,
@@ -727,13 +931,18 @@ impl Default for Profile {
                 &NodeAffinity,
                 &NodePorts,
                 &NodeResourcesFit,
+                &PodTopologySpread,
+                &InterPodAffinity,
             ],
             post_filter: vec![&DefaultPreemption],
             score: vec![
                 (&TaintToleration, 3),
                 (&NodeAffinity, 2),
                 (&NodeResourcesFit, 1),
+                (&PodTopologySpread, 2),
+                (&InterPodAffinity, 2),
                 (&NodeResourcesBalancedAllocation, 1),
+                (&ImageLocality, 1),
             ],
             percentage_of_nodes_to_score: None,
         }
@@ -749,6 +958,15 @@ pub struct SchedulerState {
     pub percentage_of_nodes_to_score: u32,
     /// The profile.
     pub profile: Profile,
+    /// Labels of every namespace (kept by the caller from watch events).
+    pub namespace_labels: Arc<NamespaceLabels>,
+    /// On how many nodes each image is (kept by the caller).
+    pub image_num_nodes: Arc<BTreeMap<String, usize>>,
+    /// Input for the next attempt: the selector PodTopologySpread's system
+    /// default constraints use (`helper.DefaultSelector`: the selectors of
+    /// the Services, ReplicationControllers, ReplicaSets and StatefulSets
+    /// selecting the pod, ANDed). The caller computes it from the API.
+    pub default_spread_selector: Option<Arc<Selector>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -801,6 +1019,11 @@ pub struct Diagnosis {
     /// Normalized (unweighted) per-plugin scores, row-major:
     /// `plugin_scores[i * score_plugins.len() + j]` for `scores[i]`.
     pub plugin_scores: Vec<i64>,
+    /// Raw per-plugin scores (before NormalizeScore), laid out as
+    /// `plugin_scores`.
+    pub raw_plugin_scores: Vec<i64>,
+    /// The Filter plugins that ran, in order (PreFilter Skips excluded).
+    pub filter_plugins: Vec<&'static str>,
 }
 
 impl Default for Diagnosis {
@@ -820,11 +1043,28 @@ impl Default for Diagnosis {
             score_plugins: Vec::new(),
             scores: Vec::new(),
             plugin_scores: Vec::new(),
+            raw_plugin_scores: Vec::new(),
+            filter_plugins: Vec::new(),
         }
     }
 }
 
 impl Diagnosis {
+    /// `(plugin, raw score, normalized score, weight)` of `scores[i]`.
+    pub fn node_plugin_raw_scores(
+        &self,
+        i: usize,
+    ) -> impl Iterator<Item = (&'static str, i64, i64, i64)> + '_ {
+        let n = self.score_plugins.len();
+        self.score_plugins
+            .iter()
+            .enumerate()
+            .map(move |(j, (name, w))| {
+                let raw = self.raw_plugin_scores.get(i * n + j).copied().unwrap_or(0);
+                (*name, raw, self.plugin_scores[i * n + j], *w)
+            })
+    }
+
     /// `(plugin, normalized score, weighted score)` of `scores[i]`.
     pub fn node_plugin_scores(
         &self,
@@ -967,12 +1207,13 @@ pub fn run_pre_filter_plugins(
     profile: &Profile,
     state: &mut CycleState,
     pod: &Pod,
+    nodes: &[NodeInfo],
 ) -> (PreFilterResult, Vec<&'static str>, Status) {
     let mut result = PreFilterResult::default();
     let mut with_nodes: Vec<&'static str> = Vec::new();
     let mut ret = Status::success();
     for pl in &profile.pre_filter {
-        let (r, mut s) = pl.pre_filter(state, pod);
+        let (r, mut s) = pl.pre_filter_nodes(state, pod, nodes);
         if s.is_skip() {
             state.skip_filter_plugins.insert(pl.name());
             continue;
@@ -1052,11 +1293,20 @@ pub fn schedule_one(
         next_start_node_index,
         percentage_of_nodes_to_score,
         profile,
+        namespace_labels,
+        image_num_nodes,
+        default_spread_selector,
     } = state;
     let percentage = profile
         .percentage_of_nodes_to_score
         .unwrap_or(*percentage_of_nodes_to_score);
-    let mut cycle = CycleState::default();
+    let mut cycle = CycleState {
+        namespace_labels: namespace_labels.clone(),
+        image_num_nodes: image_num_nodes.clone(),
+        default_spread_selector: default_spread_selector.clone(),
+        num_all_nodes: nodes.len(),
+        ..CycleState::default()
+    };
     let feasible = find_nodes_that_fit_pod(
         pod,
         nodes,
@@ -1120,7 +1370,7 @@ fn find_nodes_that_fit_pod(
     cycle: &mut CycleState,
     diagnosis: &mut Diagnosis,
 ) -> Vec<usize> {
-    let (pre_res, with_nodes, s) = run_pre_filter_plugins(profile, cycle, pod);
+    let (pre_res, with_nodes, s) = run_pre_filter_plugins(profile, cycle, pod, nodes);
     if !s.is_success() {
         // All nodes get the PreFilter status; the message replaces the
         // per-node histogram in FitError.
@@ -1184,6 +1434,7 @@ fn find_nodes_that_fit_pod(
         .copied()
         .filter(|pl| !cycle.skip_filter_plugins.contains(pl.name()))
         .collect();
+    diagnosis.filter_plugins = filters.iter().map(|pl| pl.name()).collect();
     let cycle: &CycleState = cycle;
     let mut processed = 0;
     for i in 0..subset.len() {
@@ -1236,7 +1487,7 @@ fn prioritize_nodes(
 ) {
     let mut active: Vec<(&'static dyn ScorePlugin, i64)> = Vec::new();
     for &(pl, w) in &profile.score {
-        let s = pl.pre_score(cycle, pod);
+        let s = pl.pre_score_nodes(cycle, pod, nodes, feasible);
         if s.is_skip() {
             cycle.skip_score_plugins.insert(pl.name());
             continue;
@@ -1246,10 +1497,12 @@ fn prioritize_nodes(
     let np = active.len();
     let nf = feasible.len();
     let mut scores = vec![0i64; nf * np];
+    let mut raw = vec![0i64; nf * np];
     let mut column = vec![0i64; nf];
     for (j, &(pl, _)) in active.iter().enumerate() {
         for (k, &idx) in feasible.iter().enumerate() {
             column[k] = pl.score(cycle, pod, &nodes[idx]);
+            raw[k * np + j] = column[k];
         }
         if let Some(norm) = pl.score_extensions() {
             norm.normalize_score(cycle, pod, &mut column);
@@ -1269,6 +1522,7 @@ fn prioritize_nodes(
         })
         .collect();
     diagnosis.plugin_scores = scores;
+    diagnosis.raw_plugin_scores = raw;
 }
 
 /// `selectHost`: the index (into `scores`) of a node with the highest total;
@@ -1532,12 +1786,16 @@ mod tests {
         let got: Vec<_> = r.diagnosis.node_plugin_scores(0).collect();
         // LeastAllocated: cpu (4000-500)/4000 → 87, memory 8064/8192 → 98, mean 92.
         // Balanced: fractions 0.125 and 0.015625 → 1 - 0.0546875 → 94.
+        // ImageLocality: no node reports the image → 0. NodeAffinity,
+        // PodTopologySpread (no owner, so no default constraints) and
+        // InterPodAffinity skip.
         assert_eq!(
             got,
             vec![
                 ("TaintToleration", 100, 300),
                 ("NodeResourcesFit", 92, 92),
                 ("NodeResourcesBalancedAllocation", 94, 94),
+                ("ImageLocality", 0, 0),
             ]
         );
         assert_eq!(r.diagnosis.scores[0].total, 486);

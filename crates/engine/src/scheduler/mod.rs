@@ -11,6 +11,8 @@
 
 pub mod framework;
 pub mod plugins;
+pub mod preemption;
+pub mod record;
 
 use crate::api::{core, podutil, registry, Object};
 use crate::clock::Millis;
@@ -22,7 +24,10 @@ pub use framework::{
     schedule_one, Code, Diagnosis, FitError, NodeInfo, Profile, ScheduleResult, SchedulerState,
     Status,
 };
+use framework::{PodEntry, PodLabels};
+pub use record::{FilterVerdict, NodeDecision, PluginScore, SchedulingRecord};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Delay of the binding request after the scheduling cycle.
 pub const BIND_LATENCY: Millis = 2;
@@ -60,7 +65,9 @@ pub struct Scheduler {
     placed: BTreeMap<String, String>,
     cycle_pending: bool,
     state: framework::SchedulerState,
-    diagnoses: BTreeMap<String, framework::Diagnosis>,
+    records: record::RecordStore,
+    /// Interned namespace+labels of placed pods (replicas share one).
+    interned: BTreeSet<Arc<PodLabels>>,
 }
 
 impl Scheduler {
@@ -77,7 +84,8 @@ impl Scheduler {
             placed: BTreeMap::new(),
             cycle_pending: false,
             state: framework::SchedulerState::default(),
-            diagnoses: BTreeMap::new(),
+            records: record::RecordStore::default(),
+            interned: BTreeSet::new(),
         }
     }
 
@@ -126,22 +134,75 @@ impl Scheduler {
     fn place(&mut self, key: &str, node: &str, pod: &core::Pod) {
         if let Some(prev) = self.placed.get(key) {
             if prev == node {
-                return;
+                // Same node: refresh only what other pods' plugins look at
+                // (labels, terminating), not on every status update.
+                let unchanged = self
+                    .node_index
+                    .get(node)
+                    .and_then(|&i| self.nodes[i].pods().get(key))
+                    .is_none_or(|e| {
+                        e.terminating == pod.metadata.deletion_timestamp.is_some()
+                            && same_labels(&e.labels, pod)
+                    });
+                if unchanged {
+                    return;
+                }
             }
-            if let Some(&i) = self.node_index.get(prev) {
-                self.nodes[i].remove_pod(pod);
-            }
+            let prev = prev.clone();
+            self.remove_from(&prev, key);
         }
         if let Some(&i) = self.node_index.get(node) {
-            self.nodes[i].add_pod(pod);
+            let labels = self.intern(pod);
+            self.nodes[i].add_entry(key.to_string(), PodEntry::of(pod, Some(labels)));
         }
         self.placed.insert(key.to_string(), node.to_string());
     }
 
-    fn unplace(&mut self, key: &str, pod: &core::Pod) {
+    fn remove_from(&mut self, node: &str, key: &str) {
+        if let Some(&i) = self.node_index.get(node) {
+            if let Some(e) = self.nodes[i].remove_pod_key(key) {
+                self.release(e.labels);
+            }
+        }
+    }
+
+    fn intern(&mut self, pod: &core::Pod) -> Arc<PodLabels> {
+        let l = PodLabels::of(pod);
+        if let Some(a) = self.interned.get(&l) {
+            return a.clone();
+        }
+        let a = Arc::new(l);
+        self.interned.insert(a.clone());
+        a
+    }
+
+    fn release(&mut self, labels: Arc<PodLabels>) {
+        // The set and `labels` itself: no pod uses it any more.
+        if Arc::strong_count(&labels) == 2 {
+            self.interned.remove(&*labels);
+        }
+    }
+
+    fn unplace(&mut self, key: &str, _pod: &core::Pod) {
         if let Some(node) = self.placed.remove(key) {
-            if let Some(&i) = self.node_index.get(&node) {
-                self.nodes[i].remove_pod(pod);
+            self.remove_from(&node, key);
+        }
+    }
+
+    /// Keeps the per-image node counts (ImageLocality's spread) current.
+    fn count_images(&mut self, images: &BTreeMap<String, i64>, sign: i64) {
+        if images.is_empty() {
+            return;
+        }
+        let counts = Arc::make_mut(&mut self.state.image_num_nodes);
+        for name in images.keys() {
+            if sign > 0 {
+                *counts.entry(name.clone()).or_insert(0) += 1;
+            } else if let Some(c) = counts.get_mut(name) {
+                *c = c.saturating_sub(1);
+                if *c == 0 {
+                    counts.remove(name);
+                }
             }
         }
     }
@@ -154,6 +215,8 @@ impl Scheduler {
                 match ev.event_type {
                     EventType::Deleted => {
                         if let Some(i) = self.node_index.remove(&name) {
+                            let images = self.nodes[i].images().clone();
+                            self.count_images(&images, -1);
                             self.nodes.remove(i);
                             for v in self.node_index.values_mut() {
                                 if *v > i {
@@ -171,7 +234,13 @@ impl Scheduler {
                                     self.nodes[i].unschedulable(),
                                     self.nodes[i].allocatable().clone(),
                                 );
+                                let images_before = self.nodes[i].images().clone();
                                 self.nodes[i].set_node(n);
+                                if *self.nodes[i].images() != images_before {
+                                    let after = self.nodes[i].images().clone();
+                                    self.count_images(&images_before, -1);
+                                    self.count_images(&after, 1);
+                                }
                                 before
                                     != (
                                         self.nodes[i].labels().clone(),
@@ -182,7 +251,10 @@ impl Scheduler {
                             }
                             None => {
                                 self.node_index.insert(name, self.nodes.len());
-                                self.nodes.push(NodeInfo::new(n));
+                                let info = NodeInfo::new(n);
+                                let images = info.images().clone();
+                                self.nodes.push(info);
+                                self.count_images(&images, 1);
                                 true
                             }
                         };
@@ -199,6 +271,9 @@ impl Scheduler {
                 let finished = matches!(podutil::phase(p), "Succeeded" | "Failed");
                 if ev.event_type == EventType::Deleted || finished {
                     self.dequeue(&key);
+                    if ev.event_type == EventType::Deleted {
+                        self.records.forget(&key);
+                    }
                     if self.placed.contains_key(&key) {
                         self.unplace(&key, p);
                         self.move_all_to_active(ctx);
@@ -225,6 +300,15 @@ impl Scheduler {
                         return;
                     }
                     self.enqueue(&key, framework::pod_priority(p), ctx);
+                }
+            }
+            Object::Namespace(ns) => {
+                let name = ns.metadata.name.clone().unwrap_or_default();
+                let labels = Arc::make_mut(&mut self.state.namespace_labels);
+                if ev.event_type == EventType::Deleted {
+                    labels.remove(&name);
+                } else {
+                    labels.insert(name, ns.metadata.labels.clone().unwrap_or_default());
                 }
             }
             _ => {}
@@ -255,6 +339,8 @@ impl Scheduler {
             return;
         }
         let now = ctx.now();
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        self.state.default_spread_selector = default_selector(&pod, ctx).map(Arc::new);
         // VolumeBinding's PreFilter reads claims, which the framework's
         // node snapshot does not carry.
         let claim_res = registry::by_kind("v1", "PersistentVolumeClaim").unwrap();
@@ -271,23 +357,31 @@ impl Scheduler {
         match result {
             Ok(result) => {
                 let node = result.node_name.clone();
+                let message = format!(
+                    "{}/{} nodes feasible",
+                    result.feasible_nodes, result.evaluated_nodes
+                );
                 ctx.api.trace.record(
                     now,
                     "kube-scheduler",
                     TraceKind::Scheduling {
                         pod: key.to_string(),
                         node: Some(node.clone()),
-                        message: format!(
-                            "{}/{} nodes feasible",
-                            result.feasible_nodes, result.evaluated_nodes
-                        ),
+                        message: message.clone(),
                     },
                 );
-                self.diagnoses
-                    .insert(key.to_string(), result.diagnosis.clone());
+                self.records.push(
+                    key,
+                    &uid,
+                    now,
+                    Some(node.clone()),
+                    message,
+                    None,
+                    Vec::new(),
+                    result.diagnosis,
+                );
                 // Assume: the pod counts against the node before the binding lands.
                 self.place(key, &node, &pod);
-                let uid = pod.metadata.uid.clone().unwrap_or_default();
                 ctx.after(
                     BIND_LATENCY,
                     Event::Scheduler(Work::Bind {
@@ -308,9 +402,14 @@ impl Scheduler {
                         message: msg.clone(),
                     },
                 );
-                self.diagnoses
-                    .insert(key.to_string(), fit.diagnosis.clone());
                 self.unschedulable.insert(key.to_string());
+                let (nominated, victims) = match fit.post_filter_result {
+                    Some(r) => (Some(r.nominated_node_name), r.victims),
+                    None => (None, Vec::new()),
+                };
+                if let Some(node) = nominated.as_deref() {
+                    preemption::prepare_candidate(&pod, node, &victims, ctx);
+                }
 
                 ctx.api.record_event(
                     "default-scheduler",
@@ -332,8 +431,13 @@ impl Scheduler {
                     Some(&msg),
                     &now_t,
                 );
+                if let Some(n) = nominated.as_ref() {
+                    status.nominated_node_name = Some(n.clone());
+                }
                 p.metadata.resource_version = None;
                 let _ = ctx.api.update_status(USER, Object::Pod(p));
+                self.records
+                    .push(key, &uid, now, None, msg, nominated, victims, fit.diagnosis);
             }
         }
     }
@@ -346,6 +450,7 @@ impl Scheduler {
         };
         match ctx.api.bind(USER, ns, name, node) {
             Ok(_) => {
+                self.records.scheduled(key);
                 ctx.api.record_event(
                     "default-scheduler",
                     None,
@@ -364,11 +469,112 @@ impl Scheduler {
         }
     }
 
-    /// The last scheduling diagnosis of a pod: per node and per plugin, the
-    /// filter verdicts and scores ("why here", "why not there").
+    /// The last scheduling diagnosis of a pod (`namespace/name`), as the
+    /// framework produced it, if it is still kept (see [`record`]).
     pub fn diagnosis(&self, key: &str) -> Option<&framework::Diagnosis> {
-        self.diagnoses.get(key)
+        self.records.diagnosis(key)
     }
+
+    /// The pod's latest scheduling attempt, per node and per plugin: filter
+    /// verdicts with reasons, raw and normalized scores, the choice ("why
+    /// here", "why not there"). Kept for the last
+    /// [`record::RECENT_RECORDS`] attempts and for pods still Pending.
+    pub fn scheduling_record(&self, key: &str) -> Option<SchedulingRecord> {
+        self.records.get(key)
+    }
+
+    /// How many decision records are held (bounded).
+    pub fn record_count(&self) -> usize {
+        self.records.len()
+    }
+}
+
+/// Whether an entry's namespace and labels are the pod's.
+fn same_labels(l: &PodLabels, pod: &core::Pod) -> bool {
+    l.namespace == pod.metadata.namespace.as_deref().unwrap_or("default")
+        && match pod.metadata.labels.as_ref() {
+            Some(m) => *m == l.labels,
+            None => l.labels.is_empty(),
+        }
+}
+
+/// `helper.DefaultSelector` (pkg/scheduler/framework/plugins/helper/
+/// spread.go): the selectors of the Services selecting the pod and of its
+/// controlling ReplicaSet, ReplicationController or StatefulSet, ANDed.
+/// Simplification: controllers are found through the pod's controller
+/// ownerReference rather than by listing every one whose selector matches.
+fn default_selector(pod: &core::Pod, ctx: &Ctx) -> Option<crate::api::selector::Selector> {
+    use crate::api::selector::{from_label_selector, Requirement, Selector};
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let labels = pod.metadata.labels.as_ref()?;
+    let mut set: BTreeMap<String, String> = BTreeMap::new();
+    if let Some(svc_res) = registry::by_kind("v1", "Service") {
+        // Read generically: the Service kind is served by another module.
+        for o in ctx.api.list(svc_res, Some(ns)) {
+            let v = o.to_value();
+            let Some(sel) = v.pointer("/spec/selector").and_then(|s| s.as_object()) else {
+                continue;
+            };
+            let sel: BTreeMap<String, String> = sel
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect();
+            if !sel.is_empty() && sel.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+                set.extend(sel);
+            }
+        }
+    }
+    let mut reqs: Vec<Requirement> = set
+        .into_iter()
+        .map(|(k, v)| Requirement::In(k, vec![v]))
+        .collect();
+    let owner = pod
+        .metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true));
+    if let Some(o) = owner {
+        if let Some(res) = registry::by_kind(&o.api_version, &o.kind) {
+            let sel = match ctx.api.get(res, ns, &o.name) {
+                Some(Object::ReplicaSet(rs)) => rs
+                    .spec
+                    .as_ref()
+                    .and_then(|s| from_label_selector(&s.selector)),
+                // StatefulSet (a LabelSelector) and ReplicationController (a
+                // map), read generically.
+                Some(other)
+                    if matches!(o.kind.as_str(), "StatefulSet" | "ReplicationController") =>
+                {
+                    let v = other.to_value();
+                    let sel = v.pointer("/spec/selector").cloned();
+                    match sel {
+                        Some(serde_json::Value::Object(m)) if o.kind == "ReplicationController" => {
+                            Some(Selector(
+                                m.iter()
+                                    .filter_map(|(k, v)| {
+                                        Some(Requirement::In(
+                                            k.clone(),
+                                            vec![v.as_str()?.to_string()],
+                                        ))
+                                    })
+                                    .collect(),
+                            ))
+                        }
+                        Some(v) => serde_json::from_value(v)
+                            .ok()
+                            .and_then(|ls| from_label_selector(&ls)),
+                        None => None,
+                    }
+                }
+                _ => None,
+            };
+            if let Some(Selector(r)) = sel {
+                reqs.extend(r);
+            }
+        }
+    }
+    (!reqs.is_empty()).then_some(Selector(reqs))
 }
 
 fn pod_res() -> &'static registry::ResourceInfo {

@@ -40,6 +40,10 @@ const FILE_FLAGS: &[crate::args::FlagSpec] = &[
     flag("from", None, Kind::Value),
     flag("schedule", None, Kind::Value),
     flag("restart", None, Kind::Value),
+    flag("value", None, Kind::Value),
+    flag("global-default", None, Kind::Bool),
+    flag("description", None, Kind::Value),
+    flag("preemption-policy", None, Kind::Value),
 ];
 
 /// Reads the documents named by `-f` flags.
@@ -207,6 +211,7 @@ pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out
         }
         Some("job") => super::create_job::create_job(s, &p, out),
         Some("cronjob" | "cj") => super::create_job::create_cron_job(s, &p, out),
+        Some("priorityclass" | "pc") => create_priority_class(s, &p, out),
         Some(other) => out.fail(format!(
             "error: \"kubectl create {other}\" is not simulated by Kubarium yet"
         )),
@@ -296,6 +301,45 @@ fn deployment_from_flags(p: &Parsed, out: &mut Output) -> Option<Object> {
         }),
         status: None,
     }))
+}
+
+/// `kubectl create priorityclass NAME --value=VALUE --global-default=BOOL
+/// [--description=...] [--preemption-policy=...]` (create_priorityclass.go).
+fn create_priority_class(s: &mut Session, p: &Parsed, out: &mut Output) {
+    let Some(name) = p.args.get(1) else {
+        out.fail("error: exactly one NAME is required, got 0\nSee 'kubectl create priorityclass -h' for help and examples");
+        return;
+    };
+    let value = match p.get("value").map(str::parse::<i32>) {
+        None => 0,
+        Some(Ok(v)) => v,
+        Some(Err(_)) => {
+            let v = p.get("value").unwrap_or("");
+            out.fail(format!(
+                "Error: invalid argument \"{v}\" for \"--value\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl create priorityclass --help' for usage."
+            ));
+            return;
+        }
+    };
+    let pc = kubarium_engine::api::scheduling::PriorityClass {
+        metadata: meta::ObjectMeta {
+            name: Some(name.clone()),
+            ..Default::default()
+        },
+        value,
+        // `globalDefault` is omitted when false.
+        global_default: p.bool("global-default").then_some(true),
+        description: p
+            .get("description")
+            .filter(|d| !d.is_empty())
+            .map(str::to_string),
+        preemption_policy: Some(
+            p.get("preemption-policy")
+                .unwrap_or("PreemptLowerPriority")
+                .to_string(),
+        ),
+    };
+    submit_generated(s, p, Object::PriorityClass(pc), None, out);
 }
 
 fn literal_data(s: &Session, p: &Parsed, out: &mut Output) -> Option<BTreeMap<String, String>> {

@@ -413,6 +413,7 @@ fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
         Object::Job(j) => d::describe_job(j, &evs, now),
         Object::CronJob(cj) => d::describe_cron_job(cj, &evs, now),
         Object::PodDisruptionBudget(x) => d::describe_pod_disruption_budget(x, &evs, now),
+        Object::PriorityClass(x) => d::describe_priority_class(x, &evs, now),
         other => {
             return Err(format!(
                 "error: \"kubectl describe {}\" is not simulated by Kubarium yet",

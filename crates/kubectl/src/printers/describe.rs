@@ -1547,6 +1547,46 @@ pub fn describe_service_account(
     w.finish()
 }
 
+/// `describePriorityClass` (staging/src/k8s.io/kubectl/pkg/describe/describe.go).
+pub fn describe_priority_class(
+    pc: &kubarium_engine::api::scheduling::PriorityClass,
+    events: &[&core::Event],
+    now_ms: i64,
+) -> String {
+    let mut w = W::default();
+    let m = &pc.metadata;
+    w.w(0, &format!("Name:\t{}\n", m.name.as_deref().unwrap_or("")));
+    w.w(0, &format!("Value:\t{}\n", pc.value));
+    w.w(
+        0,
+        &format!("GlobalDefault:\t{}\n", pc.global_default.unwrap_or(false)),
+    );
+    w.w(
+        0,
+        &format!(
+            "PreemptionPolicy:\t{}\n",
+            pc.preemption_policy.as_deref().unwrap_or("")
+        ),
+    );
+    w.w(
+        0,
+        &format!(
+            "Description:\t{}\n",
+            pc.description.as_deref().unwrap_or("")
+        ),
+    );
+    // labels.FormatLabels: one line, `<none>` when empty.
+    w.w(
+        0,
+        &format!(
+            "Annotations:\t{}\n",
+            super::get::format_labels(m.annotations.as_ref())
+        ),
+    );
+    events_section(&mut w, events, now_ms);
+    w.finish()
+}
+
 #[cfg(test)]
 #[path = "describe_tests.rs"]
 mod tests;

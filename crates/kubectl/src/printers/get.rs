@@ -151,6 +151,11 @@ fn columns(o: &Object, wide: bool) -> (Vec<&'static str>, Option<usize>) {
             &[],
             Some(0),
         ),
+        Object::PriorityClass(_) => (
+            &["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
+            &[],
+            Some(0),
+        ),
     };
     if let Object::Event(_) = o {
         // Wide event columns interleave: SUBOBJECT and SOURCE come before
@@ -228,6 +233,7 @@ fn row_cells(o: &Object, opts: &TableOptions) -> Vec<String> {
         Object::ControllerRevision(cr) => controller_revision_row(cr, name, age),
         Object::PersistentVolumeClaim(pvc) => pvc_row(pvc, name, age, opts.wide),
         Object::PodDisruptionBudget(p) => pdb_row(p, name, age),
+        Object::PriorityClass(pc) => priority_class_row(pc, name, age),
     }
 }
 
@@ -252,6 +258,21 @@ fn pdb_row(
             .map_or(0, |s| s.disruptions_allowed)
             .to_string(),
         age,
+    ]
+}
+
+/// `printPriorityClass` (pkg/printers/internalversion/printers.go).
+fn priority_class_row(
+    pc: &kubarium_engine::api::scheduling::PriorityClass,
+    name: String,
+    age: String,
+) -> Vec<String> {
+    vec![
+        name,
+        pc.value.to_string(),
+        pc.global_default.unwrap_or(false).to_string(),
+        age,
+        pc.preemption_policy.clone().unwrap_or_default(),
     ]
 }
 

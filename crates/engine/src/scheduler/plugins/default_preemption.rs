@@ -6,9 +6,11 @@
 //!   (`not eligible due to preemptionPolicy=Never.`);
 //! - only nodes rejected with `Unschedulable` are candidates; if there are
 //!   none, every node is `Preemption is not helpful for scheduling`;
+//! - a pod whose nominated node still holds a terminating lower-priority
+//!   pod waits for it (`not eligible due to a terminating pod on the
+//!   nominated node.`) instead of preempting again;
 //! - on each candidate node the victims are the pods of lower priority
-//!   (`spec.priority`, 0 by default; there is no PriorityClass admission
-//!   yet, so usually there are none): with none,
+//!   (`spec.priority`, resolved from the PriorityClass at admission): with none,
 //!   `No preemption victims found for incoming pod`; otherwise the filters
 //!   are re-run without them, and the victims the pod can do without are
 //!   reprieved, highest priority first;
@@ -16,9 +18,15 @@
 //!   per-node statuses, other nodes counted as not helpful, prefixed by
 //!   `preemption: `.
 //!
-//! Not modelled: PodDisruptionBudgets, the random offset and the cap on the
+//! Not modelled: PodDisruptionBudgets (there is no PDB kind yet; the hook
+//! is marked `PDB:` in `select_victims_on_node`, where upstream splits the
+//! victims into violating and non-violating ones and reprieves the
+//! violating ones first), the random offset and the cap on the
 //! number of candidates examined (all candidates are examined in node
-//! order), terminating pods on the nominated node, and the full
+//! order), the AddPod/RemovePod PreFilter extensions (the dry run keeps
+//! InterPodAffinity's and PodTopologySpread's counts as they were, so
+//! evicting a pod cannot resolve an anti-affinity or spread rejection), and
+//! the full
 //! `pickOneNodeForPreemption` criteria (here: lowest highest-victim
 //! priority, then lowest priority sum, then fewest victims, then first).
 
@@ -82,6 +90,8 @@ fn select_victims_on_node(
     if !st.is_success() {
         return Err(st);
     }
+    // PDB: upstream's filterPodsWithPDBViolation would split `potential`
+    // here and reprieve the PDB-violating victims first.
     // Reprieve as many as possible, most important first (higher priority).
     potential.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut victims = Vec::new();
@@ -121,6 +131,36 @@ impl PostFilterPlugin for DefaultPreemption {
                     "preemption: not eligible due to preemptionPolicy=Never.",
                 ),
             );
+        }
+        // podEligibleToPreemptOthers: wait for the victims of an earlier
+        // preemption to terminate.
+        let nominated = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.nominated_node_name.as_deref())
+            .filter(|n| !n.is_empty());
+        if let Some(nom) = nominated {
+            let unresolvable = diagnosis
+                .status_of(nom)
+                .is_some_and(|s| s.code == Code::UnschedulableAndUnresolvable);
+            let prio = pod_priority(pod);
+            if !unresolvable
+                && nodes.iter().any(|n| {
+                    n.name() == nom
+                        && n.pods()
+                            .values()
+                            .any(|e| e.priority < prio && e.terminating)
+                })
+            {
+                return (
+                    None,
+                    Status::new(
+                        Code::Unschedulable,
+                        NAME,
+                        "preemption: not eligible due to a terminating pod on the nominated node.",
+                    ),
+                );
+            }
         }
         let mut statuses = Diagnosis {
             absent_nodes_status: Status::new(Code::UnschedulableAndUnresolvable, NAME, NOT_HELPFUL),

@@ -1,0 +1,152 @@
+//! Preemption end to end: PriorityClass admission gives the pods their
+//! priority, the scheduler's PostFilter picks a victim, the victim gets the
+//! DisruptionTarget condition and is deleted gracefully, the preemptor is
+//! nominated and then bound to the freed node.
+
+use kubarium_engine::api::{core, meta, registry, scheduling, Object};
+use kubarium_engine::clock::SECOND;
+use kubarium_engine::scenario;
+
+fn class(name: &str, value: i32) -> Object {
+    Object::PriorityClass(scheduling::PriorityClass {
+        metadata: meta::ObjectMeta {
+            name: Some(name.into()),
+            ..Default::default()
+        },
+        value,
+        ..Default::default()
+    })
+}
+
+fn pod(name: &str, class: &str, cpu: &str) -> Object {
+    Object::Pod(core::Pod {
+        metadata: meta::ObjectMeta {
+            name: Some(name.into()),
+            namespace: Some("default".into()),
+            ..Default::default()
+        },
+        spec: Some(core::PodSpec {
+            priority_class_name: Some(class.into()),
+            containers: vec![core::Container {
+                name: "c".into(),
+                image: Some("nginx:1.27".into()),
+                resources: Some(core::ResourceRequirements {
+                    requests: Some(
+                        [(
+                            "cpu".to_string(),
+                            k8s_openapi::apimachinery::pkg::api::resource::Quantity(cpu.into()),
+                        )]
+                        .into(),
+                    ),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        status: None,
+    })
+}
+
+fn get_pod(sim: &kubarium_engine::simulation::Simulation, name: &str) -> Option<core::Pod> {
+    let res = registry::by_kind("v1", "Pod").unwrap();
+    sim.api()
+        .get_typed::<core::Pod>(res, "default", name)
+        .cloned()
+}
+
+#[test]
+fn a_high_priority_pod_preempts_a_low_priority_one() {
+    let mut sim = scenario::cluster(1, 3);
+    sim.with_api(|api| {
+        api.create("kubectl", class("low", 10)).unwrap();
+        api.create("kubectl", class("high", 1000)).unwrap();
+        api.create("kubectl", pod("low-a", "low", "1500m")).unwrap();
+        api.create("kubectl", pod("low-b", "low", "1500m")).unwrap();
+    });
+    sim.advance(10 * SECOND);
+    assert_eq!(
+        get_pod(&sim, "low-a").unwrap().spec.unwrap().priority,
+        Some(10)
+    );
+    sim.with_api(|api| api.create("kubectl", pod("urgent", "high", "2")))
+        .unwrap();
+    // One scheduling cycle: the victim is marked and terminating, the
+    // preemptor nominated.
+    sim.advance(10);
+    let urgent = get_pod(&sim, "urgent").unwrap();
+    assert_eq!(urgent.spec.as_ref().unwrap().priority, Some(1000));
+    assert_eq!(
+        urgent
+            .status
+            .as_ref()
+            .unwrap()
+            .nominated_node_name
+            .as_deref(),
+        Some("node-1")
+    );
+    let victims: Vec<core::Pod> = ["low-a", "low-b"]
+        .iter()
+        .filter_map(|n| get_pod(&sim, n))
+        .filter(|p| p.metadata.deletion_timestamp.is_some())
+        .collect();
+    assert_eq!(victims.len(), 1, "exactly one victim");
+    let cond = victims[0]
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|c| c.iter().find(|c| c.type_ == "DisruptionTarget"))
+        .expect("DisruptionTarget condition");
+    assert_eq!(cond.status, "True");
+    assert_eq!(cond.reason.as_deref(), Some("PreemptionByScheduler"));
+    assert_eq!(
+        cond.message.as_deref(),
+        Some("default-scheduler: preempting to accommodate a higher priority pod")
+    );
+    sim.advance(10 * SECOND);
+    let urgent = get_pod(&sim, "urgent").unwrap();
+    assert_eq!(
+        urgent.spec.as_ref().unwrap().node_name.as_deref(),
+        Some("node-1")
+    );
+    let victim_name = victims[0].metadata.name.clone().unwrap();
+    assert!(get_pod(&sim, &victim_name).is_none(), "the victim is gone");
+}
+
+#[test]
+fn preemption_policy_never_waits_instead() {
+    let mut sim = scenario::cluster(1, 3);
+    sim.with_api(|api| {
+        api.create("kubectl", class("low", 10)).unwrap();
+        let mut never = class("polite", 1000);
+        if let Object::PriorityClass(pc) = &mut never {
+            pc.preemption_policy = Some("Never".into());
+        }
+        api.create("kubectl", never).unwrap();
+        api.create("kubectl", pod("low-a", "low", "1500m")).unwrap();
+        api.create("kubectl", pod("low-b", "low", "1500m")).unwrap();
+    });
+    sim.advance(10 * SECOND);
+    sim.with_api(|api| api.create("kubectl", pod("polite", "polite", "2")))
+        .unwrap();
+    sim.advance(10 * SECOND);
+    let p = get_pod(&sim, "polite").unwrap();
+    assert_eq!(
+        p.spec.as_ref().unwrap().preemption_policy.as_deref(),
+        Some("Never")
+    );
+    assert!(p.spec.as_ref().unwrap().node_name.is_none());
+    let msg = sim
+        .scheduling_record("default", "polite")
+        .map(|r| r.message)
+        .unwrap_or_default();
+    assert!(
+        msg.ends_with("preemption: not eligible due to preemptionPolicy=Never."),
+        "{msg}"
+    );
+    assert!(get_pod(&sim, "low-a")
+        .unwrap()
+        .metadata
+        .deletion_timestamp
+        .is_none());
+}
