@@ -89,3 +89,9 @@ kubectl get ds node-agent
 kubectl get pods -l app=node-agent -o wide
 kubectl get controllerrevisions
 kubectl describe ds node-agent
+# rollout works on DaemonSets: history, undo to the first template, status
+kubectl rollout history daemonset/node-agent
+kubectl rollout undo daemonset/node-agent --to-revision=1
+kubectl rollout status daemonset/node-agent
+kubectl rollout history ds/node-agent
+kubectl rollout undo ds/node-agent --to-revision=9

@@ -160,3 +160,9 @@ kubectl get pods -l app=nginx
 sleep 30
 kubectl get pods -l app=nginx --show-labels
 kubectl get events --field-selector involvedObject.kind=StatefulSet
+# rollout and scale work on StatefulSets too
+kubectl rollout status statefulset/web
+kubectl rollout history statefulset/web
+kubectl scale statefulset web --replicas=2
+kubectl rollout status sts/web
+kubectl get pods -l app=nginx

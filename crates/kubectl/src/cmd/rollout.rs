@@ -147,6 +147,30 @@ fn get_deployment(
     }
 }
 
+/// DaemonSets and StatefulSets go to their own viewers, rollbackers and
+/// restarters (`rollout_sets`); `None` for other kinds.
+fn set_kind(r: &ResourceInfo) -> Option<&'static str> {
+    match (r.group, r.kind) {
+        ("apps", "DaemonSet") => Some("DaemonSet"),
+        ("apps", "StatefulSet") => Some("StatefulSet"),
+        _ => None,
+    }
+}
+
+/// Prints a `rollout_sets` result: stdout, or kubectl's error.
+fn print_set_result(r: Result<String, String>, out: &mut Output) -> bool {
+    match r {
+        Ok(text) => {
+            out.out(text);
+            true
+        }
+        Err(e) => {
+            out.fail(e);
+            false
+        }
+    }
+}
+
 /// `kubectl rollout SUBCOMMAND`.
 pub(super) fn rollout(s: &mut Session, words: &[String], out: &mut Output) {
     let Some((sub, rest)) = words.split_first() else {
@@ -265,6 +289,37 @@ fn status(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
         let start = s.sim.now();
         let limit = if timeout == 0 { STATUS_CAP_MS } else { timeout };
         let mut last_rv: Option<String> = None;
+        if let Some(kind) = set_kind(r) {
+            // The DaemonSet/StatefulSet viewers: a line per new message.
+            let mut last: Option<String> = None;
+            loop {
+                let r = match kind {
+                    "DaemonSet" => super::rollout_sets::status_daemonset(s, ns, &name),
+                    _ => super::rollout_sets::status_statefulset(s, ns, &name),
+                };
+                match r {
+                    Ok((msg, done)) => {
+                        if last.as_deref() != Some(msg.as_str()) {
+                            out.out(msg.clone());
+                            last = Some(msg);
+                        }
+                        if done || !watch {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        out.fail(e);
+                        return;
+                    }
+                }
+                if s.sim.now() - start >= limit {
+                    out.fail("error: timed out waiting for the condition");
+                    return;
+                }
+                s.sim.advance(STATUS_STEP_MS);
+            }
+            continue;
+        }
         loop {
             let Some(d) = get_deployment(
                 s,
@@ -312,6 +367,20 @@ fn history(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
         }
     };
     for (r, name) in t {
+        if let Some(kind) = set_kind(r) {
+            // Revision details (`--revision`) are shown for Deployments only.
+            let res = match kind {
+                "DaemonSet" => super::rollout_sets::history_daemonset(s, ns, &name),
+                _ => super::rollout_sets::history_statefulset(s, ns, &name),
+            };
+            // The printer's `TYPE/NAME ` header and the blank line after the
+            // table, as for Deployments.
+            let tn = type_name(r, &name);
+            if !print_set_result(res.map(|t| format!("{tn} \n{t}\n")), out) {
+                return;
+            }
+            continue;
+        }
         let Some(d) = get_deployment(
             s,
             r,
@@ -385,6 +454,16 @@ fn undo(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
         }
     };
     for (r, name) in t {
+        if let Some(kind) = set_kind(r) {
+            let res = match kind {
+                "DaemonSet" => super::rollout_sets::undo_daemonset(s, ns, &name, to),
+                _ => super::rollout_sets::undo_statefulset(s, ns, &name, to),
+            };
+            if !print_set_result(res, out) {
+                return;
+            }
+            continue;
+        }
         let Some(mut d) = get_deployment(
             s,
             r,
@@ -529,6 +608,16 @@ fn restart(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
         return;
     };
     for (r, name) in t {
+        if let Some(kind) = set_kind(r) {
+            let res = match kind {
+                "DaemonSet" => super::rollout_sets::restart_daemonset(s, ns, &name),
+                _ => super::rollout_sets::restart_statefulset(s, ns, &name),
+            };
+            if !print_set_result(res, out) {
+                return;
+            }
+            continue;
+        }
         let Some(mut d) = get_deployment(s, r, ns, &name, "restarting is not supported for", out)
         else {
             return;

@@ -5,14 +5,11 @@
 //! `DaemonSetRollbacker`, `StatefulSetRollbacker`, `defaultObjectRestarter`;
 //! k8s.io/kubectl/pkg/scale).
 //!
-//! The `rollout` and `scale` commands themselves (flag parsing, the
-//! `daemonset.apps/x` header, waiting on virtual time) live with the
-//! Deployment variants in `cmd/rollout.rs` and `cmd/scale.rs`; they call
-//! these functions for `ds`/`sts`. Each returns what kubectl prints on
-//! stdout, or its error text.
-
-// Called by the rollout and scale commands, which land separately.
-#![cfg_attr(not(test), allow(dead_code))]
+//! The `rollout` command itself (flag parsing, waiting on virtual time)
+//! lives with the Deployment variants in `cmd/rollout.rs`, which calls these
+//! functions for `ds`/`sts`; `kubectl scale statefulset` is the generic
+//! scale in `cmd/scale.rs`. Each returns what kubectl prints on stdout, or
+//! its error text.
 
 use crate::Session;
 use kubarium_engine::api::{apps, core, registry, Object};
@@ -321,22 +318,6 @@ pub fn restart_statefulset(s: &mut Session, ns: &str, name: &str) -> Result<Stri
     Ok(format!("statefulset.apps/{name} restarted\n"))
 }
 
-/// `kubectl scale statefulset NAME --replicas=N`.
-pub fn scale_statefulset(
-    s: &mut Session,
-    ns: &str,
-    name: &str,
-    replicas: i32,
-) -> Result<String, String> {
-    let mut sts = get_sts(s, ns, name)?;
-    sts.spec.get_or_insert_with(Default::default).replicas = Some(replicas);
-    sts.metadata.resource_version = None;
-    s.sim
-        .with_api(|api| api.update(USER, Object::StatefulSet(sts)))
-        .map_err(api_err)?;
-    Ok(format!("statefulset.apps/{name} scaled\n"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -468,7 +449,8 @@ spec:
             "partitioned roll out complete: 2 new pods have been updated...\n"
         );
         assert_eq!(
-            scale_statefulset(&mut s, "default", "web", 1).unwrap(),
+            s.run("kubectl scale statefulset web --replicas=1", None)
+                .stdout,
             "statefulset.apps/web scaled\n"
         );
         s.sim.advance(40 * SECOND);

@@ -1,5 +1,5 @@
 //! `kubectl scale` (k8s.io/kubectl/pkg/cmd/scale): a new
-//! `spec.replicas` for Deployments and ReplicaSets through their scale
+//! `spec.replicas` for Deployments, ReplicaSets and StatefulSets through their scale
 //! subresource, with the `--current-replicas` precondition.
 
 use super::{namespace, parse_flags, print_api_error, resolve_type, type_name};
@@ -90,6 +90,7 @@ pub(super) fn scale(s: &mut Session, words: &[String], out: &mut Output) {
         let spec_replicas = match &mut obj {
             Object::Deployment(d) => &mut d.spec.get_or_insert_with(Default::default).replicas,
             Object::ReplicaSet(rs) => &mut rs.spec.get_or_insert_with(Default::default).replicas,
+            Object::StatefulSet(sts) => &mut sts.spec.get_or_insert_with(Default::default).replicas,
             _ => {
                 out.fail("Error from server (NotFound): the server could not find the requested resource");
                 continue;
