@@ -159,11 +159,14 @@ pub enum Propagation {
     /// Delete the owner now; the garbage collector deletes dependents.
     #[default]
     Background,
-    /// Dependents first, then the owner (simplified as Background here).
+    /// Dependents first (those with `blockOwnerDeletion`), then the owner.
     Foreground,
     /// Keep the dependents, removing their ownerReferences.
     Orphan,
 }
+
+/// The finalizer of an owner in foreground cascading deletion.
+pub const FOREGROUND_DELETION: &str = "foregroundDeletion";
 
 /// `DeleteOptions` as the engine honours them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -961,6 +964,20 @@ impl ApiServer {
                     let r = self.store.update(obj);
                     self.committed(r, res, name)
                 };
+            }
+        }
+        // Foreground cascading deletion: the owner stays, marked with the
+        // `foregroundDeletion` finalizer, until the garbage collector has
+        // deleted the dependents that block it (registry/rest/delete.go
+        // `deletionFinalizersForGarbageCollection`). Pods have no
+        // dependents: for them it is the usual graceful deletion above.
+        if opts.propagation == Propagation::Foreground
+            && !matches!(obj, Object::Pod(_))
+            && obj.meta().deletion_timestamp.is_none()
+        {
+            let f = obj.meta_mut().finalizers.get_or_insert_with(Vec::new);
+            if !f.iter().any(|x| x == FOREGROUND_DELETION) {
+                f.push(FOREGROUND_DELETION.to_string());
             }
         }
         let has_finalizers = obj

@@ -2,7 +2,7 @@
 //! (pkg/controller/ttlafterfinished/ttlafterfinished_controller.go): a
 //! finished Job with `ttlSecondsAfterFinished` is deleted that many seconds
 //! after it finished (its Complete or Failed condition's time), with
-//! foreground propagation (handled as background here, see the README).
+//! foreground propagation.
 
 use super::{ControllerName, WorkQueue, QUEUE_LATENCY};
 use crate::api::batch::Job;
