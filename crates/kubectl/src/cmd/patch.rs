@@ -233,20 +233,27 @@ pub(crate) fn apply_patch(
 ) -> Result<Value, PatchError> {
     match ptype {
         PatchType::Merge => {
-            if !patch.is_object() {
-                return Err(PatchError::BadRequest(
-                    "json: cannot unmarshal non-object into Go value of type map[string]interface {}"
-                        .into(),
-                ));
+            // With the default fieldValidation (Warn) the server first
+            // decodes the patch strictly (patch.go: kjson.UnmarshalStrict).
+            if !patch.is_object() && !patch.is_null() {
+                return Err(PatchError::BadRequest(format!(
+                    "error decoding patch: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                    go_kind(patch)
+                )));
             }
             Ok(merge_patch(original, patch))
         }
         PatchType::Strategic => {
-            let Value::Object(pm) = patch else {
-                return Err(PatchError::BadRequest(
-                    "json: cannot unmarshal non-object into Go value of type map[string]interface {}"
-                        .into(),
-                ));
+            let empty = Map::new();
+            let pm = match patch {
+                Value::Object(pm) => pm,
+                Value::Null => &empty,
+                other => {
+                    return Err(PatchError::BadRequest(format!(
+                        "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                        go_kind(other)
+                    )))
+                }
             };
             let om = original.as_object().cloned().unwrap_or_default();
             Ok(Value::Object(strategic_map(&om, pm, &mut Vec::new())?))
@@ -493,16 +500,12 @@ fn strip_list(l: &[Value]) -> Vec<Value> {
 /// the API server uses: operations apply in order to a copy, and any
 /// failure (a missing path, a failed `test`) rejects the whole patch.
 pub(crate) fn json_patch(original: &Value, patch: &Value) -> Result<Value, PatchError> {
+    // patch.go decodes the operations strictly first (the default
+    // fieldValidation is Warn), so a non-list fails with its type's name.
     let Value::Array(ops) = patch else {
-        let what = match patch {
-            Value::Object(_) => "object",
-            Value::String(_) => "string",
-            Value::Number(_) => "number",
-            Value::Bool(_) => "bool",
-            _ => "null",
-        };
         return Err(PatchError::BadRequest(format!(
-            "json: cannot unmarshal {what} into Go value of type jsonpatch.Patch"
+            "error decoding patch: json: cannot unmarshal {} into Go value of type []handlers.jsonPatchOp",
+            go_kind(patch)
         )));
     };
     let mut doc = original.clone();
@@ -549,6 +552,18 @@ pub(crate) fn json_patch(original: &Value, patch: &Value) -> Result<Value, Patch
         }
     }
     Ok(doc)
+}
+
+/// How encoding/json names a JSON value's kind in its unmarshal errors.
+fn go_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Object(_) => "object",
+        Value::Array(_) => "array",
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "bool",
+        Value::Null => "null",
+    }
 }
 
 /// RFC 6901 reference tokens (`~1` is `/`, `~0` is `~`).
@@ -672,7 +687,17 @@ mod tests {
             json!([{"name": "x", "image": "y"}])
         );
         assert_eq!(v["spec"]["replicas"], 1);
-        assert!(apply_patch(PatchType::Merge, &deploy(), &json!([1])).is_err());
+        assert_eq!(
+            apply_patch(PatchType::Merge, &deploy(), &json!([1])),
+            Err(PatchError::BadRequest("error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}".into()))
+        );
+        assert_eq!(
+            apply_patch(PatchType::Strategic, &deploy(), &json!("x")),
+            Err(PatchError::BadRequest(
+                "json: cannot unmarshal string into Go value of type map[string]interface {}"
+                    .into()
+            ))
+        );
     }
 
     #[test]
@@ -815,7 +840,7 @@ mod tests {
         assert_eq!(
             apply_patch(PatchType::Json, &deploy(), &json!({"op": "add"})),
             Err(PatchError::BadRequest(
-                "json: cannot unmarshal object into Go value of type jsonpatch.Patch".into()
+                "error decoding patch: json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp".into()
             ))
         );
     }
