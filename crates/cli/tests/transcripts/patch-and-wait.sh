@@ -33,3 +33,13 @@ kubectl run stuck --image=does-not-exist:1
 kubectl wait --for=condition=Ready pod/stuck --timeout=10s
 kubectl wait --for=condition=Ready pod/ghost
 kubectl wait pod/stuck
+# Strategic merge by key: a sidecar is added next to nginx, then removed
+# with `$patch: delete`; a cluster-scoped Node is patched too.
+kubectl patch deployment web -p '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox","command":["sleep","3600"]}]}}}}'
+kubectl rollout status deployment/web
+kubectl get deployment web -o wide
+kubectl patch deployment web -p '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","$patch":"delete"}]}}}}'
+kubectl get deployment web -o wide
+kubectl patch deployment web --type merge -p '{"metadata":{"labels":{"tier":"fe"}}}' --dry-run=client
+kubectl patch node node-2 -p '{"spec":{"unschedulable":true}}'
+kubectl get nodes
