@@ -20,7 +20,7 @@ const GET_FLAGS: &[crate::args::FlagSpec] = &[
 ];
 
 /// Splits `pods,rs nginx` / `pod/nginx rs/x` into (type, names) requests.
-fn requests(
+pub(super) fn requests(
     args: &[String],
     out: &mut Output,
 ) -> Option<Vec<(&'static ResourceInfo, Vec<String>)>> {

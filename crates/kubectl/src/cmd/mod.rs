@@ -8,12 +8,14 @@ mod delete;
 mod drain;
 mod get;
 mod misc;
+mod patch;
 mod pods;
 mod rollout;
 pub(crate) mod rollout_sets;
 mod scale;
 mod set;
 mod taint;
+mod wait;
 
 use crate::args::{self, FlagSpec};
 use crate::{Output, Session};
@@ -98,6 +100,8 @@ pub(crate) fn dispatch(s: &mut Session, words: &[String], stdin: Option<&str>, o
         "uncordon" => drain::cordon(s, rest, out, false),
         "drain" => drain::drain(s, rest, out),
         "taint" => taint::taint(s, rest, out),
+        "patch" => patch::patch(s, rest, out),
+        "wait" => wait::wait(s, rest, out),
         other if COMMANDS.contains(&other) => {
             out.fail(format!(
                 "error: \"kubectl {other}\" is not simulated by Kubarium yet"

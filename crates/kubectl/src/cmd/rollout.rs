@@ -239,7 +239,7 @@ pub fn status_message(d: &apps::Deployment) -> Result<(String, bool), String> {
 
 /// Parses a Go duration as kubectl's `--timeout` takes it (`0s`, `90s`,
 /// `5m`, `1h30m`), in milliseconds.
-fn parse_duration_ms(v: &str) -> Option<u64> {
+pub(super) fn parse_duration_ms(v: &str) -> Option<u64> {
     if v == "0" {
         return Some(0);
     }
