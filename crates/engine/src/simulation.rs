@@ -16,6 +16,7 @@ use crate::scheduler::{self, Scheduler};
 use crate::trace::{Trace, TraceKind};
 use std::collections::BTreeMap;
 
+mod metrics;
 mod operator;
 pub use operator::OperatorError;
 
