@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 mod metrics;
 mod operator;
+pub use metrics::{NodeMetrics, PodMetrics};
 pub use operator::OperatorError;
 
 /// A worker node's shape in a [`ClusterConfig`].

@@ -14,6 +14,7 @@ pub(crate) mod rollout_sets;
 mod scale;
 mod set;
 mod taint;
+mod top;
 
 use crate::args::{self, FlagSpec};
 use crate::{Output, Session};
@@ -98,6 +99,7 @@ pub(crate) fn dispatch(s: &mut Session, words: &[String], stdin: Option<&str>, o
         "uncordon" => drain::cordon(s, rest, out, false),
         "drain" => drain::drain(s, rest, out),
         "taint" => taint::taint(s, rest, out),
+        "top" => top::top(s, rest, out),
         other if COMMANDS.contains(&other) => {
             out.fail(format!(
                 "error: \"kubectl {other}\" is not simulated by Kubarium yet"
