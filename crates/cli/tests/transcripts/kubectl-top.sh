@@ -9,3 +9,9 @@ kubectl top pods -A --sort-by=cpu
 kubectl top nodes
 kubectl top pod missing
 kubectl top pods --sort-by=name
+kubectl top pods -l app=web --sum
+kubectl top pods -n kube-system --sort-by=memory --no-headers
+# A stopped node's kubelet reports nothing.
+kubarium node stop node-1
+kubectl top nodes
+kubectl top node node-1

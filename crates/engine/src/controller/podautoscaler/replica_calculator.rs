@@ -181,11 +181,7 @@ pub fn cpu_replicas(
     let ratio = |metrics: &[(usize, u64)]| -> (f64, i32, u64) {
         let usage: u64 = metrics.iter().map(|(_, m)| m).sum();
         let req: u64 = metrics.iter().map(|(i, _)| requests[*i]).sum();
-        let utilization = if req == 0 {
-            0
-        } else {
-            (usage * 100 / req) as i32
-        };
+        let utilization = (usage * 100).checked_div(req).unwrap_or(0) as i32;
         (
             f64::from(utilization) / f64::from(target_utilization),
             utilization,
