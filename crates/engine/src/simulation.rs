@@ -16,7 +16,9 @@ use crate::scheduler::{self, Scheduler};
 use crate::trace::{Trace, TraceKind};
 use std::collections::BTreeMap;
 
+mod metrics;
 mod operator;
+pub use metrics::{NodeMetrics, PodMetrics};
 pub use operator::OperatorError;
 
 /// A worker node's shape in a [`ClusterConfig`].

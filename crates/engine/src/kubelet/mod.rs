@@ -12,6 +12,7 @@
 
 mod power;
 pub mod prober;
+pub mod stats;
 mod status;
 
 use crate::api::{core, meta, registry, Object};

@@ -15,6 +15,7 @@ pub(crate) mod rollout_sets;
 mod scale;
 mod set;
 mod taint;
+mod top;
 mod wait;
 
 use crate::args::{self, FlagSpec};
@@ -102,6 +103,7 @@ pub(crate) fn dispatch(s: &mut Session, words: &[String], stdin: Option<&str>, o
         "taint" => taint::taint(s, rest, out),
         "patch" => patch::patch(s, rest, out),
         "wait" => wait::wait(s, rest, out),
+        "top" => top::top(s, rest, out),
         other if COMMANDS.contains(&other) => {
             out.fail(format!(
                 "error: \"kubectl {other}\" is not simulated by Kubarium yet"
