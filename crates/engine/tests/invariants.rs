@@ -26,8 +26,8 @@
 //!
 //! The configuration is fixed (ChaCha RNG, fixed seed, 32 cases for the
 //! sequence property, no failure-persistence files), so CI runs the same
-//! cases every time. `PROPTEST_CASES` overrides the case count for a longer
-//! local run.
+//! cases every time. `PROPTEST_CASES` and `PROPTEST_RNG_SEED` override the
+//! case count and seed for a longer local search.
 
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -49,7 +49,12 @@ fn config(default_cases: u32) -> Config {
     Config {
         cases,
         rng_algorithm: RngAlgorithm::ChaCha,
-        rng_seed: RngSeed::Fixed(0x6b75_6261_7269_756d),
+        rng_seed: RngSeed::Fixed(
+            std::env::var("PROPTEST_RNG_SEED")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0x6b75_6261_7269_756d),
+        ),
         failure_persistence: None,
         // Each case is a whole simulation: keep shrinking bounded.
         max_shrink_iters: 256,
