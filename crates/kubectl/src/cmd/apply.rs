@@ -564,6 +564,14 @@ fn apply_one(s: &mut Session, p: &Parsed, d: &Document, mode: Mode, out: &mut Ou
                 None => return,
             };
             match s.sim.with_api(|api| api.update("kubectl", merged_obj)) {
+                // Lists are merged whole here, so a re-applied manifest can
+                // differ from the live object only by defaults the server
+                // fills in again: the API server then writes nothing, and
+                // kubectl (whose strategic patch would be empty) says
+                // "unchanged".
+                Ok(o) if o.meta().resource_version == live.meta().resource_version => {
+                    out.out(format!("{} unchanged\n", type_name(r, &name)))
+                }
                 Ok(_) => out.out(format!("{} configured\n", type_name(r, &name))),
                 Err(e) => print_api_error(&e, Some("error when applying patch"), out),
             }
