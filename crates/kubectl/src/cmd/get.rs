@@ -139,6 +139,13 @@ pub(super) fn get(s: &mut Session, words: &[String], out: &mut Output) {
                 .iter()
                 .flat_map(|(_, objs)| objs.iter().map(Object::to_value))
                 .collect();
+            // One named object "implies a single item" (get.go's
+            // IntoSingleItemImplied): if it is missing, kubectl prints only
+            // the error, not an empty List.
+            let single_implied = reqs.len() == 1 && reqs[0].1.len() == 1;
+            if single_implied && values.is_empty() {
+                return;
+            }
             let single = values.len() == 1 && reqs.iter().all(|(_, n)| n.len() == 1);
             let v = if single {
                 values.into_iter().next().unwrap()
