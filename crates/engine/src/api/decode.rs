@@ -287,7 +287,7 @@ fn decode_typed(
         state,
     };
     macro_rules! go {
-        ($($variant:ident => $ty:ty),*) => {
+        ($($variant:ident => $ty:ty { $($facts:tt)* }),* $(,)?) => {
             $(
                 if api_version == <$ty as k8s_openapi::Resource>::API_VERSION
                     && kind == <$ty as k8s_openapi::Resource>::KIND
@@ -297,26 +297,7 @@ fn decode_typed(
             )*
         };
     }
-    go!(
-        Namespace => core::Namespace,
-        Node => core::Node,
-        Pod => core::Pod,
-        Event => core::Event,
-        ConfigMap => core::ConfigMap,
-        Secret => core::Secret,
-        ServiceAccount => core::ServiceAccount,
-        ReplicaSet => apps::ReplicaSet,
-        Deployment => apps::Deployment,
-        Job => batch::Job,
-        CronJob => batch::CronJob,
-        DaemonSet => apps::DaemonSet,
-        StatefulSet => apps::StatefulSet,
-        ControllerRevision => apps::ControllerRevision,
-        PersistentVolumeClaim => core::PersistentVolumeClaim,
-        Lease => coordination::Lease,
-        PodDisruptionBudget => policy::PodDisruptionBudget,
-        PriorityClass => scheduling::PriorityClass
-    );
+    super::served_kinds!(go);
     None
 }
 

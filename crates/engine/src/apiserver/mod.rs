@@ -244,65 +244,6 @@ fn same_event(
         && e.message.as_deref() == Some(message)
 }
 
-/// Kinds whose `metadata.generation` counts spec changes (set by their
-/// registry strategies upstream); pods do not track it in v1.32.
-fn tracks_generation(obj: &Object) -> bool {
-    matches!(
-        obj,
-        Object::ReplicaSet(_)
-            | Object::Deployment(_)
-            | Object::Job(_)
-            | Object::CronJob(_)
-            | Object::DaemonSet(_)
-            | Object::StatefulSet(_)
-            | Object::PodDisruptionBudget(_)
-    )
-}
-
-/// Kinds whose status can only be written through the `/status` subresource.
-fn has_status_subresource(obj: &Object) -> bool {
-    matches!(
-        obj,
-        Object::Pod(_)
-            | Object::ReplicaSet(_)
-            | Object::Deployment(_)
-            | Object::Namespace(_)
-            | Object::Node(_)
-            | Object::Job(_)
-            | Object::CronJob(_)
-            | Object::DaemonSet(_)
-            | Object::StatefulSet(_)
-            | Object::PersistentVolumeClaim(_)
-            | Object::PodDisruptionBudget(_)
-    )
-}
-
-fn spec_of(v: &serde_json::Value) -> serde_json::Value {
-    v.get("spec").cloned().unwrap_or(serde_json::Value::Null)
-}
-
-/// Replaces `to`'s status with `from`'s (both of the same kind).
-fn copy_status(to: &mut Object, from: &Object) {
-    match (to, from) {
-        (Object::Pod(t), Object::Pod(f)) => t.status = f.status.clone(),
-        (Object::ReplicaSet(t), Object::ReplicaSet(f)) => t.status = f.status.clone(),
-        (Object::Deployment(t), Object::Deployment(f)) => t.status = f.status.clone(),
-        (Object::Namespace(t), Object::Namespace(f)) => t.status = f.status.clone(),
-        (Object::Node(t), Object::Node(f)) => t.status = f.status.clone(),
-        (Object::Job(t), Object::Job(f)) => t.status = f.status.clone(),
-        (Object::CronJob(t), Object::CronJob(f)) => t.status = f.status.clone(),
-        (Object::DaemonSet(t), Object::DaemonSet(f)) => t.status = f.status.clone(),
-        (Object::StatefulSet(t), Object::StatefulSet(f)) => t.status = f.status.clone(),
-        (Object::PersistentVolumeClaim(t), Object::PersistentVolumeClaim(f)) => {
-            t.status = f.status.clone()
-        }
-        (Object::PodDisruptionBudget(t), Object::PodDisruptionBudget(f)) => {
-            t.status = f.status.clone()
-        }
-        _ => {}
-    }
-}
-
 impl ApiServer {
     /// An API server over an empty store.
     pub fn new(clock: Clock, seed: u64) -> ApiServer {
@@ -733,7 +674,7 @@ impl ApiServer {
         m.deletion_timestamp = None;
         m.deletion_grace_period_seconds = None;
         m.generation = None;
-        if tracks_generation(&obj) {
+        if obj.tracks_generation() {
             obj.meta_mut().generation = Some(1);
         }
         if let Object::Pod(p) = &mut obj {
@@ -798,7 +739,7 @@ impl ApiServer {
         }
         let mut new = if status_only {
             let mut n = (*old).clone();
-            copy_status(&mut n, &obj);
+            n.copy_status_from(&obj);
             // deploymentStatusStrategy keeps the annotations of the request
             // (the controller sets the revision annotation this way).
             if let (Object::Deployment(n), Object::Deployment(o)) = (&mut n, &obj) {
@@ -806,8 +747,8 @@ impl ApiServer {
             }
             n
         } else {
-            if has_status_subresource(&obj) {
-                copy_status(&mut obj, &old);
+            if obj.has_status_subresource() {
+                obj.copy_status_from(&old);
             }
             obj
         };
@@ -836,7 +777,7 @@ impl ApiServer {
                     validation::invalid_message(new.kind(), &name, &errs),
                 ));
             }
-            if tracks_generation(&new) && spec_of(&new.to_value()) != spec_of(&old.to_value()) {
+            if new.tracks_generation() && new.spec_differs(&old) {
                 new.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
             }
         }
