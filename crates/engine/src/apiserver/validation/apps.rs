@@ -131,10 +131,9 @@ fn show(v: &IntOrString) -> String {
 /// `ValidatePositiveIntOrPercent` and `IsNotMoreThan100Percent`.
 fn validate_int_or_percent(v: &IntOrString, path: &str, errs: &mut Vec<FieldError>) {
     if let IntOrString::String(s) = v {
-        if s.strip_suffix('%')
-            .and_then(|n| n.parse::<i64>().ok())
-            .is_none()
-        {
+        // Upstream's regex is `[0-9]+%`: no sign, no empty number.
+        let digits = s.strip_suffix('%');
+        if !digits.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) {
             errs.push(invalid(
                 path,
                 q(s),

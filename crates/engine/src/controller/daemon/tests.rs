@@ -334,5 +334,20 @@ fn invalid_daemonsets_are_rejected_in_upstream_words() {
         err.message.contains("spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"),
         "{}",
         err.message
-    );
+    ); // Upstream's percent regex is `[0-9]+%`: a signed percent is malformed.
+    for bad in ["+5%", "-5%", "%"] {
+        let v = ds_json(
+            "bad",
+            json!({"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": bad}}}),
+        );
+        let obj = decode(v).unwrap();
+        let err = sim.with_api(|api| api.create("kubectl", obj)).unwrap_err();
+        assert!(
+            err.message.contains(
+                "a valid percent string must be a numeric string followed by an ending '%'"
+            ),
+            "{bad}: {}",
+            err.message
+        );
+    }
 }
