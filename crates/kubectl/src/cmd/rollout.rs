@@ -87,9 +87,8 @@ fn targets(
 ) -> Option<Vec<(&'static ResourceInfo, String)>> {
     let args = &p.args;
     if args.is_empty() {
-        out.fail(format!(
-            "error: required resource not specified\nSee 'kubectl rollout {sub} -h' for help and examples"
-        ));
+        // kubectl 1.32 prints no "See ... -h" line here.
+        out.fail("error: required resource not specified");
         return None;
     }
     let mut v = Vec::new();
