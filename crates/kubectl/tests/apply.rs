@@ -55,3 +55,18 @@ fn reapplying_an_unchanged_manifest_is_unchanged_and_writes_nothing() {
         "deployment.apps/web unchanged\n"
     );
 }
+
+#[test]
+fn a_status_sent_on_create_is_dropped() {
+    let mut s = Session::new(Simulation::new(ClusterConfig {
+        warmup: 0,
+        ..ClusterConfig::default()
+    }));
+    let manifest = deployment("nginx:1.27") + "status:\n  replicas: 7\n  readyReplicas: 7\n";
+    assert_eq!(
+        s.run("kubectl create -f -", Some(&manifest)).stdout,
+        "deployment.apps/web created\n"
+    );
+    let yaml = s.run("kubectl get deployment web -o yaml", None).stdout;
+    assert!(!yaml.contains("replicas: 7"), "{yaml}");
+}

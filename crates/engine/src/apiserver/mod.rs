@@ -622,15 +622,19 @@ impl ApiServer {
         };
         let ctx = admission::AdmissionContext::create(suffix);
         admission::default_object(&mut obj, &ctx);
-        // The job strategy's PrepareForCreate needs the UID for the
-        // generated selector: Jobs draw theirs before validation.
-        // The batch strategies' PrepareForCreate: a new object's status is
-        // the controller's to write.
+        // The workload strategies' PrepareForCreate: a new object's status
+        // is its controller's to write, whatever the client sent.
         match &mut obj {
-            Object::Job(j) => j.status = None,
-            Object::CronJob(c) => c.status = None,
+            Object::ReplicaSet(x) => x.status = None,
+            Object::Deployment(x) => x.status = None,
+            Object::DaemonSet(x) => x.status = None,
+            Object::StatefulSet(x) => x.status = None,
+            Object::Job(x) => x.status = None,
+            Object::CronJob(x) => x.status = None,
             _ => {}
         }
+        // The job strategy's PrepareForCreate needs the UID for the
+        // generated selector: Jobs draw theirs before validation.
         let early_uid = if let Object::Job(j) = &mut obj {
             let uid = self.uid_rng.uuid();
             admission::batch::prepare_job_for_create(j, &uid);
