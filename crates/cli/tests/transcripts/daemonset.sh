@@ -95,3 +95,7 @@ kubectl rollout undo daemonset/node-agent --to-revision=1
 kubectl rollout status daemonset/node-agent
 kubectl rollout history ds/node-agent
 kubectl rollout undo ds/node-agent --to-revision=9
+# kubectl set works on a DaemonSet's pod template too
+kubectl set image ds/node-agent agent=nginx:1.28
+kubectl rollout status ds/node-agent
+kubectl get ds node-agent -o wide

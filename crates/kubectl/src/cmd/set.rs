@@ -181,6 +181,33 @@ fn apply_change(
             .spec
             .get_or_insert_with(Default::default),
         Object::Pod(p) => p.spec.get_or_insert_with(Default::default),
+        Object::DaemonSet(x) => x
+            .spec
+            .get_or_insert_with(Default::default)
+            .template
+            .spec
+            .get_or_insert_with(Default::default),
+        Object::StatefulSet(x) => x
+            .spec
+            .get_or_insert_with(Default::default)
+            .template
+            .spec
+            .get_or_insert_with(Default::default),
+        Object::Job(x) => x
+            .spec
+            .get_or_insert_with(Default::default)
+            .template
+            .spec
+            .get_or_insert_with(Default::default),
+        Object::CronJob(x) => x
+            .spec
+            .get_or_insert_with(Default::default)
+            .job_template
+            .spec
+            .get_or_insert_with(Default::default)
+            .template
+            .spec
+            .get_or_insert_with(Default::default),
         other => {
             out.fail(format!(
                 "error: {}/{name} the object is not a pod or does not have a pod template: {}",
