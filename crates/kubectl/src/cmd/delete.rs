@@ -115,6 +115,9 @@ pub(super) fn delete(s: &mut Session, words: &[String], stdin: Option<&str>, out
             out.fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
             return;
         }
+        if super::mixed_resource_forms(&p.args, out) {
+            return;
+        }
         let slash = p.args.iter().any(|a| a.contains('/'));
         if slash {
             for a in &p.args {

@@ -304,3 +304,18 @@ pub(crate) fn print_dry_run(obj: &Object, verb: &str, output: Option<&str>, out:
         _ => out.out(format!("{} {verb} (dry run)\n", type_name(r, obj.name()))),
     }
 }
+
+/// kubectl's error when `TYPE/NAME` and bare words are mixed
+/// (resource.Builder's `ResourceTypeOrNameArgs`).
+pub(super) const MIXED_RESOURCE_FORMS: &str = "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'";
+
+/// Prints [`MIXED_RESOURCE_FORMS`] and returns true when some of `args` are
+/// `TYPE/NAME` and some are not.
+pub(super) fn mixed_resource_forms<S: AsRef<str>>(args: &[S], out: &mut Output) -> bool {
+    let slashes = args.iter().filter(|a| a.as_ref().contains('/')).count();
+    if slashes > 0 && slashes < args.len() {
+        out.fail(MIXED_RESOURCE_FORMS);
+        return true;
+    }
+    false
+}

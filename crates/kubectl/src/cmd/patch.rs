@@ -126,7 +126,7 @@ pub(super) fn patch(s: &mut Session, words: &[String], out: &mut Output) {
             return;
         }
         _ => {
-            out.fail("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
+            out.fail(super::MIXED_RESOURCE_FORMS);
             return;
         }
     };

@@ -95,7 +95,7 @@ fn targets(
     if args[0].contains('/') {
         for a in args {
             let Some((t, n)) = a.split_once('/') else {
-                out.fail("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
+                out.fail(super::MIXED_RESOURCE_FORMS);
                 return None;
             };
             v.push((resolve_type(t, out)?, n.to_string()));

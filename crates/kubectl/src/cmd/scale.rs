@@ -61,6 +61,9 @@ pub(super) fn scale(s: &mut Session, words: &[String], out: &mut Output) {
     let ns = namespace(s, &p);
     let mut targets = Vec::new();
     let args = &p.args;
+    if super::mixed_resource_forms(args, out) {
+        return;
+    }
     if args.first().is_some_and(|a| a.contains('/')) {
         for a in args {
             let (t, n) = a.split_once('/').unwrap_or((a, ""));

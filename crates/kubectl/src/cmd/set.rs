@@ -52,6 +52,14 @@ pub(super) fn set(s: &mut Session, words: &[String], out: &mut Output) {
     // Resources first (TYPE/NAME... or TYPE NAME...), then KEY=VALUE words.
     let mut targets: Vec<(&'static ResourceInfo, String)> = Vec::new();
     let mut pairs: Vec<String> = Vec::new();
+    let resource_words: Vec<&String> = p
+        .args
+        .iter()
+        .take_while(|w| !(w.contains('=') || sub == "env" && w.ends_with('-')))
+        .collect();
+    if super::mixed_resource_forms(&resource_words, out) {
+        return;
+    }
     let mut words = p.args.iter().peekable();
     if let Some(first) = words.peek().map(|w| w.to_string()) {
         if first.contains('/') && !first.contains('=') {
