@@ -125,7 +125,7 @@ pub fn revisions_of(
                     .flatten()
                     .any(|r| r.uid == uid && r.controller == Some(true)) =>
             {
-                Some(cr.clone())
+                Some((**cr).clone())
             }
             _ => None,
         })

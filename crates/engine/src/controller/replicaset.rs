@@ -206,7 +206,7 @@ impl ReplicaSetController {
                 let n = batch.min(remaining);
                 for _ in 0..n {
                     let pod = pod_from_template(rs);
-                    match ctx.api.create(USER, Object::Pod(pod)) {
+                    match ctx.api.create(USER, Object::Pod(Box::new(pod))) {
                         Ok(created) => {
                             let msg = format!("Created pod: {}", created.name());
                             ctx.api.record_event(
@@ -302,7 +302,9 @@ impl ReplicaSetController {
         if let Some(cur) = current.filter(|c| c.status.as_ref() != Some(&status)) {
             let mut cur = cur.clone();
             cur.status = Some(status);
-            let _ = ctx.api.update_status(USER, Object::ReplicaSet(cur));
+            let _ = ctx
+                .api
+                .update_status(USER, Object::ReplicaSet(Box::new(cur)));
         }
         requeue
     }

@@ -129,7 +129,7 @@ pub fn job_from_template(cj: &CronJob, scheduled: DateTime<Utc>, offset: i32) ->
 pub fn sync(key: &str, ctx: &mut Ctx) -> Option<Millis> {
     let (ns, name) = key.split_once('/')?;
     let cj: CronJob = ctx.api.get_typed::<CronJob>(cj_res(), ns, name)?.clone();
-    let cj_obj = Object::CronJob(cj.clone());
+    let cj_obj = Object::CronJob(Box::new(cj.clone()));
     let uid = cj.metadata.uid.clone().unwrap_or_default();
     let spec = cj.spec.clone().unwrap_or_default();
     let mut status = cj.status.clone().unwrap_or_default();
@@ -148,7 +148,7 @@ pub fn sync(key: &str, ctx: &mut Ctx) -> Option<Millis> {
                     .flatten()
                     .any(|r| r.controller == Some(true) && r.uid == uid) =>
             {
-                Some(j.clone())
+                Some((**j).clone())
             }
             _ => None,
         })
@@ -222,7 +222,7 @@ pub fn sync(key: &str, ctx: &mut Ctx) -> Option<Millis> {
     if cj.status.clone().unwrap_or_default() != status {
         if let Some(mut cur) = ctx.api.get_typed::<CronJob>(cj_res(), ns, name).cloned() {
             cur.status = Some(status);
-            let _ = ctx.api.update_status(USER, Object::CronJob(cur));
+            let _ = ctx.api.update_status(USER, Object::CronJob(Box::new(cur)));
         }
     }
     requeue
@@ -353,7 +353,7 @@ fn schedule(
         _ => {}
     }
     let job = job_from_template(cj, scheduled, offset);
-    match ctx.api.create(USER, Object::Job(job)) {
+    match ctx.api.create(USER, Object::Job(Box::new(job))) {
         Ok(created) => {
             let msg = format!("Created job {}", created.name());
             record(ctx, cj_obj, "Normal", "SuccessfulCreate", &msg);

@@ -392,7 +392,7 @@ fn sync_nodes(ds: &apps::DaemonSet, pods: &[String], nodes: &[String], hash: &st
             if let Some(spec) = pod.spec.as_mut() {
                 util::replace_node_name_affinity(spec, node);
             }
-            match ctx.api.create(USER, Object::Pod(pod)) {
+            match ctx.api.create(USER, Object::Pod(Box::new(pod))) {
                 Ok(created) => {
                     let msg = format!("Created pod: {}", created.name());
                     event(ctx, ds, "Normal", "SuccessfulCreate", &msg);
@@ -420,7 +420,7 @@ fn sync_nodes(ds: &apps::DaemonSet, pods: &[String], nodes: &[String], hash: &st
 }
 
 fn event(ctx: &mut Ctx, ds: &apps::DaemonSet, type_: &str, reason: &str, msg: &str) {
-    let obj = Object::DaemonSet(ds.clone());
+    let obj = Object::DaemonSet(Box::new(ds.clone()));
     ctx.api
         .record_event(COMPONENT, None, (&obj).into(), None, type_, reason, msg);
 }
@@ -487,7 +487,9 @@ fn construct_history(ds: &apps::DaemonSet, ctx: &mut Ctx) -> String {
         Some(cr) if cr.revision < max => {
             let mut cr = cr.clone();
             cr.revision = max + 1;
-            let _ = ctx.api.update(USER, Object::ControllerRevision(cr));
+            let _ = ctx
+                .api
+                .update(USER, Object::ControllerRevision(Box::new(cr)));
         }
         Some(_) => {}
         None => {
@@ -502,7 +504,9 @@ fn construct_history(ds: &apps::DaemonSet, ctx: &mut Ctx) -> String {
                 history::new_revision("DaemonSet", &ds.metadata, name, labels, patch, max + 1);
             // The revision keeps the DaemonSet's annotations (change-cause).
             cr.metadata.annotations = ds.metadata.annotations.clone();
-            let _ = ctx.api.create(USER, Object::ControllerRevision(cr));
+            let _ = ctx
+                .api
+                .create(USER, Object::ControllerRevision(Box::new(cr)));
         }
     }
     hash
@@ -625,7 +629,9 @@ fn update_status(
     {
         if cur.status.as_ref() != Some(&status) {
             cur.status = Some(status);
-            let _ = ctx.api.update_status(USER, Object::DaemonSet(cur));
+            let _ = ctx
+                .api
+                .update_status(USER, Object::DaemonSet(Box::new(cur)));
         }
     }
     requeue

@@ -210,7 +210,7 @@ impl JobController {
         let job: Job = ctx.api.get_typed::<Job>(job_res(), ns, name)?.clone();
         let uid = job.metadata.uid.clone().unwrap_or_default();
         let spec = job.spec.clone().unwrap_or_default();
-        let job_obj = Object::Job(job.clone());
+        let job_obj = Object::Job(Box::new(job.clone()));
         let now = ctx.now();
         let now_t = ctx.api.clock.time();
         let mut status = job.status.clone().unwrap_or_default();
@@ -225,7 +225,9 @@ impl JobController {
             .api
             .pods_of_controller(&uid)
             .filter_map(|o| match &**o {
-                Object::Pod(p) if selector.matches(p.metadata.labels.as_ref()) => Some(p.clone()),
+                Object::Pod(p) if selector.matches(p.metadata.labels.as_ref()) => {
+                    Some((**p).clone())
+                }
                 _ => None,
             })
             .collect();
@@ -573,7 +575,7 @@ impl JobController {
                 } else {
                     for index in to_create.into_iter().take(MAX_POD_CREATE_DELETE_PER_SYNC) {
                         let pod = pod_from_template(&job, index);
-                        match ctx.api.create(USER, Object::Pod(pod)) {
+                        match ctx.api.create(USER, Object::Pod(Box::new(pod))) {
                             Ok(created) => {
                                 active_count += 1;
                                 let msg = format!("Created pod: {}", created.name());
@@ -665,7 +667,7 @@ fn write_status(ns: &str, name: &str, status: &JobStatus, ctx: &mut Ctx) {
     if let Some(mut cur) = ctx.api.get_typed::<Job>(job_res(), ns, name).cloned() {
         if cur.status.as_ref() != Some(status) {
             cur.status = Some(status.clone());
-            let _ = ctx.api.update_status(USER, Object::Job(cur));
+            let _ = ctx.api.update_status(USER, Object::Job(Box::new(cur)));
         }
     }
 }
@@ -722,7 +724,7 @@ fn remove_finalizer(ns: &str, name: &str, ctx: &mut Ctx) {
         .filter(|f| f != JOB_TRACKING_FINALIZER)
         .collect();
     cur.metadata.finalizers = (!rest.is_empty()).then_some(rest);
-    let _ = ctx.api.update(USER, Object::Pod(cur));
+    let _ = ctx.api.update(USER, Object::Pod(Box::new(cur)));
 }
 
 /// A pod whose Job is gone keeps no tracking finalizer (upstream's orphan
