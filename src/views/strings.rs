@@ -137,10 +137,12 @@ pub struct Strings {
     pub max_surge: &'static str,
     /// Workloads: max unavailable.
     pub max_unavailable: &'static str,
-    /// Workloads: at most this many pods.
-    pub at_most_pods: &'static str,
-    /// Workloads: at least this many available.
-    pub at_least_available: &'static str,
+    /// Workloads: the surge budget; `{spec}`, `{n}`, `{total}` are filled in.
+    pub surge_budget: &'static str,
+    /// Workloads: the unavailability budget; `{spec}`, `{n}`, `{min}` are filled in.
+    pub unavailable_budget: &'static str,
+    /// Workloads: the deployment's counts; `{desired}`, `{updated}`, `{ready}`, `{available}`.
+    pub deployment_counts: &'static str,
     /// Workloads: revision history heading.
     pub revisions: &'static str,
     /// Workloads: revision.
@@ -251,8 +253,9 @@ pub const EN: Strings = Strings {
     available: "available",
     max_surge: "maxSurge",
     max_unavailable: "maxUnavailable",
-    at_most_pods: "at most pods",
-    at_least_available: "at least available",
+    surge_budget: "maxSurge {spec} → {n}: at most {total} pods at once",
+    unavailable_budget: "maxUnavailable {spec} → {n}: at least {min} pods available",
+    deployment_counts: "{desired} desired · {updated} up-to-date · {ready} ready · {available} available",
     revisions: "Revision history",
     revision: "Revision",
     new_rs: "new",
@@ -275,7 +278,29 @@ pub const EN: Strings = Strings {
     stage_request: "API request",
 };
 
+/// Fills `{name}` placeholders of a template (word order differs between
+/// languages, so sentences with numbers are templates, not fragments).
+pub fn fill(template: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut out = template.to_string();
+    for (k, v) in values {
+        out = out.replace(&format!("{{{k}}}"), &v.to_string());
+    }
+    out
+}
+
 /// The strings in the current language (English until a language switch exists).
 pub fn strings() -> &'static Strings {
     &EN
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_fill_every_placeholder() {
+        let t = fill(EN.surge_budget, &[("spec", &"25%"), ("n", &1), ("total", &5)]);
+        assert_eq!(t, "maxSurge 25% → 1: at most 5 pods at once");
+        assert!(!t.contains('{'));
+    }
 }
