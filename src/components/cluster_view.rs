@@ -11,7 +11,7 @@ use crate::components::views::object_link;
 use crate::views::cluster::{
     bytes_text, cpu_text, ClusterModel, NodeView, OwnerGroup, PodChip, ResourceUse, StatusCount,
 };
-use crate::views::strings::strings;
+use crate::views::strings::{fill, pods, strings};
 use crate::views::{ObjRef, ViewAction};
 
 /// Props of [`ClusterView`].
@@ -121,7 +121,7 @@ fn node_card(
     on_action: &Callback<ViewAction>,
 ) -> Html {
     let s = strings();
-    let pods = if m.aggregated {
+    let pod_list = if m.aggregated {
         html! { <>{ counts(&n.counts) }</> }
     } else if m.grouped {
         html! { <div class="groups">{ for n.groups.iter().map(|g| group(g, selected, on_action)) }</div> }
@@ -136,7 +136,7 @@ fn node_card(
                 if !n.roles.is_empty() {
                     <span class="badge role">{ &n.roles }</span>
                 }
-                <span class="muted pod-count">{ format!("{} {}", n.pod_count, s.pods_word) }</span>
+                <span class="muted pod-count">{ pods(n.pod_count) }</span>
             </header>
             <ul class="agents">
                 { for n.agents.iter().map(|a| {
@@ -154,7 +154,7 @@ fn node_card(
             </ul>
             { bar(s.cpu, &n.cpu, cpu_text) }
             { bar(s.memory, &n.memory, bytes_text) }
-            { pods }
+            { pod_list }
         </article>
     }
 }
@@ -183,13 +183,18 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                            disabled={m.aggregated} />
                     { " " }{ s.group_by_owner }
                 </label>
-                <span class="muted">{ format!("{} {}", m.total_pods, s.pods_word) }</span>
+                <span class="muted" id="pod-total">{ pods(m.total_pods) }</span>
             </div>
             if m.aggregated {
                 <p class="note" id="aggregated-note">{ s.aggregated_note }</p>
             }
             <section class="control-plane" aria-label={s.control_plane}>
-                <h3>{ s.control_plane }</h3>
+                <h3>
+                    { s.control_plane }
+                    if let Some(n) = &m.control_plane_node {
+                        <span class="muted cp-node">{ " · " }{ fill(s.control_plane_on, &[("node", n)]) }</span>
+                    }
+                </h3>
                 <ul class="components">
                     { for m.control_plane.iter().map(|c| html! {
                         <li key={c.label}>

@@ -124,7 +124,8 @@ pub struct NodeView {
     pub groups: Vec<OwnerGroup>,
     /// Counts per status of every pod on the node.
     pub counts: Vec<StatusCount>,
-    /// How many pods are on the node.
+    /// How many pods are on the node (its parts included, as
+    /// `kubectl get pods -A -o wide` would list them).
     pub pod_count: usize,
 }
 
@@ -142,6 +143,8 @@ pub struct Component {
 pub struct ClusterModel {
     /// API server, etcd, scheduler, controller manager.
     pub control_plane: Vec<Component>,
+    /// The node their static pods run on.
+    pub control_plane_node: Option<String>,
     /// The nodes, by name.
     pub nodes: Vec<NodeView>,
     /// Pods without a node (not yet scheduled), drawn (all, or a sample when aggregated).
@@ -342,6 +345,15 @@ pub fn cluster_model(sim: &Simulation, grouped: bool) -> ClusterModel {
         });
     }
 
+    model.control_plane_node = pods
+        .iter()
+        .find(|p| {
+            p.metadata.namespace.as_deref() == Some("kube-system")
+                && label(p, "component") == Some("kube-apiserver")
+        })
+        .and_then(|p| kubarium_engine::api::podutil::node_name(p))
+        .map(str::to_string);
+
     let usage: BTreeMap<String, (u64, u64)> = sim
         .node_metrics()
         .into_iter()
@@ -479,7 +491,7 @@ pub fn cluster_model(sim: &Simulation, grouped: bool) -> ClusterModel {
                 allocatable: alloc("memory"),
                 used: used.map(|u| u.1 as i64),
             },
-            pod_count: workload.len(),
+            pod_count: on_node.len(),
             pods: if grouped { Vec::new() } else { chips },
             groups,
             counts,
@@ -557,6 +569,9 @@ mod tests {
             assert!(n.pods.iter().all(|p| !p.obj.name.starts_with("kube-proxy")));
         }
         assert_eq!(m.nodes[0].roles, "control-plane");
+        assert_eq!(m.control_plane_node.as_deref(), Some("control-plane"));
+        // 4 static pods and kube-proxy.
+        assert_eq!(m.nodes[0].pod_count, 5);
         assert!(m.nodes[0].cpu.requested > 0, "static pods request CPU");
         assert!(
             m.nodes[1].cpu.used.is_some(),
@@ -652,6 +667,8 @@ mod tests {
         // Every pod but the control plane's and kube-proxy's is counted once.
         let parts = 4 + m.nodes.len();
         assert_eq!(counted + parts, m.total_pods);
+        let on_nodes: usize = m.nodes.iter().map(|n| n.pod_count).sum();
+        assert_eq!(on_nodes + m.unscheduled_count, m.total_pods);
         assert!(m.unscheduled.len() <= UNSCHEDULED_SAMPLE);
     }
 

@@ -35,6 +35,8 @@ pub enum Stage {
     Bind,
     /// The kubelet's status write.
     Status,
+    /// Another component's status write (the scheduler's PodScheduled=False).
+    StatusOther,
     /// An image event (Pulling, Pulled, ErrImagePull, BackOff on pull).
     Image,
     /// A container was created.
@@ -64,6 +66,7 @@ impl Stage {
             Stage::Unschedulable => s.stage_unschedulable,
             Stage::Bind => s.stage_bind,
             Stage::Status => s.stage_status,
+            Stage::StatusOther => s.stage_status_other,
             Stage::Image => s.stage_image,
             Stage::ContainerCreate => s.stage_container_create,
             Stage::ContainerStart => s.stage_container_start,
@@ -78,7 +81,7 @@ impl Stage {
     /// A short CSS-friendly name.
     pub fn class(self) -> &'static str {
         match self {
-            Stage::Create | Stage::Request | Stage::Delete => "stage-api",
+            Stage::Create | Stage::Request | Stage::Delete | Stage::StatusOther => "stage-api",
             Stage::Store => "stage-etcd",
             Stage::Schedule | Stage::Unschedulable | Stage::Bind => "stage-scheduler",
             Stage::Status | Stage::Probe | Stage::Image => "stage-kubelet",
@@ -188,7 +191,8 @@ impl FlowBuilder {
     }
 
     fn entry(&mut self, e: &TraceEntry, api: &ApiServer) {
-        let line = e.to_string();
+        // Formatting is the costly part: only entries about the pod are formatted.
+        let line = || e.to_string();
         match &e.kind {
             TraceKind::WatchEvent {
                 event_type,
@@ -215,7 +219,7 @@ impl FlowBuilder {
                     stage,
                     summary,
                     tone: Tone::Ok,
-                    trace: vec![line],
+                    trace: vec![line()],
                     revision: Some(*revision),
                 });
             }
@@ -244,7 +248,7 @@ impl FlowBuilder {
                         trace = last.trace;
                     }
                 }
-                trace.insert(0, line);
+                trace.insert(0, line());
                 let ok = (200..300).contains(code);
                 let written = revision
                     .map(|r| format!(" → etcd rv={r}"))
@@ -264,7 +268,11 @@ impl FlowBuilder {
                         )
                     }
                     (Target::Pod(Some(sub)), _) if sub == "status" => (
-                        Stage::Status,
+                        if user.starts_with("system:node:") {
+                            Stage::Status
+                        } else {
+                            Stage::StatusOther
+                        },
                         format!("{user}{written}"),
                         if ok { Tone::Ok } else { Tone::Bad },
                     ),
@@ -292,8 +300,6 @@ impl FlowBuilder {
                             "Created" => Stage::ContainerCreate,
                             "Started" => Stage::ContainerStart,
                             "Unhealthy" => Stage::Probe,
-                            "Scheduled" => Stage::Bind,
-                            "FailedScheduling" => Stage::Unschedulable,
                             _ => Stage::Event,
                         };
                         (
@@ -329,7 +335,7 @@ impl FlowBuilder {
                     stage,
                     summary,
                     tone,
-                    trace: vec![line],
+                    trace: vec![line()],
                     revision: None,
                 });
             }
@@ -352,7 +358,7 @@ impl FlowBuilder {
                     stage: Stage::Container,
                     summary: format!("{container}: {state}"),
                     tone,
-                    trace: vec![line],
+                    trace: vec![line()],
                     revision: None,
                 });
             }
@@ -372,7 +378,7 @@ impl FlowBuilder {
                     } else {
                         Tone::Bad
                     },
-                    trace: vec![line],
+                    trace: vec![line()],
                     revision: None,
                 });
             }

@@ -55,8 +55,12 @@ pub struct Strings {
     pub allocatable: &'static str,
     /// Shown on a node box when pods are summarised instead of drawn.
     pub aggregated_note: &'static str,
-    /// "pods" after a count.
-    pub pods_word: &'static str,
+    /// A count of one pod.
+    pub one_pod: &'static str,
+    /// A count of pods other than one; `{n}` is filled in.
+    pub n_pods: &'static str,
+    /// Where the control plane runs; `{node}` is filled in.
+    pub control_plane_on: &'static str,
     /// Shown when the cluster has no nodes.
     pub no_nodes: &'static str,
     /// Details: close button.
@@ -167,6 +171,8 @@ pub struct Strings {
     pub stage_bind: &'static str,
     /// Flow stage: the kubelet's status write.
     pub stage_status: &'static str,
+    /// Flow stage: a status write by another component than the kubelet.
+    pub stage_status_other: &'static str,
     /// Flow stage: image pull.
     pub stage_image: &'static str,
     /// Flow stage: container created.
@@ -211,7 +217,9 @@ pub const EN: Strings = Strings {
     in_use: "in use",
     allocatable: "allocatable",
     aggregated_note: "Many pods: counts per status are shown instead of each pod.",
-    pods_word: "pods",
+    one_pod: "1 pod",
+    n_pods: "{n} pods",
+    control_plane_on: "static pods on {node}",
     no_nodes: "No nodes yet",
     close: "Close",
     yaml: "YAML (kubectl get -o yaml)",
@@ -255,7 +263,8 @@ pub const EN: Strings = Strings {
     max_unavailable: "maxUnavailable",
     surge_budget: "maxSurge {spec} → {n}: at most {total} pods at once",
     unavailable_budget: "maxUnavailable {spec} → {n}: at least {min} pods available",
-    deployment_counts: "{desired} desired · {updated} up-to-date · {ready} ready · {available} available",
+    deployment_counts:
+        "{desired} desired · {updated} up-to-date · {ready} ready · {available} available",
     revisions: "Revision history",
     revision: "Revision",
     new_rs: "new",
@@ -268,6 +277,7 @@ pub const EN: Strings = Strings {
     stage_unschedulable: "Scheduler: no node fits",
     stage_bind: "Scheduler: bind to the node (the node’s kubelet sees it through its watch)",
     stage_status: "kubelet: pod status update",
+    stage_status_other: "API server: pod status written",
     stage_image: "kubelet: image",
     stage_container_create: "Runtime: container created",
     stage_container_start: "Runtime: container started",
@@ -288,6 +298,15 @@ pub fn fill(template: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String
     out
 }
 
+/// `1 pod`, `3 pods`.
+pub fn pods(n: usize) -> String {
+    if n == 1 {
+        strings().one_pod.to_string()
+    } else {
+        fill(strings().n_pods, &[("n", &n)])
+    }
+}
+
 /// The strings in the current language (English until a language switch exists).
 pub fn strings() -> &'static Strings {
     &EN
@@ -299,7 +318,10 @@ mod tests {
 
     #[test]
     fn templates_fill_every_placeholder() {
-        let t = fill(EN.surge_budget, &[("spec", &"25%"), ("n", &1), ("total", &5)]);
+        let t = fill(
+            EN.surge_budget,
+            &[("spec", &"25%"), ("n", &1), ("total", &5)],
+        );
         assert_eq!(t, "maxSurge 25% → 1: at most 5 pods at once");
         assert!(!t.contains('{'));
     }

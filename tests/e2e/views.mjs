@@ -195,7 +195,7 @@ export function register({ test, assert, shots, base }) {
   test("views: with 1,000 pods the cluster view aggregates and frames stay within budget", async ({ page, problems }) => {
     await kubectl(page, "kubectl create deployment many --image=nginx --replicas=1000");
     await page.locator("#aggregated-note").waitFor({ timeout: 30_000 });
-    await page.waitForFunction(() => /1\d{3} pods/.test(document.querySelector(".cluster-view .view-controls")?.textContent ?? ""), null, { timeout: 30_000 });
+    await page.waitForFunction(() => /^1\d{3} pods$/.test(document.querySelector("#pod-total")?.textContent ?? ""), null, { timeout: 30_000 });
     await page.waitForTimeout(3_000);
     // Frame work: from the frame's start (the rAF timestamp) to the first
     // task after the frame (a MessageChannel message posted from rAF), which
