@@ -42,8 +42,14 @@ export function register({ test, assert, shots, base }) {
     assert(await dns.count() === 2, `coredns chips: ${await dns.count()}`);
     assert(await dns.first().getAttribute("data-status") === "Running", "coredns is not Running");
     await shot(page, "views-cluster");
+    // Grouped by owner: Deployment → ReplicaSet → pods.
+    await page.check("#group-by-owner");
+    const chain = page.locator(".owner-group", { has: page.locator(".obj-link[data-kind='Deployment'][data-name='coredns']") });
+    await chain.first().waitFor({ timeout: 5_000 });
+    assert(await chain.first().locator(".obj-link[data-kind='ReplicaSet']").count() === 1, "no ReplicaSet between Deployment and pods");
+    assert(await chain.first().locator(".pod-chip[data-pod^='coredns-']").count() === 1, "no coredns pod under its owners");
     await page.emulateMedia({ colorScheme: "dark" });
-    await shot(page, "views-cluster-dark");
+    await shot(page, "views-cluster-grouped-dark");
     noProblems(problems);
   });
 
