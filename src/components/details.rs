@@ -32,6 +32,17 @@ pub fn details_drawer(props: &DetailsProps) -> Html {
         let on_action = props.on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(ViewAction::CloseDetails))
     };
+    // Move focus into the drawer when it opens on a new object, so the
+    // keyboard continues there (Escape closes it).
+    let close_ref = use_node_ref();
+    {
+        let close_ref = close_ref.clone();
+        use_effect_with(d.obj.clone(), move |_| {
+            if let Some(el) = close_ref.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
     let onkeydown = {
         let on_action = props.on_action.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -57,7 +68,7 @@ pub fn details_drawer(props: &DetailsProps) -> Html {
                 if let Some((text, tone)) = &d.status {
                     <span class={classes!("badge", tone.class())} id="details-status">{ text }</span>
                 }
-                <button class="close" id="details-close" onclick={close} aria-label={s.close} title={s.close}>{ "×" }</button>
+                <button class="close" id="details-close" ref={close_ref} onclick={close} aria-label={s.close} title={s.close}>{ "×" }</button>
             </header>
             if !d.exists {
                 <p class="empty">{ s.not_found }</p>

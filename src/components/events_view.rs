@@ -131,7 +131,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                     let on_action = props.on_action.clone();
                     let start = b.start;
                     let is_sel = sel == Some(start);
-                    let label = format!("{} s: {} {}", start / 1000, b.count, s.entries_word);
+                    let label = format!("{}: {} {}", b.label, b.count, s.entries_word);
                     html! {
                         <button key={start.to_string()} class={classes!("tl-bar", is_sel.then_some("selected"))}
                                 title={label.clone()} aria-label={label}
@@ -141,8 +141,14 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                     }
                 }) }
             </div>
+            <div class="tl-axis muted">
+                <span>{ m.buckets.first().map(|b| b.label.clone()).unwrap_or_default() }</span>
+                <span>{ m.buckets.last().map(|b| b.label.clone()).unwrap_or_default() }</span>
+            </div>
             if let Some((start, lines)) = &m.selected {
-                <h4>{ format!("{} s – {} s · {} {}", start / 1000, (start + BUCKET_MS) / 1000, lines.len() + m.more, s.entries_word) }</h4>
+                <h4>{ format!("{} + {} s · {} {}",
+                    m.buckets.iter().find(|b| b.start == *start).map(|b| b.label.clone()).unwrap_or_default(),
+                    BUCKET_MS / 1000, lines.len() + m.more, s.entries_word) }</h4>
                 <pre class="trace-lines" id="timeline-entries">{ lines.join("\n") }</pre>
             }
         </div>

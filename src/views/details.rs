@@ -86,9 +86,9 @@ pub fn details(sim: &Simulation, r: &ObjRef) -> Details {
         let pods = registry::by_kind("v1", "Pod").expect("served");
         d.children = api
             .list(pods, None)
-            .filter_map(|p| match p {
+            .filter_map(|obj| match obj {
                 Object::Pod(p) if kubarium_engine::api::podutil::node_name(p) == Some(&r.name) => {
-                    Some(ObjRef::of(&Object::Pod(p.clone())))
+                    Some(ObjRef::of(obj))
                 }
                 _ => None,
             })

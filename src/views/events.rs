@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use kubarium_engine::api::{core, registry, Object};
+use kubarium_engine::clock::Clock;
 use kubarium_engine::trace::{TraceEntry, TraceKind};
 use kubarium_engine::{Millis, Simulation};
 use kubarium_kubectl::printers::get::{table, TableOptions};
@@ -137,6 +138,8 @@ pub const MAX_BUCKET_ENTRIES: usize = 300;
 pub struct Bucket {
     /// Start (virtual time).
     pub start: Millis,
+    /// Start as the cluster's clock reads it (`09:05:00`).
+    pub label: String,
     /// Entries in it.
     pub count: usize,
     /// API requests among them.
@@ -160,13 +163,22 @@ pub struct Timeline {
 
 /// Builds the timeline ending at `now`; `selected` is a bucket's start time.
 /// The trace is ordered by time, so only the window is read.
-pub fn timeline(entries: &[TraceEntry], now: Millis, selected: Option<Millis>) -> Timeline {
+pub fn timeline(
+    entries: &[TraceEntry],
+    clock: &Clock,
+    now: Millis,
+    selected: Option<Millis>,
+) -> Timeline {
     let end = now - now % BUCKET_MS + BUCKET_MS;
     let start = end.saturating_sub(BUCKET_MS * BUCKETS as Millis);
     let mut buckets: Vec<Bucket> = (0..BUCKETS)
-        .map(|i| Bucket {
-            start: start + i as Millis * BUCKET_MS,
-            ..Bucket::default()
+        .map(|i| {
+            let t = start + i as Millis * BUCKET_MS;
+            Bucket {
+                start: t,
+                label: clock.datetime(t).format("%H:%M:%S").to_string(),
+                ..Bucket::default()
+            }
         })
         .collect();
     let first = entries.partition_point(|e| e.time < start);
@@ -318,14 +330,23 @@ mod tests {
         let s = session_with_a_failing_pod();
         let entries = s.sim.trace().entries();
         let now = s.sim.now();
-        let t = timeline(entries, now, None);
+        let t = timeline(entries, s.sim.clock(), now, None);
         assert_eq!(t.buckets.len(), BUCKETS);
         let window_start = t.buckets[0].start;
         let in_window = entries.iter().filter(|e| e.time >= window_start).count();
         assert_eq!(t.buckets.iter().map(|b| b.count).sum::<usize>(), in_window);
         assert!(t.max > 0);
+        let last = t.buckets.last().unwrap();
+        assert_eq!(
+            last.label,
+            s.sim
+                .clock()
+                .datetime(last.start)
+                .format("%H:%M:%S")
+                .to_string()
+        );
         let busiest = t.buckets.iter().max_by_key(|b| b.count).unwrap();
-        let t2 = timeline(entries, now, Some(busiest.start));
+        let t2 = timeline(entries, s.sim.clock(), now, Some(busiest.start));
         let (start, lines) = t2.selected.unwrap();
         assert_eq!(start, busiest.start);
         assert_eq!(lines.len() + t2.more, busiest.count);

@@ -198,7 +198,7 @@ impl ViewsHost {
             let bucket = self.bucket;
             self.timeline
                 .get((trace_len, now / super::events::BUCKET_MS, bucket), || {
-                    timeline(sim.trace().entries(), now, bucket)
+                    timeline(sim.trace().entries(), sim.clock(), now, bucket)
                 })
         });
         let stories = (self.tab == Tab::Workloads).then(|| self.stories.get(rev, || stories(sim)));
