@@ -8,15 +8,17 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::{Clock, ClusterPanel, Terminal};
+use crate::components::{Clock, Terminal, Views};
 use crate::i18n;
 use crate::model::Playground;
+use crate::views::{ViewAction, ViewsHost};
 
 /// The root component.
 #[function_component(App)]
 pub fn app() -> Html {
     let playground = use_mut_ref(Playground::default);
     let redraw = use_force_update();
+    let views = use_mut_ref(ViewsHost::default);
 
     // Remove the static loading indicator once the app is on screen, and
     // start the clock; stop it when the app unmounts.
@@ -45,10 +47,20 @@ pub fn app() -> Html {
         })
     };
 
+    let on_view_action = {
+        let views = views.clone();
+        let redraw = redraw.clone();
+        Callback::from(move |a: ViewAction| {
+            views.borrow_mut().apply(a);
+            redraw.force_update();
+        })
+    };
+
     let (view, entries) = {
         let p = playground.borrow();
         (p.view(), p.terminal().to_vec())
     };
+    let views_model = views.borrow_mut().model(playground.borrow().sim());
 
     html! {
         <>
@@ -58,7 +70,7 @@ pub fn app() -> Html {
                 <Clock time={AttrValue::from(view.time)} />
             </header>
             <main class="layout">
-                <ClusterPanel nodes={view.nodes} pods={view.pods} />
+                <Views model={views_model} on_action={on_view_action} />
                 <Terminal {entries} {on_command} />
             </main>
         </>

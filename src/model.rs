@@ -103,6 +103,12 @@ impl Playground {
         self.session.sim.now()
     }
 
+    /// The simulated cluster, read-only (the views read its snapshot,
+    /// trace and scheduling records).
+    pub fn sim(&self) -> &Simulation {
+        &self.session.sim
+    }
+
     /// Advances the cluster by `real_ms` of real time at the current speed
     /// (at most [`MAX_FRAME_MS`] per call). Returns whether the clock's
     /// displayed second changed, i.e. whether the view needs a redraw.

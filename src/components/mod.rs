@@ -1,10 +1,17 @@
 //! Yew components. Each renders plain view-model data from [`crate::model`]
-//! passed as props, and reports input back through callbacks.
+//! or [`crate::views`] passed as props, and reports input back through
+//! callbacks.
 
 pub mod clock;
 pub mod cluster;
+pub mod cluster_view;
+pub mod details;
+pub mod events_view;
 pub mod terminal;
+pub mod views;
+pub mod workloads;
 
 pub use clock::Clock;
 pub use cluster::ClusterPanel;
 pub use terminal::Terminal;
+pub use views::Views;
