@@ -309,14 +309,14 @@ pub fn cluster_model(sim: &Simulation, grouped: bool) -> ClusterModel {
     let nodes: Vec<&Node> = api
         .list(node_res, None)
         .filter_map(|o| match o {
-            Object::Node(n) => Some(n),
+            Object::Node(n) => Some(&**n),
             _ => None,
         })
         .collect();
     let pods: Vec<&Pod> = api
         .list(pod_res, None)
         .filter_map(|o| match o {
-            Object::Pod(p) => Some(p),
+            Object::Pod(p) => Some(&**p),
             _ => None,
         })
         .collect();

@@ -122,7 +122,7 @@ pub fn details(sim: &Simulation, r: &ObjRef) -> Details {
                         && ev.involved_object.kind.as_deref() == Some("Node")
                         && ev.involved_object.name.as_deref() == Some(r.name.as_str())) =>
             {
-                Some(ev)
+                Some(&**ev)
             }
             _ => None,
         })

@@ -95,7 +95,7 @@ mod tests {
 
     /// The STATUS and READY cells of `kubectl get pods` for the pod.
     fn kubectl_columns(p: &Pod) -> (String, String) {
-        let o = Object::Pod(p.clone());
+        let o = Object::Pod(Box::new(p.clone()));
         let t = table(&[&o], &TableOptions::default());
         let col = |h: &str| t.headers.iter().position(|x| x == h).unwrap();
         (
