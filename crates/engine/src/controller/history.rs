@@ -71,14 +71,7 @@ pub fn template_of(cr: &apps::ControllerRevision) -> Option<core::PodTemplateSpe
 
 /// The controller ownerReference of an apps/v1 owner.
 pub fn owner_ref(kind: &str, m: &meta::ObjectMeta) -> meta::OwnerReference {
-    meta::OwnerReference {
-        api_version: "apps/v1".into(),
-        kind: kind.into(),
-        name: m.name.clone().unwrap_or_default(),
-        uid: m.uid.clone().unwrap_or_default(),
-        controller: Some(true),
-        block_owner_deletion: Some(true),
-    }
+    super::controller_utils::new_controller_ref("apps/v1", kind, m)
 }
 
 /// A new revision object (`history.NewControllerRevision`).

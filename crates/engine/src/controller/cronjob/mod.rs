@@ -110,14 +110,11 @@ pub fn job_from_template(cj: &CronJob, scheduled: DateTime<Utc>, offset: i32) ->
             namespace: cj.metadata.namespace.clone(),
             labels: tm.labels,
             annotations: Some(annotations),
-            owner_references: Some(vec![meta::OwnerReference {
-                api_version: "batch/v1".into(),
-                kind: "CronJob".into(),
-                name: cj.metadata.name.clone().unwrap_or_default(),
-                uid: cj.metadata.uid.clone().unwrap_or_default(),
-                controller: Some(true),
-                block_owner_deletion: Some(true),
-            }]),
+            owner_references: Some(vec![super::controller_utils::new_controller_ref(
+                "batch/v1",
+                "CronJob",
+                &cj.metadata,
+            )]),
             ..Default::default()
         },
         spec: spec.job_template.spec.clone(),

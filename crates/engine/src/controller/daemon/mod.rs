@@ -20,8 +20,9 @@
 mod update;
 pub mod util;
 
+use super::controller_utils::get_pod_from_template;
 use super::{history, ControllerName, WorkQueue, QUEUE_LATENCY};
-use crate::api::{apps, core, meta, podutil, registry, Object};
+use crate::api::{apps, core, podutil, registry, Object};
 use crate::apiserver::DeleteOptions;
 use crate::simulation::Ctx;
 use crate::store::{EventType, WatchEvent};
@@ -260,34 +261,20 @@ fn is_pod_updated(p: &core::Pod, hash: &str, generation: Option<&str>) -> bool {
 /// The pod the controller would create (`util.CreatePodTemplate`), before
 /// its node affinity is set.
 fn new_pod(ds: &apps::DaemonSet, hash: &str) -> core::Pod {
-    let template = ds
-        .spec
-        .as_ref()
-        .map(|s| s.template.clone())
-        .unwrap_or_default();
-    let tm = template.metadata.unwrap_or_default();
-    let mut spec = template.spec.unwrap_or_default();
-    util::add_daemon_pod_tolerations(&mut spec);
-    let mut labels = tm.labels.unwrap_or_default();
+    let none = core::PodTemplateSpec::default();
+    let template = ds.spec.as_ref().map_or(&none, |s| &s.template);
+    let owner = history::owner_ref("DaemonSet", &ds.metadata);
+    let mut pod = get_pod_from_template(template, &ds.metadata, owner);
+    let spec = pod.spec.get_or_insert_with(Default::default);
+    util::add_daemon_pod_tolerations(spec);
+    let labels = pod.metadata.labels.get_or_insert_with(BTreeMap::new);
     if let Some(g) = template_generation(ds) {
         labels.insert(TEMPLATE_GENERATION_LABEL.into(), g);
     }
     if !hash.is_empty() {
         labels.insert(history::CONTROLLER_REVISION_HASH.into(), hash.into());
     }
-    core::Pod {
-        metadata: meta::ObjectMeta {
-            generate_name: Some(format!("{}-", ds.metadata.name.as_deref().unwrap_or(""))),
-            namespace: ds.metadata.namespace.clone(),
-            labels: Some(labels),
-            annotations: tm.annotations,
-            finalizers: tm.finalizers,
-            owner_references: Some(vec![history::owner_ref("DaemonSet", &ds.metadata)]),
-            ..Default::default()
-        },
-        spec: Some(spec),
-        status: None,
-    }
+    pod
 }
 
 /// `podsShouldBeOnNode` + `manage`: which nodes need a pod and which pods

@@ -188,14 +188,13 @@ fn new_replica_set(
         metadata: meta::ObjectMeta {
             name: Some(format!("{d_name}-{hash}")),
             namespace: d.metadata.namespace.clone(),
-            owner_references: Some(vec![meta::OwnerReference {
-                api_version: "apps/v1".into(),
-                kind: "Deployment".into(),
-                name: d_name.clone(),
-                uid: d.metadata.uid.clone().unwrap_or_default(),
-                controller: Some(true),
-                block_owner_deletion: Some(true),
-            }]),
+            owner_references: Some(vec![
+                crate::controller::controller_utils::new_controller_ref(
+                    "apps/v1",
+                    "Deployment",
+                    &d.metadata,
+                ),
+            ]),
             labels,
             ..Default::default()
         },

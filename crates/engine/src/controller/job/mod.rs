@@ -755,62 +755,37 @@ fn sync_orphan_pod(pod_key: &str, ctx: &mut Ctx) {
 
 /// The controller ownerReference a Job puts on its pods.
 pub fn owner_ref(job: &Job) -> meta::OwnerReference {
-    meta::OwnerReference {
-        api_version: "batch/v1".into(),
-        kind: "Job".into(),
-        name: job.metadata.name.clone().unwrap_or_default(),
-        uid: job.metadata.uid.clone().unwrap_or_default(),
-        controller: Some(true),
-        block_owner_deletion: Some(true),
-    }
+    super::controller_utils::new_controller_ref("batch/v1", "Job", &job.metadata)
 }
 
 /// A pod from the Job's template (`GetPodFromTemplate` plus the tracking
 /// finalizer; for Indexed Jobs the completion index annotation and label,
 /// `JOB_COMPLETION_INDEX` and the `<job>-<index>` hostname).
 pub fn pod_from_template(job: &Job, index: Option<i32>) -> core::Pod {
-    let name = job.metadata.name.clone().unwrap_or_default();
-    let template = job
-        .spec
-        .as_ref()
-        .map(|s| s.template.clone())
-        .unwrap_or_default();
-    let tm = template.metadata.unwrap_or_default();
-    let mut spec = template.spec;
-    let mut labels = tm.labels;
-    let mut annotations = tm.annotations;
-    let mut finalizers = tm.finalizers.unwrap_or_default();
-    finalizers.push(JOB_TRACKING_FINALIZER.into());
-    let generate_name = match index {
-        Some(i) => {
-            let v = i.to_string();
-            annotations
-                .get_or_insert_with(BTreeMap::new)
-                .insert(COMPLETION_INDEX.into(), v.clone());
-            labels
-                .get_or_insert_with(BTreeMap::new)
-                .insert(COMPLETION_INDEX.into(), v);
-            if let Some(s) = spec.as_mut() {
-                if s.hostname.is_none() {
-                    s.hostname = Some(format!("{name}-{i}"));
-                }
-                indexed::add_completion_index_env(s);
+    let name = job.metadata.name.as_deref().unwrap_or("");
+    let none = core::PodTemplateSpec::default();
+    let template = job.spec.as_ref().map_or(&none, |s| &s.template);
+    let mut pod =
+        super::controller_utils::get_pod_from_template(template, &job.metadata, owner_ref(job));
+    let m = &mut pod.metadata;
+    m.finalizers
+        .get_or_insert_with(Vec::new)
+        .push(JOB_TRACKING_FINALIZER.into());
+    if let Some(i) = index {
+        let v = i.to_string();
+        m.annotations
+            .get_or_insert_with(BTreeMap::new)
+            .insert(COMPLETION_INDEX.into(), v.clone());
+        m.labels
+            .get_or_insert_with(BTreeMap::new)
+            .insert(COMPLETION_INDEX.into(), v);
+        m.generate_name = Some(format!("{name}-{i}-"));
+        if let Some(s) = pod.spec.as_mut() {
+            if s.hostname.is_none() {
+                s.hostname = Some(format!("{name}-{i}"));
             }
-            format!("{name}-{i}-")
+            indexed::add_completion_index_env(s);
         }
-        None => format!("{name}-"),
-    };
-    core::Pod {
-        metadata: meta::ObjectMeta {
-            generate_name: Some(generate_name),
-            namespace: job.metadata.namespace.clone(),
-            labels,
-            annotations,
-            finalizers: Some(finalizers),
-            owner_references: Some(vec![owner_ref(job)]),
-            ..Default::default()
-        },
-        spec,
-        status: None,
     }
+    pod
 }
