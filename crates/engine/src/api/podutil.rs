@@ -2,6 +2,7 @@
 //! (k8s.io/kubernetes/pkg/api/v1/pod and pkg/controller's pod helpers).
 
 use crate::api::core::{Pod, PodCondition};
+use crate::api::meta::{ObjectMeta, OwnerReference};
 
 /// `status.phase` (`Pending` when unset).
 pub fn phase(p: &Pod) -> &str {
@@ -40,10 +41,19 @@ pub fn is_active(p: &Pod) -> bool {
 
 /// The pod's controller ownerReference UID.
 pub fn controller_uid(p: &Pod) -> Option<&str> {
-    p.metadata
-        .owner_references
+    get_controller_of(&p.metadata).map(|r| r.uid.as_str())
+}
+
+/// `metav1.IsControlledBy`: whether the controller ref points at `owner_uid`.
+pub fn is_controlled_by(m: &ObjectMeta, owner_uid: &str) -> bool {
+    get_controller_of(m).is_some_and(|r| r.uid == owner_uid)
+}
+
+/// `metav1.GetControllerOf`: the ownerReference with `controller: true`, if
+/// any (validation allows at most one).
+pub fn get_controller_of(m: &ObjectMeta) -> Option<&OwnerReference> {
+    m.owner_references
         .as_ref()?
         .iter()
         .find(|r| r.controller == Some(true))
-        .map(|r| r.uid.as_str())
 }

@@ -101,13 +101,15 @@ fn expected_scale(ctx: &Ctx, pods: &[&core::Pod]) -> Result<i32, String> {
         let ns = p.metadata.namespace.as_deref().unwrap_or("");
         let name = p.metadata.name.as_deref().unwrap_or("");
         let none = || format!("found no controllers for pod {name:?}");
-        let mut owner = podutil_controller_ref(&p.metadata)
+        let mut owner = crate::api::podutil::get_controller_of(&p.metadata)
             .ok_or_else(none)?
             .clone();
         let mut obj = lookup(ctx, ns, &owner).ok_or_else(none)?;
         // A ReplicaSet of a Deployment: the Deployment's scale counts.
         if owner.kind == "ReplicaSet" {
-            if let Some(dep) = podutil_controller_ref(&obj.0).filter(|r| r.kind == "Deployment") {
+            if let Some(dep) =
+                crate::api::podutil::get_controller_of(&obj.0).filter(|r| r.kind == "Deployment")
+            {
                 if let Some(d) = lookup(ctx, ns, dep) {
                     owner = dep.clone();
                     obj = d;
@@ -119,13 +121,6 @@ fn expected_scale(ctx: &Ctx, pods: &[&core::Pod]) -> Result<i32, String> {
         }
     }
     Ok(total)
-}
-
-fn podutil_controller_ref(m: &meta::ObjectMeta) -> Option<&meta::OwnerReference> {
-    m.owner_references
-        .iter()
-        .flatten()
-        .find(|r| r.controller == Some(true))
 }
 
 /// A controller object's metadata and `spec.replicas` (default 1).

@@ -93,12 +93,7 @@ pub fn revisions_of(
         .list(res, Some(namespace))
         .filter_map(|o: &Object| match o {
             Object::ControllerRevision(cr)
-                if cr
-                    .metadata
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .any(|r| r.uid == uid && r.controller == Some(true)) =>
+                if crate::api::podutil::is_controlled_by(&cr.metadata, uid) =>
             {
                 Some((**cr).clone())
             }

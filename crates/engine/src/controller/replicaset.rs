@@ -50,13 +50,7 @@ pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
         }
         Object::Pod(p) => {
             let ns = p.metadata.namespace.clone().unwrap_or_default();
-            if let Some(r) = p
-                .metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .find(|r| r.controller == Some(true))
-            {
+            if let Some(r) = crate::api::podutil::get_controller_of(&p.metadata) {
                 if r.kind == "ReplicaSet" {
                     q.add(
                         ControllerName::ReplicaSet,

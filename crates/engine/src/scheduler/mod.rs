@@ -528,12 +528,7 @@ fn default_selector(pod: &core::Pod, ctx: &Ctx) -> Option<crate::api::selector::
         .into_iter()
         .map(|(k, v)| Requirement::In(k, vec![v]))
         .collect();
-    let owner = pod
-        .metadata
-        .owner_references
-        .iter()
-        .flatten()
-        .find(|o| o.controller == Some(true));
+    let owner = crate::api::podutil::get_controller_of(&pod.metadata);
     if let Some(o) = owner {
         if let Some(res) = registry::by_kind(&o.api_version, &o.kind) {
             let sel = match ctx.api.get(res, ns, &o.name) {

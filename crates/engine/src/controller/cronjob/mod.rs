@@ -46,12 +46,8 @@ pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
             q.add(ControllerName::CronJob, key, ctx, QUEUE_LATENCY);
         }
         Object::Job(j) => {
-            if let Some(r) = j
-                .metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .find(|r| r.controller == Some(true) && r.kind == "CronJob")
+            if let Some(r) =
+                crate::api::podutil::get_controller_of(&j.metadata).filter(|r| r.kind == "CronJob")
             {
                 let key = crate::api::key(j.metadata.namespace.as_deref().unwrap_or(""), &r.name);
                 q.add(ControllerName::CronJob, key, ctx, QUEUE_LATENCY);
@@ -138,13 +134,7 @@ pub fn sync(key: &str, ctx: &mut Ctx) -> Option<Millis> {
         .dependents_of(&uid)
         .into_iter()
         .filter_map(|o| match &*o {
-            Object::Job(j)
-                if j.metadata
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .any(|r| r.controller == Some(true) && r.uid == uid) =>
-            {
+            Object::Job(j) if crate::api::podutil::is_controlled_by(&j.metadata, &uid) => {
                 Some((**j).clone())
             }
             _ => None,

@@ -107,12 +107,8 @@ impl DaemonSetController {
             }
             Object::Pod(p) => {
                 let ns = p.metadata.namespace.as_deref().unwrap_or("");
-                if let Some(r) = p
-                    .metadata
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .find(|r| r.controller == Some(true) && r.kind == "DaemonSet")
+                if let Some(r) = crate::api::podutil::get_controller_of(&p.metadata)
+                    .filter(|r| r.kind == "DaemonSet")
                 {
                     q.add(
                         ControllerName::DaemonSet,

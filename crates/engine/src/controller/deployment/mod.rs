@@ -35,10 +35,8 @@ fn rs_res() -> &'static registry::ResourceInfo {
 
 /// The controller ref of an object, if it is a Deployment's: its name.
 fn deployment_owner(m: &crate::api::meta::ObjectMeta) -> Option<&str> {
-    m.owner_references
-        .iter()
-        .flatten()
-        .find(|r| r.controller == Some(true) && r.kind == "Deployment")
+    crate::api::podutil::get_controller_of(m)
+        .filter(|r| r.kind == "Deployment")
         .map(|r| r.name.as_str())
 }
 
@@ -54,11 +52,8 @@ pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
         // deletePod: a Recreate rollout waits for the old pods to be gone.
         Object::Pod(p) if ev.event_type == EventType::Deleted => {
             let ns = p.metadata.namespace.as_deref().unwrap_or("");
-            p.metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .find(|r| r.controller == Some(true) && r.kind == "ReplicaSet")
+            crate::api::podutil::get_controller_of(&p.metadata)
+                .filter(|r| r.kind == "ReplicaSet")
                 .and_then(|r| ctx.api.get_typed::<apps::ReplicaSet>(rs_res(), ns, &r.name))
                 .and_then(|rs| deployment_owner(&rs.metadata))
                 .and_then(|d| ctx.api.get_typed::<apps::Deployment>(deploy_res(), ns, d))

@@ -18,14 +18,7 @@ pub fn replica_sets_of(d: &apps::Deployment, ctx: &Ctx) -> Vec<apps::ReplicaSet>
         .dependents_of(uid)
         .iter()
         .filter_map(|o| match &**o {
-            Object::ReplicaSet(rs)
-                if rs
-                    .metadata
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .any(|r| r.controller == Some(true) && r.uid == uid) =>
-            {
+            Object::ReplicaSet(rs) if crate::api::podutil::is_controlled_by(&rs.metadata, uid) => {
                 Some((**rs).clone())
             }
             _ => None,
@@ -215,56 +208,56 @@ fn new_replica_set(
     }
     util::set_new_replica_set_annotations(d, &mut new_rs, new_revision, false);
     let rs_name = new_rs.metadata.name.clone().unwrap_or_default();
-    let (created, already_exists) =
-        match ctx
-            .api
-            .create(USER, Object::ReplicaSet(Box::new(new_rs.clone())))
-        {
-            Ok(o) => match &*o {
-                Object::ReplicaSet(rs) => ((**rs).clone(), false),
-                _ => return None,
-            },
-            Err(e) if e.reason == Reason::AlreadyExists => {
-                // A ReplicaSet of that name exists: ours (an informer lag
-                // upstream) if it has the same template, else a hash collision.
-                let ns = d.metadata.namespace.clone().unwrap_or_default();
-                let rs = ctx
-                    .api
-                    .get_typed::<apps::ReplicaSet>(rs_res(), &ns, &rs_name)
-                    .cloned()?;
-                let ours =
-                    rs.metadata.owner_references.iter().flatten().any(|r| {
-                        r.controller == Some(true) && Some(&r.uid) == d.metadata.uid.as_ref()
-                    });
-                if ours && util::equal_ignore_hash(&util::rs_template(&rs), &spec.template) {
-                    (rs, true)
-                } else {
-                    let status = d.status.get_or_insert_with(Default::default);
-                    status.collision_count = Some(status.collision_count.unwrap_or(0) + 1);
-                    write_status(d, ctx);
-                    return None;
-                }
-            }
-            Err(e) => {
-                let msg = format!(
-                    "Failed to create new replica set {rs_name:?}: {}",
-                    e.message
-                );
-                if util::has_progress_deadline(d) {
-                    let c = util::new_condition(
-                        "Progressing",
-                        "False",
-                        "ReplicaSetCreateError",
-                        msg.clone(),
-                        &now,
-                    );
-                    util::set_condition(d.status.get_or_insert_with(Default::default), c);
-                    write_status(d, ctx);
-                }
-                event(d, "Warning", "ReplicaSetCreateError", &msg, ctx);
+    let (created, already_exists) = match ctx
+        .api
+        .create(USER, Object::ReplicaSet(Box::new(new_rs.clone())))
+    {
+        Ok(o) => match &*o {
+            Object::ReplicaSet(rs) => ((**rs).clone(), false),
+            _ => return None,
+        },
+        Err(e) if e.reason == Reason::AlreadyExists => {
+            // A ReplicaSet of that name exists: ours (an informer lag
+            // upstream) if it has the same template, else a hash collision.
+            let ns = d.metadata.namespace.clone().unwrap_or_default();
+            let rs = ctx
+                .api
+                .get_typed::<apps::ReplicaSet>(rs_res(), &ns, &rs_name)
+                .cloned()?;
+            let ours = d
+                .metadata
+                .uid
+                .as_deref()
+                .is_some_and(|uid| crate::api::podutil::is_controlled_by(&rs.metadata, uid));
+            if ours && util::equal_ignore_hash(&util::rs_template(&rs), &spec.template) {
+                (rs, true)
+            } else {
+                let status = d.status.get_or_insert_with(Default::default);
+                status.collision_count = Some(status.collision_count.unwrap_or(0) + 1);
+                write_status(d, ctx);
                 return None;
             }
-        };
+        }
+        Err(e) => {
+            let msg = format!(
+                "Failed to create new replica set {rs_name:?}: {}",
+                e.message
+            );
+            if util::has_progress_deadline(d) {
+                let c = util::new_condition(
+                    "Progressing",
+                    "False",
+                    "ReplicaSetCreateError",
+                    msg.clone(),
+                    &now,
+                );
+                util::set_condition(d.status.get_or_insert_with(Default::default), c);
+                write_status(d, ctx);
+            }
+            event(d, "Warning", "ReplicaSetCreateError", &msg, ctx);
+            return None;
+        }
+    };
     if !already_exists && count > 0 {
         let msg = format!("Scaled up replica set {rs_name} from 0 to {count}");
         event(d, "Normal", "ScalingReplicaSet", &msg, ctx);

@@ -79,12 +79,8 @@ pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
         }
         Object::Pod(p) => {
             let ns = p.metadata.namespace.as_deref().unwrap_or("");
-            let owner = p
-                .metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .find(|r| r.controller == Some(true) && r.kind == "Job");
+            let owner =
+                crate::api::podutil::get_controller_of(&p.metadata).filter(|r| r.kind == "Job");
             let live_owner = owner.filter(|r| {
                 ctx.api
                     .get(job_res(), ns, &r.name)
@@ -737,12 +733,8 @@ fn sync_orphan_pod(pod_key: &str, ctx: &mut Ctx) {
     let Some(p) = ctx.api.get_typed::<core::Pod>(pod_res(), ns, name) else {
         return;
     };
-    let owner_alive = p
-        .metadata
-        .owner_references
-        .iter()
-        .flatten()
-        .find(|r| r.controller == Some(true) && r.kind == "Job")
+    let owner_alive = crate::api::podutil::get_controller_of(&p.metadata)
+        .filter(|r| r.kind == "Job")
         .is_some_and(|r| {
             ctx.api
                 .get(job_res(), ns, &r.name)

@@ -36,12 +36,8 @@ pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
             q.add(ControllerName::StatefulSet, key, ctx, QUEUE_LATENCY);
         }
         Object::Pod(p) => {
-            if let Some(r) = p
-                .metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .find(|r| r.controller == Some(true) && r.kind == "StatefulSet")
+            if let Some(r) = crate::api::podutil::get_controller_of(&p.metadata)
+                .filter(|r| r.kind == "StatefulSet")
             {
                 let ns = p.metadata.namespace.as_deref().unwrap_or("");
                 q.add(
