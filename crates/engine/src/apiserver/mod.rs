@@ -17,7 +17,7 @@ use crate::api::{self, core, meta, scheduling, Object};
 use crate::clock::{Clock, Millis, SECOND};
 use crate::rng::Rng;
 use crate::store::{Key, Store, StoreError, WatchEvent};
-use crate::trace::{Trace, TraceKind};
+use crate::trace::Trace;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Arc;
@@ -288,17 +288,11 @@ impl ApiServer {
         code: u16,
     ) {
         let now = self.now();
-        self.trace.record(
+        self.trace.record_api(
             now,
             "kube-apiserver",
-            TraceKind::ApiRequest {
-                user: user.to_string(),
-                verb: verb.to_string(),
-                resource: resource.to_string(),
-                namespace: namespace.to_string(),
-                name: name.to_string(),
-                code,
-            },
+            [user, verb, resource, namespace, name],
+            code,
         );
     }
 
@@ -455,18 +449,14 @@ impl ApiServer {
         if !matches!(*ev.object, Object::Lease(_)) {
             self.meaningful_revision = ev.revision;
         }
-        let key = Key::of(&ev.object);
         let now = self.now();
-        self.trace.record(
+        let o = &ev.object;
+        self.trace.record_watch(
             now,
             "etcd",
-            TraceKind::WatchEvent {
-                event_type: ev.event_type.as_str(),
-                resource: key.resource,
-                namespace: key.namespace,
-                name: key.name,
-                revision: ev.revision,
-            },
+            ev.event_type.as_str(),
+            [o.resource().qualified, o.namespace(), o.name()],
+            ev.revision,
         );
         self.notifications.push(ev);
     }
