@@ -103,3 +103,138 @@ mod tests {
         assert_eq!(c.millis_of(&c.datetime(123_456)), 123_456);
     }
 }
+
+/// Go's `time.ParseDuration`: `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+` (or `0`)
+/// in nanoseconds, with Go's error messages (`time: invalid duration "x"`,
+/// `time: missing unit in duration "30"`, `time: unknown unit "x" in
+/// duration "3x"`) — what kubectl prints for a bad `--timeout`, and what a
+/// CronJob's `@every` reports.
+pub fn parse_go_duration(s: &str) -> Result<i64, String> {
+    let quote = |v: &str| format!("\"{v}\"");
+    let invalid = || format!("time: invalid duration {}", quote(s));
+    let (neg, mut rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if rest == "0" {
+        return Ok(0);
+    }
+    if rest.is_empty() {
+        return Err(invalid());
+    }
+    let mut total: u64 = 0;
+    while !rest.is_empty() {
+        let b = rest.as_bytes()[0];
+        if !(b == b'.' || b.is_ascii_digit()) {
+            return Err(invalid());
+        }
+        // [0-9]*
+        let int_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let mut v: u64 = 0;
+        for d in rest[..int_len].bytes() {
+            v = v
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u64::from(d - b'0')))
+                .ok_or_else(invalid)?;
+        }
+        rest = &rest[int_len..];
+        // (\.[0-9]*)?
+        let (mut frac, mut scale, mut post) = (0u64, 1f64, false);
+        if let Some(r) = rest.strip_prefix('.') {
+            let frac_len = r.bytes().take_while(u8::is_ascii_digit).count();
+            for d in r[..frac_len].bytes() {
+                // Digits beyond what fits are dropped, as Go's leadingFraction does.
+                if let Some(f) = frac
+                    .checked_mul(10)
+                    .and_then(|f| f.checked_add(u64::from(d - b'0')))
+                {
+                    frac = f;
+                    scale *= 10.0;
+                }
+            }
+            post = frac_len > 0;
+            rest = &r[frac_len..];
+        }
+        if int_len == 0 && !post {
+            return Err(invalid());
+        }
+        // The unit: everything up to the next number.
+        let unit_len = rest
+            .find(|c: char| c == '.' || c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if unit_len == 0 {
+            return Err(format!("time: missing unit in duration {}", quote(s)));
+        }
+        let unit: u64 = match &rest[..unit_len] {
+            "ns" => 1,
+            "us" | "µs" | "μs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            u => {
+                return Err(format!(
+                    "time: unknown unit {} in duration {}",
+                    quote(u),
+                    quote(s)
+                ))
+            }
+        };
+        rest = &rest[unit_len..];
+        let mut part = v.checked_mul(unit).ok_or_else(invalid)?;
+        if frac > 0 {
+            part = part
+                .checked_add((frac as f64 * (unit as f64 / scale)) as u64)
+                .ok_or_else(invalid)?;
+        }
+        total = total.checked_add(part).ok_or_else(invalid)?;
+    }
+    if total > i64::MAX as u64 {
+        return Err(invalid());
+    }
+    Ok(if neg { -(total as i64) } else { total as i64 })
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::parse_go_duration as p;
+
+    #[test]
+    fn parses_as_go_does() {
+        assert_eq!(p("0"), Ok(0));
+        assert_eq!(p("-0"), Ok(0));
+        assert_eq!(p("30s"), Ok(30_000_000_000));
+        assert_eq!(p("1m30s"), Ok(90_000_000_000));
+        assert_eq!(p("1h30m"), Ok(5_400_000_000_000));
+        assert_eq!(p("1.5s"), Ok(1_500_000_000));
+        assert_eq!(p(".5m"), Ok(30_000_000_000));
+        assert_eq!(p("2.s"), Ok(2_000_000_000));
+        assert_eq!(p("100ms"), Ok(100_000_000));
+        assert_eq!(p("10µs"), Ok(10_000));
+        assert_eq!(p("-2m"), Ok(-120_000_000_000));
+        assert_eq!(p("+5s"), Ok(5_000_000_000));
+    }
+
+    #[test]
+    fn errors_are_go_s_words() {
+        // Checked against kubectl 1.32's `--timeout` flag errors.
+        assert_eq!(
+            p("30"),
+            Err(r#"time: missing unit in duration "30""#.into())
+        );
+        assert_eq!(
+            p("-1"),
+            Err(r#"time: missing unit in duration "-1""#.into())
+        );
+        assert_eq!(
+            p("3x"),
+            Err(r#"time: unknown unit "x" in duration "3x""#.into())
+        );
+        assert_eq!(p("abc"), Err(r#"time: invalid duration "abc""#.into()));
+        assert_eq!(p(".s"), Err(r#"time: invalid duration ".s""#.into()));
+        assert_eq!(p(""), Err(r#"time: invalid duration """#.into()));
+        assert_eq!(p("-"), Err(r#"time: invalid duration "-""#.into()));
+        assert!(p("9999999999h").is_err());
+    }
+}

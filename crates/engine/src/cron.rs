@@ -209,43 +209,6 @@ fn get_field(field: &str, r: &Bounds) -> Result<u64, String> {
     Ok(b)
 }
 
-/// Go's `time.ParseDuration` for the units cron specs use (`1h30m`, `90s`).
-fn parse_go_duration(s: &str) -> Option<i64> {
-    let mut total = 0f64;
-    let mut rest = s;
-    if rest.is_empty() {
-        return None;
-    }
-    if rest == "0" {
-        return Some(0);
-    }
-    while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        if num_len == 0 {
-            return None;
-        }
-        let n: f64 = rest[..num_len].parse().ok()?;
-        rest = &rest[num_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let unit = match &rest[..unit_len] {
-            "ns" => 1e-9,
-            "us" | "µs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return None,
-        };
-        rest = &rest[unit_len..];
-        total += n * unit;
-    }
-    Some(total as i64)
-}
-
 /// Parses a schedule as `cron.ParseStandard` does. The error is robfig's
 /// message (`expected exactly 5 fields, found 1: [foo]`).
 pub fn parse_standard(spec: &str) -> Result<Schedule, String> {
@@ -296,13 +259,11 @@ fn parse_descriptor(d: &str) -> Result<Schedule, String> {
         "@hourly" => spec(one(0), all(&HOURS), all(&DOM), all(&MONTHS), all(&DOW)),
         _ => {
             if let Some(dur) = d.strip_prefix("@every ") {
-                return match parse_go_duration(dur) {
-                    // ConstantDelaySchedule rounds up to at least a second.
-                    Some(secs) => Ok(Schedule::Every(secs.max(1))),
-                    None => Err(format!(
-                        "failed to parse duration {d}: time: invalid duration {}",
-                        crate::apiserver::validation::q(dur)
-                    )),
+                return match crate::clock::parse_go_duration(dur) {
+                    // ConstantDelaySchedule truncates to whole seconds and
+                    // rounds up to at least one.
+                    Ok(ns) => Ok(Schedule::Every((ns / 1_000_000_000).max(1))),
+                    Err(e) => Err(format!("failed to parse duration {d}: {e}")),
                 };
             }
             return Err(format!("unrecognized descriptor: {d}"));

@@ -247,37 +247,6 @@ fn go_duration(ms: Millis) -> String {
     }
 }
 
-/// Parses `--timeout` as a Go duration (`30s`, `2m`, `1m30s`, `0`).
-fn parse_go_duration(v: &str) -> Option<Millis> {
-    if v == "0" {
-        return Some(0);
-    }
-    let mut total = 0f64;
-    let mut num = String::new();
-    let mut chars = v.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() || c == '.' {
-            num.push(c);
-            continue;
-        }
-        let unit = match c {
-            'h' => 3_600_000.0,
-            's' => 1000.0,
-            'm' if chars.peek() == Some(&'s') => {
-                chars.next();
-                1.0
-            }
-            'm' => 60_000.0,
-            _ => return None,
-        };
-        total += num.parse::<f64>().ok()? * unit;
-        num.clear();
-        any = true;
-    }
-    (any && num.is_empty()).then_some(total.round() as Millis)
-}
-
 struct Evicting {
     ns: String,
     name: String,
@@ -304,12 +273,9 @@ pub(super) fn drain(s: &mut Session, words: &[String], out: &mut Output) {
     };
     let timeout = match p.get("timeout") {
         None => 0,
-        Some(v) => match parse_go_duration(v) {
-            Some(t) => t,
-            None => {
-                out.fail(format!("Error: invalid argument \"{v}\" for \"--timeout\" flag: time: invalid duration \"{v}\"\nSee 'kubectl drain --help' for usage."));
-                return;
-            }
+        Some(v) => match super::duration_flag("drain", "timeout", v, out) {
+            Some(t) => t.max(0) as Millis,
+            None => return,
         },
     };
     let Some(name) = node_arg("drain", &p.args, out) else {
@@ -538,11 +504,6 @@ mod tests {
 
     #[test]
     fn go_durations_parse_and_print_as_go_does() {
-        assert_eq!(parse_go_duration("30s"), Some(30_000));
-        assert_eq!(parse_go_duration("1m30s"), Some(90_000));
-        assert_eq!(parse_go_duration("0"), Some(0));
-        assert_eq!(parse_go_duration("abc"), None);
-        assert_eq!(parse_go_duration("30"), None);
         assert_eq!(go_duration(30_000), "30s");
         assert_eq!(go_duration(90_000), "1m30s");
         assert_eq!(go_duration(3_600_000), "1h0m0s");

@@ -311,6 +311,20 @@ pub(super) const MIXED_RESOURCE_FORMS: &str = "error: there is no need to specif
 
 /// Prints [`MIXED_RESOURCE_FORMS`] and returns true when some of `args` are
 /// `TYPE/NAME` and some are not.
+/// A Go-duration flag (`--timeout=90s`) in milliseconds, or pflag's error
+/// with Go's words (`time: missing unit in duration "30"`).
+pub(super) fn duration_flag(cmd: &str, flag: &str, v: &str, out: &mut Output) -> Option<i64> {
+    match kubarium_engine::clock::parse_go_duration(v) {
+        Ok(ns) => Some(ns / 1_000_000),
+        Err(e) => {
+            out.fail(format!(
+                "Error: invalid argument \"{v}\" for \"--{flag}\" flag: {e}\nSee 'kubectl {cmd} --help' for usage."
+            ));
+            None
+        }
+    }
+}
+
 pub(super) fn mixed_resource_forms<S: AsRef<str>>(args: &[S], out: &mut Output) -> bool {
     let slashes = args.iter().filter(|a| a.as_ref().contains('/')).count();
     if slashes > 0 && slashes < args.len() {

@@ -236,51 +236,15 @@ pub fn status_message(d: &apps::Deployment) -> Result<(String, bool), String> {
     ))
 }
 
-/// Parses a Go duration as kubectl's `--timeout` takes it (`0s`, `90s`,
-/// `5m`, `1h30m`), in milliseconds.
-pub(super) fn parse_duration_ms(v: &str) -> Option<u64> {
-    if v == "0" {
-        return Some(0);
-    }
-    let mut total = 0.0f64;
-    let mut num = String::new();
-    let mut chars = v.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() || c == '.' {
-            num.push(c);
-            continue;
-        }
-        let mut unit = c.to_string();
-        if c == 'm' && chars.peek() == Some(&'s') {
-            unit.push(chars.next()?);
-        }
-        let n: f64 = num.parse().ok()?;
-        num.clear();
-        total += n * match unit.as_str() {
-            "ms" => 1.0,
-            "s" => 1000.0,
-            "m" => 60_000.0,
-            "h" => 3_600_000.0,
-            _ => return None,
-        };
-        any = true;
-    }
-    (num.is_empty() && any).then_some(total as u64)
-}
-
 fn status(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
     let Some(t) = targets("status", p, out) else {
         return;
     };
     let timeout = match p.get("timeout") {
         None => 0,
-        Some(v) => match parse_duration_ms(v) {
-            Some(ms) => ms,
-            None => {
-                out.fail(format!("Error: invalid argument \"{v}\" for \"--timeout\" flag: time: invalid duration \"{v}\"\nSee 'kubectl rollout status --help' for usage."));
-                return;
-            }
+        Some(v) => match super::duration_flag("rollout status", "timeout", v, out) {
+            Some(ms) => ms.max(0) as u64,
+            None => return,
         },
     };
     let watch = p.get("watch").is_none_or(|w| w == "true");
@@ -643,20 +607,5 @@ fn restart(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
             Ok(_) => out.out(format!("{} restarted\n", type_name(r, &name))),
             Err(e) => print_api_error(&e, None, out),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_duration_ms;
-
-    #[test]
-    fn timeouts_parse_as_go_durations() {
-        assert_eq!(parse_duration_ms("0s"), Some(0));
-        assert_eq!(parse_duration_ms("90s"), Some(90_000));
-        assert_eq!(parse_duration_ms("1m30s"), Some(90_000));
-        assert_eq!(parse_duration_ms("500ms"), Some(500));
-        assert_eq!(parse_duration_ms("5"), None);
-        assert_eq!(parse_duration_ms("x"), None);
     }
 }

@@ -61,19 +61,11 @@ pub(super) fn wait(s: &mut Session, words: &[String], out: &mut Output) {
     };
     let timeout = match p.get("timeout") {
         None => DEFAULT_TIMEOUT_MS,
-        Some(v) if v.starts_with('-') => match super::rollout::parse_duration_ms(&v[1..]) {
-            Some(_) => WEEK_MS,
-            None => {
-                out.fail(format!("Error: invalid argument \"{v}\" for \"--timeout\" flag: time: invalid duration \"{v}\"\nSee 'kubectl wait --help' for usage."));
-                return;
-            }
-        },
-        Some(v) => match super::rollout::parse_duration_ms(v) {
-            Some(ms) => ms,
-            None => {
-                out.fail(format!("Error: invalid argument \"{v}\" for \"--timeout\" flag: time: invalid duration \"{v}\"\nSee 'kubectl wait --help' for usage."));
-                return;
-            }
+        // A negative timeout waits a week (`kubectl wait --help`).
+        Some(v) => match super::duration_flag("wait", "timeout", v, out) {
+            Some(ms) if ms < 0 => WEEK_MS,
+            Some(ms) => ms as u64,
+            None => return,
         },
     };
     if let Some(f) = ["filename", "local", "field-selector", "output"]
