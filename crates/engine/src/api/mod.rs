@@ -9,6 +9,7 @@ pub mod registry;
 pub mod selector;
 
 pub use k8s_openapi::api::apps::v1 as apps;
+pub use k8s_openapi::api::autoscaling::v2 as autoscaling;
 pub use k8s_openapi::api::batch::v1 as batch;
 pub use k8s_openapi::api::coordination::v1 as coordination;
 pub use k8s_openapi::api::core::v1 as core;
@@ -168,6 +169,7 @@ macro_rules! served_kinds {
             Lease => coordination::Lease { status: false, generation: false },
             PodDisruptionBudget => policy::PodDisruptionBudget { status: true, generation: true },
             PriorityClass => scheduling::PriorityClass { status: false, generation: false },
+            HorizontalPodAutoscaler => autoscaling::HorizontalPodAutoscaler { status: true, generation: false },
         }
     };
 }
