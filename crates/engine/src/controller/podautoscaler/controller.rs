@@ -887,6 +887,209 @@ fn write_status(ctx: &mut Ctx, original: &HorizontalPodAutoscaler, hpa: Horizont
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::MINUTE;
+    use crate::kubelet::stats::ContainerUsage;
+    use crate::simulation::{ClusterConfig, Simulation};
+    use serde_json::json;
+
+    /// A metrics API that reports `cpu_millis` for every pod it is given.
+    struct FakeMetrics {
+        pods: Vec<String>,
+        cpu_millis: u64,
+        at: Millis,
+    }
+
+    impl PodMetricsSource for FakeMetrics {
+        fn pod_metrics(&self, _: &ApiServer, namespace: &str) -> Vec<PodMetrics> {
+            self.pods
+                .iter()
+                .map(|name| PodMetrics {
+                    namespace: namespace.into(),
+                    name: name.clone(),
+                    timestamp: self.at,
+                    window: 15 * SECOND,
+                    containers: vec![ContainerUsage {
+                        name: "app".into(),
+                        cpu_millis: self.cpu_millis,
+                        memory_bytes: 1 << 20,
+                    }],
+                })
+                .collect()
+        }
+    }
+
+    fn create(ctx: &mut Ctx, v: serde_json::Value) {
+        let obj = crate::api::decode::decode(v).unwrap();
+        ctx.api.create("test", obj).unwrap();
+    }
+
+    /// A Deployment `web` of `replicas` with 250m requests, its pods
+    /// running and Ready for minutes (no controllers run: the test seeds
+    /// the store and calls one sync), and an HPA on it.
+    fn seed(ctx: &mut Ctx, replicas: i32, pods: &[&str]) {
+        create(
+            ctx,
+            json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": "web", "namespace": "default"},
+                "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "web"}},
+                    "template": {"metadata": {"labels": {"app": "web"}},
+                        "spec": {"containers": [{"name": "app", "image": "nginx",
+                            "resources": {"requests": {"cpu": "250m"}}}]}}}}),
+        );
+        let long_ago = ctx.api.clock.time_at(ctx.now() - 10 * MINUTE);
+        for name in pods {
+            create(
+                ctx,
+                json!({"apiVersion": "v1", "kind": "Pod",
+                    "metadata": {"name": name, "namespace": "default", "labels": {"app": "web"}},
+                    "spec": {"containers": [{"name": "app", "image": "nginx",
+                        "resources": {"requests": {"cpu": "250m"}}}]}}),
+            );
+            let res = registry::by_kind("v1", "Pod").unwrap();
+            let mut pod = ctx
+                .api
+                .get_typed::<core::Pod>(res, "default", name)
+                .cloned()
+                .unwrap();
+            pod.status = Some(core::PodStatus {
+                phase: Some("Running".into()),
+                start_time: Some(long_ago.clone()),
+                conditions: Some(vec![core::PodCondition {
+                    type_: "Ready".into(),
+                    status: "True".into(),
+                    last_transition_time: Some(long_ago.clone()),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            });
+            ctx.api.update_status("test", Object::Pod(pod)).unwrap();
+        }
+        create(
+            ctx,
+            json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+                "metadata": {"name": "web", "namespace": "default"},
+                "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                    "maxReplicas": 10,
+                    "metrics": [{"type": "Resource", "resource": {"name": "cpu",
+                        "target": {"type": "Utilization", "averageUtilization": 50}}}]}}),
+        );
+    }
+
+    fn hpa(ctx: &Ctx) -> HorizontalPodAutoscaler {
+        ctx.api
+            .get_typed::<HorizontalPodAutoscaler>(hpa_res(), "default", "web")
+            .cloned()
+            .unwrap()
+    }
+
+    fn reason(h: &HorizontalPodAutoscaler, type_: &str) -> (String, String) {
+        let c = h.status.as_ref().unwrap().conditions.as_ref().unwrap();
+        let c = c.iter().find(|c| c.type_ == type_).unwrap();
+        (c.status.clone(), c.reason.clone().unwrap())
+    }
+
+    #[test]
+    fn one_sync_scales_the_target_and_writes_status_conditions_and_an_event() {
+        let mut sim = Simulation::new(ClusterConfig::with_workers(1));
+        sim.advance(20 * MINUTE);
+        let mut c = HorizontalController::default();
+        sim.with_ctx(|ctx| {
+            seed(ctx, 2, &["web-a", "web-b"]);
+            // 500m of 250m requests: 200 % of a 50 % target, ratio 4 → 8
+            // pods, of which an HPA without behavior may add up to 4 now.
+            let metrics = FakeMetrics {
+                pods: vec!["web-a".into(), "web-b".into()],
+                cpu_millis: 500,
+                at: ctx.now(),
+            };
+            assert_eq!(c.sync("default/web", ctx, &metrics), Some(SYNC_PERIOD));
+            let dep = ctx
+                .api
+                .get_typed::<crate::api::apps::Deployment>(
+                    registry::by_kind("apps/v1", "Deployment").unwrap(),
+                    "default",
+                    "web",
+                )
+                .cloned()
+                .unwrap();
+            assert_eq!(dep.spec.unwrap().replicas, Some(4));
+            let h = hpa(ctx);
+            let st = h.status.clone().unwrap();
+            assert_eq!((st.current_replicas, st.desired_replicas), (Some(2), 4));
+            let cur = &st.current_metrics.unwrap()[0]
+                .resource
+                .clone()
+                .unwrap()
+                .current;
+            assert_eq!(cur.average_utilization, Some(200));
+            assert_eq!(cur.average_value.as_ref().unwrap().0, "500m");
+            assert_eq!(
+                reason(&h, "AbleToScale"),
+                ("True".into(), "SucceededRescale".into())
+            );
+            assert_eq!(
+                reason(&h, "ScalingActive"),
+                ("True".into(), "ValidMetricFound".into())
+            );
+            assert_eq!(
+                reason(&h, "ScalingLimited"),
+                ("True".into(), "ScaleUpLimit".into())
+            );
+        });
+    }
+
+    #[test]
+    fn a_missing_target_is_reported_as_failed_get_scale() {
+        let mut sim = Simulation::new(ClusterConfig::with_workers(1));
+        let mut c = HorizontalController::default();
+        sim.with_ctx(|ctx| {
+            create(
+                ctx,
+                json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+                    "metadata": {"name": "web", "namespace": "default"},
+                    "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "gone"},
+                        "maxReplicas": 3}}),
+            );
+            let none = FakeMetrics {
+                pods: vec![],
+                cpu_millis: 0,
+                at: 0,
+            };
+            c.sync("default/web", ctx, &none);
+            let h = hpa(ctx);
+            let cond = &h.status.unwrap().conditions.unwrap()[0];
+            assert_eq!(
+                (cond.type_.as_str(), cond.status.as_str(), cond.reason.as_deref()),
+                ("AbleToScale", "False", Some("FailedGetScale"))
+            );
+            assert_eq!(
+                cond.message.as_deref(),
+                Some("the HPA controller was unable to get the target's current scale: deployments.apps \"gone\" not found")
+            );
+        });
+    }
+
+    #[test]
+    fn an_hpa_is_first_synced_one_sync_period_after_it_is_created() {
+        let mut sim = Simulation::new(ClusterConfig::with_workers(1));
+        sim.with_api(|api| {
+            let obj = crate::api::decode::decode(json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+                "metadata": {"name": "web", "namespace": "default"},
+                "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "gone"},
+                    "maxReplicas": 3}}))
+            .unwrap();
+            api.create("test", obj).unwrap();
+        });
+        let conditions = |sim: &Simulation| {
+            sim.api()
+                .get_typed::<HorizontalPodAutoscaler>(hpa_res(), "default", "web")
+                .and_then(|h| h.status.as_ref()?.conditions.clone())
+        };
+        sim.advance(14 * SECOND);
+        assert_eq!(conditions(&sim), None);
+        sim.advance(2 * SECOND);
+        assert!(conditions(&sim).is_some());
+    }
 
     #[test]
     fn milli_quantities_print_as_decimal_si() {
