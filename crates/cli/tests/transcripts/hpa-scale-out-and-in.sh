@@ -1,7 +1,7 @@
 # HorizontalPodAutoscaler: a CPU-bound Deployment scales out under load and
 # back in once the load stops and the 5-minute downscale window has passed.
-# vish/stress (the Kubernetes docs' CPU example) spins one core; the 500m
-# limit throttles it, so each pod uses 250% of its 200m request.
+# A shell busy loop spins one core; the 500m limit throttles it, so each
+# pod uses 250% of its 200m request.
 kubectl apply -f - <<EOF
 apiVersion: apps/v1
 kind: Deployment
@@ -17,9 +17,9 @@ spec:
         app: php-apache
     spec:
       containers:
-      - name: stress
-        image: vish/stress
-        args: ["-cpus", "1"]
+      - name: burner
+        image: busybox
+        command: ["sh", "-c", "while true; do :; done"]
         resources:
           requests:
             cpu: 200m
@@ -37,8 +37,8 @@ kubectl get deployment php-apache
 sleep 120
 kubectl get hpa
 kubectl describe hpa php-apache
-# Stop the load: the new pods spin no CPU.
-kubectl patch deployment php-apache -p '{"spec":{"template":{"spec":{"containers":[{"name":"stress","args":["-cpus","0"]}]}}}}'
+# Stop the load: the new pods only sleep.
+kubectl patch deployment php-apache -p '{"spec":{"template":{"spec":{"containers":[{"name":"burner","command":["sh","-c","sleep 3600"]}]}}}}'
 sleep 120
 kubectl get hpa
 kubectl get deployment php-apache
