@@ -328,3 +328,61 @@ fn the_same_autoscaling_run_gives_the_same_trace() {
     assert_eq!(a, run());
     assert_eq!(a.1, 6);
 }
+
+#[test]
+fn a_scale_down_policy_of_one_pod_a_minute_is_followed() {
+    let mut sim = cluster();
+    deployment(&mut sim, 4, 0, Some("100m"), None);
+    hpa(
+        &mut sim,
+        json!({
+            "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "web", "namespace": "default"},
+            "spec": {
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                "minReplicas": 1, "maxReplicas": 10,
+                "metrics": [{"type": "Resource", "resource": {"name": "cpu",
+                    "target": {"type": "Utilization", "averageUtilization": 50}}}],
+                "behavior": {"scaleDown": {"stabilizationWindowSeconds": 0,
+                    "policies": [{"type": "Pods", "value": 1, "periodSeconds": 60}]}}
+            }
+        }),
+    );
+    // Defaulting filled the rest of the behavior.
+    let b = get_hpa(&sim).spec.unwrap().behavior.unwrap();
+    assert_eq!(b.scale_down.unwrap().select_policy.as_deref(), Some("Max"));
+    assert_eq!(b.scale_up.unwrap().policies.unwrap().len(), 2);
+    // Idle from the first sync with metrics (30 s): one pod a minute.
+    sim.advance(40 * SECOND);
+    assert_eq!(spec_replicas(&sim), 3);
+    assert_eq!(
+        condition(&get_hpa(&sim), "ScalingLimited").1,
+        "ScaleDownLimit"
+    );
+    sim.advance(60 * SECOND);
+    assert_eq!(spec_replicas(&sim), 2);
+    sim.advance(60 * SECOND);
+    assert_eq!(spec_replicas(&sim), 1);
+}
+
+#[test]
+fn behavior_policies_are_validated_in_upstreams_words() {
+    let mut sim = cluster();
+    let obj = decode::decode(json!({
+        "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+            "maxReplicas": 2,
+            "behavior": {"scaleUp": {"policies": [{"type": "Pods", "value": 0, "periodSeconds": 4000}]}}
+        }
+    }))
+    .unwrap();
+    let err = sim.with_api(|api| api.create("kubectl", obj)).unwrap_err();
+    for want in [
+        "spec.behavior.scaleUp.policies[0].value: Invalid value: 0: must be greater than zero",
+        "spec.behavior.scaleUp.policies[0].periodSeconds: Invalid value: 4000: must be less than or equal to 1800",
+    ] {
+        assert!(err.message.contains(want), "{}", err.message);
+    }
+}

@@ -2,8 +2,10 @@
 //! `validateHorizontalPodAutoscalerSpec` with the scale target reference,
 //! and the Resource / ContainerResource metric sources and their targets.
 
-use super::field::{forbidden, invalid, q, required, FieldError};
-use crate::api::autoscaling::{HorizontalPodAutoscalerSpec, MetricSpec, MetricTarget};
+use super::field::{forbidden, invalid, not_supported, q, required, FieldError};
+use crate::api::autoscaling::{
+    HPAScalingRules, HorizontalPodAutoscalerSpec, MetricSpec, MetricTarget,
+};
 
 /// `IsValidPathSegmentName`.
 fn path_segment_errors(name: &str) -> Vec<String> {
@@ -170,6 +172,80 @@ fn validate_metric(m: &MetricSpec, path: &str) -> Vec<FieldError> {
     errs
 }
 
+/// `validateScalingRules` (with `validateScalingPolicy`): windows of
+/// 0–3600 s, policies of a positive value over 1–1800 s.
+fn validate_rules(rules: Option<&HPAScalingRules>, path: &str) -> Vec<FieldError> {
+    let Some(r) = rules else {
+        return Vec::new();
+    };
+    let mut errs = Vec::new();
+    if let Some(w) = r.stabilization_window_seconds {
+        let p = format!("{path}.stabilizationWindowSeconds");
+        if w < 0 {
+            errs.push(invalid(
+                &p,
+                w.to_string(),
+                "must be greater than or equal to zero",
+            ));
+        }
+        if w > 3600 {
+            errs.push(invalid(
+                &p,
+                w.to_string(),
+                "must be less than or equal to 3600",
+            ));
+        }
+    }
+    if let Some(sp) = &r.select_policy {
+        if !matches!(sp.as_str(), "Disabled" | "Max" | "Min") {
+            errs.push(not_supported(
+                format!("{path}.selectPolicy"),
+                q(sp),
+                &["Disabled", "Max", "Min"],
+            ));
+        }
+    }
+    let policies = r.policies.as_deref().unwrap_or(&[]);
+    if policies.is_empty() {
+        errs.push(required(
+            format!("{path}.policies"),
+            "must specify at least one Policy",
+        ));
+    }
+    for (i, p) in policies.iter().enumerate() {
+        let pp = format!("{path}.policies[{i}]");
+        if p.type_ != "Pods" && p.type_ != "Percent" {
+            errs.push(not_supported(
+                format!("{pp}.type"),
+                q(&p.type_),
+                &["Percent", "Pods"],
+            ));
+        }
+        if p.value <= 0 {
+            errs.push(invalid(
+                format!("{pp}.value"),
+                p.value.to_string(),
+                "must be greater than zero",
+            ));
+        }
+        if p.period_seconds <= 0 {
+            errs.push(invalid(
+                format!("{pp}.periodSeconds"),
+                p.period_seconds.to_string(),
+                "must be greater than zero",
+            ));
+        }
+        if p.period_seconds > 1800 {
+            errs.push(invalid(
+                format!("{pp}.periodSeconds"),
+                p.period_seconds.to_string(),
+                "must be less than or equal to 1800",
+            ));
+        }
+    }
+    errs
+}
+
 /// `validateHorizontalPodAutoscalerSpec` (minReplicas lower bound 1: the
 /// HPAScaleToZero feature gate is off in v1.32).
 pub fn validate_hpa_spec(spec: Option<&HorizontalPodAutoscalerSpec>) -> Vec<FieldError> {
@@ -215,8 +291,20 @@ pub fn validate_hpa_spec(spec: Option<&HorizontalPodAutoscalerSpec>) -> Vec<Fiel
         errs.extend(ref_errs);
         return errs;
     }
+    let mut metric_errs = Vec::new();
     for (i, m) in spec.metrics.iter().flatten().enumerate() {
-        errs.extend(validate_metric(m, &format!("spec.metrics[{i}]")));
+        metric_errs.extend(validate_metric(m, &format!("spec.metrics[{i}]")));
+    }
+    if !metric_errs.is_empty() {
+        errs.extend(metric_errs);
+        return errs;
+    }
+    if let Some(b) = &spec.behavior {
+        errs.extend(validate_rules(b.scale_up.as_ref(), "spec.behavior.scaleUp"));
+        errs.extend(validate_rules(
+            b.scale_down.as_ref(),
+            "spec.behavior.scaleDown",
+        ));
     }
     errs
 }

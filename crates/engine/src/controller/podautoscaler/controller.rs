@@ -293,7 +293,8 @@ impl HorizontalController {
                             (&mut self.scale_down_events, current - desired)
                         };
                         let events = map.entry(key.to_string()).or_default();
-                        events.retain(|e| e.at + 600 * SECOND > now);
+                        // Policies look back at most 1800 s (validation).
+                        events.retain(|e| e.at + 1800 * SECOND > now);
                         events.push(ScaleEvent { change, at: now });
                     }
                     rescaled = true;
