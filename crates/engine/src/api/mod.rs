@@ -117,7 +117,9 @@ macro_rules! kinds {
             /// The JSON form the API server returns (with apiVersion and kind).
             pub fn to_value(&self) -> Value {
                 let v = match self { $( Object::$variant(o) => serde_json::to_value(o), )* };
-                v.unwrap_or(Value::Null)
+                let mut v = v.unwrap_or(Value::Null);
+                go_nulls(self, &mut v);
+                v
             }
 
         }
@@ -140,6 +142,16 @@ macro_rules! kinds {
             }
         )*
     };
+}
+
+/// Fields Go serialises as `null` when unset (no `omitempty`) where
+/// k8s-openapi omits them: an HPA's `status.currentMetrics`.
+fn go_nulls(obj: &Object, v: &mut Value) {
+    if let Object::HorizontalPodAutoscaler(_) = obj {
+        if let Some(status) = v.get_mut("status").and_then(Value::as_object_mut) {
+            status.entry("currentMetrics").or_insert(Value::Null);
+        }
+    }
 }
 
 /// Every kind the engine serves, once: the `Object` enum, the API server's
