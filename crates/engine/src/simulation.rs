@@ -16,7 +16,7 @@ use crate::scheduler::{self, Scheduler};
 use crate::trace::{Trace, TraceKind};
 use std::collections::BTreeMap;
 
-mod metrics;
+pub mod metrics;
 mod operator;
 pub use metrics::{NodeMetrics, PodMetrics};
 pub use operator::OperatorError;
@@ -245,7 +245,10 @@ impl Simulation {
             queue: &mut self.queue,
         };
         match event {
-            Event::Controller(w) => self.controllers.handle(w, &mut ctx),
+            Event::Controller(w) => {
+                let metrics = metrics::MetricsApi::new(&self.kubelets);
+                self.controllers.handle(w, &mut ctx, &metrics)
+            }
             Event::Scheduler(w) => self.scheduler.handle(w, &mut ctx),
             Event::Kubelet(node, w) => {
                 if let Some(k) = self.kubelets.get_mut(&node) {

@@ -279,7 +279,7 @@ fn decode_typed(
     doc: Value,
     state: &RefCell<State>,
 ) -> Option<Result<Object, serde_json::Error>> {
-    use super::{apps, batch, coordination, core, policy, scheduling};
+    use super::{apps, autoscaling, batch, coordination, core, policy, scheduling};
     let d = Tracked {
         value: doc,
         path: Vec::new(),
@@ -298,7 +298,74 @@ fn decode_typed(
         };
     }
     super::served_kinds!(go);
+    if api_version == "autoscaling/v1" && kind == "HorizontalPodAutoscaler" {
+        // Served too: converted to the storage version as kube-apiserver does.
+        return Some(
+            <k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler as serde::Deserialize>::deserialize(d)
+                .map(|h| Object::HorizontalPodAutoscaler(hpa_from_v1(h))),
+        );
+    }
     None
+}
+
+/// autoscaling/v1 → v2 (pkg/apis/autoscaling/v1/conversion.go):
+/// `targetCPUUtilizationPercentage` becomes a Resource metric on cpu with a
+/// Utilization target (none set: v1's default of 80 % applies on defaulting,
+/// as v2's does); the status's CPU utilization a Resource metric status.
+pub fn hpa_from_v1(
+    h: k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler,
+) -> super::autoscaling::HorizontalPodAutoscaler {
+    use super::autoscaling as v2;
+    let cpu = |target: v2::MetricTarget| v2::MetricSpec {
+        type_: "Resource".into(),
+        resource: Some(v2::ResourceMetricSource {
+            name: "cpu".into(),
+            target,
+        }),
+        ..Default::default()
+    };
+    let spec = h.spec.map(|s| v2::HorizontalPodAutoscalerSpec {
+        max_replicas: s.max_replicas,
+        min_replicas: s.min_replicas,
+        scale_target_ref: v2::CrossVersionObjectReference {
+            api_version: s.scale_target_ref.api_version,
+            kind: s.scale_target_ref.kind,
+            name: s.scale_target_ref.name,
+        },
+        metrics: s.target_cpu_utilization_percentage.map(|p| {
+            vec![cpu(v2::MetricTarget {
+                type_: "Utilization".into(),
+                average_utilization: Some(p),
+                ..Default::default()
+            })]
+        }),
+        behavior: None,
+    });
+    let status = h.status.map(|s| v2::HorizontalPodAutoscalerStatus {
+        current_replicas: Some(s.current_replicas),
+        desired_replicas: s.desired_replicas,
+        last_scale_time: s.last_scale_time,
+        observed_generation: s.observed_generation,
+        current_metrics: s.current_cpu_utilization_percentage.map(|p| {
+            vec![v2::MetricStatus {
+                type_: "Resource".into(),
+                resource: Some(v2::ResourceMetricStatus {
+                    name: "cpu".into(),
+                    current: v2::MetricValueStatus {
+                        average_utilization: Some(p),
+                        ..Default::default()
+                    },
+                }),
+                ..Default::default()
+            }]
+        }),
+        conditions: None,
+    });
+    v2::HorizontalPodAutoscaler {
+        metadata: h.metadata,
+        spec,
+        status,
+    }
 }
 
 /// One step of a path.

@@ -9,6 +9,7 @@ pub mod registry;
 pub mod selector;
 
 pub use k8s_openapi::api::apps::v1 as apps;
+pub use k8s_openapi::api::autoscaling::v2 as autoscaling;
 pub use k8s_openapi::api::batch::v1 as batch;
 pub use k8s_openapi::api::coordination::v1 as coordination;
 pub use k8s_openapi::api::core::v1 as core;
@@ -116,7 +117,9 @@ macro_rules! kinds {
             /// The JSON form the API server returns (with apiVersion and kind).
             pub fn to_value(&self) -> Value {
                 let v = match self { $( Object::$variant(o) => serde_json::to_value(o), )* };
-                v.unwrap_or(Value::Null)
+                let mut v = v.unwrap_or(Value::Null);
+                go_nulls(self, &mut v);
+                v
             }
 
         }
@@ -139,6 +142,16 @@ macro_rules! kinds {
             }
         )*
     };
+}
+
+/// Fields Go serialises as `null` when unset (no `omitempty`) where
+/// k8s-openapi omits them: an HPA's `status.currentMetrics`.
+fn go_nulls(obj: &Object, v: &mut Value) {
+    if let Object::HorizontalPodAutoscaler(_) = obj {
+        if let Some(status) = v.get_mut("status").and_then(Value::as_object_mut) {
+            status.entry("currentMetrics").or_insert(Value::Null);
+        }
+    }
 }
 
 /// Every kind the engine serves, once: the `Object` enum, the API server's
@@ -168,6 +181,7 @@ macro_rules! served_kinds {
             Lease => coordination::Lease { status: false, generation: false },
             PodDisruptionBudget => policy::PodDisruptionBudget { status: true, generation: true },
             PriorityClass => scheduling::PriorityClass { status: false, generation: false },
+            HorizontalPodAutoscaler => autoscaling::HorizontalPodAutoscaler { status: true, generation: false },
         }
     };
 }

@@ -175,6 +175,16 @@ pub static RESOURCES: &[ResourceInfo] = &[
         ["all"]
     ),
     res!(
+        "autoscaling",
+        "v2",
+        "HorizontalPodAutoscaler",
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        ["hpa"],
+        true,
+        ["all"]
+    ),
+    res!(
         "batch",
         "v1",
         "CronJob",
@@ -218,7 +228,15 @@ pub static RESOURCES: &[ResourceInfo] = &[
 ];
 
 /// The resource of `apiVersion`/`kind`, if served.
+///
+/// autoscaling/v1 HorizontalPodAutoscalers are served as well: the request
+/// is converted to the storage version, autoscaling/v2 (see
+/// [`super::decode::hpa_from_v1`]), whose entry is returned.
 pub fn by_kind(api_version: &str, kind: &str) -> Option<&'static ResourceInfo> {
+    let api_version = match (api_version, kind) {
+        ("autoscaling/v1", "HorizontalPodAutoscaler") => "autoscaling/v2",
+        _ => api_version,
+    };
     let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
     RESOURCES
         .iter()

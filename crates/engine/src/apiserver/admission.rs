@@ -20,6 +20,7 @@
 //! templates); the admission plugins only to a Pod being created.
 
 mod apps;
+pub mod autoscaling;
 pub mod batch;
 pub use apps::daemon_set_template_generation;
 pub mod priority;
@@ -155,6 +156,13 @@ pub fn default_object(obj: &mut Object, ctx: &AdmissionContext) {
             // (every count 0) until the disruption controller computes it.
             if ctx.operation == Operation::Create {
                 pdb.status = Some(Default::default());
+            }
+        }
+        Object::HorizontalPodAutoscaler(hpa) => {
+            autoscaling::default_hpa(hpa);
+            // The registry strategy's PrepareForCreate: status starts empty.
+            if ctx.operation == Operation::Create {
+                hpa.status = Some(Default::default());
             }
         }
         Object::PriorityClass(pc) => {

@@ -13,6 +13,7 @@
 //! defaulting would have filled it.
 
 mod apps;
+mod autoscaling;
 mod batch;
 mod deployment;
 mod field;
@@ -180,6 +181,9 @@ pub fn validate_create(obj: &Object) -> Vec<FieldError> {
         }
         Object::PodDisruptionBudget(p) => errs.extend(policy::validate_pdb_spec(p.spec.as_ref())),
         Object::PriorityClass(pc) => errs.extend(scheduling::validate_priority_class(pc)),
+        Object::HorizontalPodAutoscaler(h) => {
+            errs.extend(autoscaling::validate_hpa_spec(h.spec.as_ref()))
+        }
         Object::Namespace(_) | Object::Event(_) | Object::ServiceAccount(_) | Object::Lease(_) => {}
     }
     errs

@@ -71,6 +71,8 @@ pub enum ControllerName {
     PodGarbageCollector,
     /// disruption-controller.
     Disruption,
+    /// horizontal-pod-autoscaler-controller.
+    HorizontalPodAutoscaler,
 }
 
 impl ControllerName {
@@ -91,6 +93,7 @@ impl ControllerName {
             ControllerName::TaintEviction => "taint-eviction-controller",
             ControllerName::PodGarbageCollector => "pod-garbage-collector-controller",
             ControllerName::Disruption => "disruption-controller",
+            ControllerName::HorizontalPodAutoscaler => "horizontal-pod-autoscaler-controller",
         }
     }
 }
@@ -138,6 +141,7 @@ pub struct ControllerManager {
     pods_by_node: tainteviction::PodsByNode,
     nodelifecycle: nodelifecycle::NodeLifecycleController,
     tainteviction: tainteviction::TaintEvictionController,
+    hpa: podautoscaler::controller::HorizontalController,
 }
 
 impl ControllerManager {
@@ -181,10 +185,25 @@ impl ControllerManager {
         self.tainteviction.on_watch(&mut self.queue, ev, ctx);
         podgc::on_watch(&mut self.queue, ev, ctx);
         disruption::on_watch(&mut self.queue, ev, ctx);
+        if let (crate::store::EventType::Deleted, crate::api::Object::HorizontalPodAutoscaler(h)) =
+            (ev.event_type, &*ev.object)
+        {
+            self.hpa.forget(&crate::api::key(
+                h.metadata.namespace.as_deref().unwrap_or(""),
+                h.metadata.name.as_deref().unwrap_or(""),
+            ));
+        }
+        podautoscaler::controller::on_watch(&mut self.queue, ev, ctx);
     }
 
-    /// Runs one work item.
-    pub fn handle(&mut self, work: Work, ctx: &mut Ctx) {
+    /// Runs one work item. `metrics` is the resource metrics API the
+    /// horizontal pod autoscaler reads.
+    pub fn handle(
+        &mut self,
+        work: Work,
+        ctx: &mut Ctx,
+        metrics: &dyn podautoscaler::controller::PodMetricsSource,
+    ) {
         if work.delayed {
             self.queue.add(work.controller, work.key, ctx, 0);
             return;
@@ -212,6 +231,7 @@ impl ControllerManager {
             }
             ControllerName::PodGarbageCollector => podgc::sync(&work.key, &self.pods_by_node, ctx),
             ControllerName::Disruption => disruption::sync(&work.key, ctx),
+            ControllerName::HorizontalPodAutoscaler => self.hpa.sync(&work.key, ctx, metrics),
         };
         if let Some(delay) = requeue {
             // client-go's AddAfter: the key is not marked waiting until the
@@ -233,6 +253,17 @@ mod tests {
     use super::*;
     use crate::clock::SECOND;
     use crate::simulation::{ClusterConfig, Simulation};
+
+    struct NoMetrics;
+    impl podautoscaler::controller::PodMetricsSource for NoMetrics {
+        fn pod_metrics(
+            &self,
+            _: &crate::apiserver::ApiServer,
+            _: &str,
+        ) -> Vec<crate::simulation::metrics::PodMetrics> {
+            Vec::new()
+        }
+    }
 
     #[test]
     fn a_waiting_key_is_not_queued_twice_and_a_requeue_after_still_comes_due() {
@@ -273,6 +304,7 @@ mod tests {
                     delayed: true,
                 },
                 ctx,
+                &NoMetrics,
             )
         });
         assert_eq!(sim.pending_events() - before, 3, "already waiting");

@@ -153,6 +153,10 @@ pub(crate) struct Machine {
     fatal: Option<i32>,
     /// How many machines (pipes, `$(...)`) this one runs inside.
     nest: u32,
+    /// Set once the script is caught in a loop of instructions without any
+    /// effect (`while true; do :; done`): it can never leave it, so every
+    /// later run is busy at once instead of stepping the same cycle again.
+    spinning: bool,
 }
 
 /// Limits that keep a hostile script from exhausting the stack or memory.
@@ -390,6 +394,27 @@ const BIN_DIRS: &[&str] = &[
     "/usr/local/sbin",
 ];
 
+/// Whether an instruction has no effect but on the pc and the exit status:
+/// jumps, `!`, constant statuses, and the no-op commands `:`, `true` and
+/// `false` without assignments or redirections (`false` not where `set -e`
+/// would end the shell).
+fn is_pure(ins: &Ins, errexit: bool) -> bool {
+    match ins {
+        Ins::Jz(_) | Ins::Jnz(_) | Ins::Jmp(_) | Ins::Not | Ins::SetStatus(_) => true,
+        Ins::Run { cmd, cond } => {
+            cmd.assigns.is_empty()
+                && cmd.redirs.is_empty()
+                && cmd.words.len() == 1
+                && match cmd.words[0].plain().as_deref() {
+                    Some(":" | "true") => true,
+                    Some("false") => *cond || !errexit,
+                    _ => false,
+                }
+        }
+        _ => false,
+    }
+}
+
 impl Machine {
     /// A machine that will run `argv` as one command (the container's
     /// process: `["/bin/sh", "-c", "..."]`, `["sleep", "3600"]`).
@@ -423,6 +448,7 @@ impl Machine {
             subst_status: None,
             fatal: None,
             nest: 0,
+            spinning: false,
         }
     }
 
@@ -454,6 +480,7 @@ impl Machine {
             subst_status: None,
             fatal: None,
             nest: self.nest + 1,
+            spinning: false,
         }
     }
 
@@ -824,7 +851,12 @@ impl Machine {
     /// Runs until the script sleeps, exits, blocks, becomes a server or uses
     /// up [`STEP_BUDGET`].
     pub fn run(&mut self, env: &mut Env<'_>) -> Flow {
+        if self.spinning {
+            return Flow::Busy;
+        }
         let mut steps = 0u64;
+        // Consecutive effect-free instructions run in the current frame.
+        let mut pure_steps = 0usize;
         loop {
             steps += 1;
             if steps > STEP_BUDGET {
@@ -834,6 +866,7 @@ impl Machine {
                 return Flow::Exit(self.status);
             };
             if frame.pc >= frame.code.len() {
+                pure_steps = 0;
                 if let Some(f) = self.end_frame() {
                     return f;
                 }
@@ -841,6 +874,24 @@ impl Machine {
             }
             let ins = frame.code[frame.pc].clone();
             frame.pc += 1;
+            if is_pure(&ins, self.errexit) {
+                pure_steps += 1;
+                // Effect-free instructions only move the pc and the exit
+                // status, which takes few values (0, 1, the constants set,
+                // the one on entry): past that many states one repeats, and
+                // the frame cycles forever.
+                let constants = frame
+                    .code
+                    .iter()
+                    .filter(|i| matches!(i, Ins::SetStatus(_)))
+                    .count();
+                if pure_steps > frame.code.len() * (constants + 3) {
+                    self.spinning = true;
+                    return Flow::Busy;
+                }
+            } else {
+                pure_steps = 0;
+            }
             match self.step(ins, env) {
                 Step::Next => {}
                 Step::Flow(Flow::Exit(code)) => {

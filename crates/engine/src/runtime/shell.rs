@@ -770,6 +770,38 @@ mod tests {
     }
 
     #[test]
+    fn an_effect_free_spin_loop_is_caught_and_stays_busy_without_stepping() {
+        // An hour of `while true; do :; done` would be 360 million steps if
+        // each slice ran its budget; once caught, a slice costs nothing.
+        for script in [
+            "while true; do :; done",
+            "while :; do true; done",
+            "echo start; while true; do if false; then :; fi; done",
+        ] {
+            let r = run_for("busybox", sh(script), 3_600_000);
+            assert_eq!(r.last, Step::Sleep(BUSY_SLICE_MS), "{script}");
+            assert_eq!(r.process.cpu_millis(), 1000, "{script}");
+        }
+    }
+
+    #[test]
+    fn effect_free_loops_that_end_still_run_what_follows() {
+        for script in [
+            "while false; do :; done; echo after",
+            "until true; do :; done; echo after",
+            "while true; do if true; then break; fi; done; echo after",
+        ] {
+            let r = run_for("busybox", sh(script), 1_000);
+            assert_eq!(r.last, Step::Exited(0), "{script}");
+            assert_eq!(
+                r.log.last().map(|l| l.2.as_str()),
+                Some("after"),
+                "{script}"
+            );
+        }
+    }
+
+    #[test]
     fn stress_uses_its_vm_bytes_so_it_can_be_oom_killed() {
         let r = run_for(
             "polinux/stress",

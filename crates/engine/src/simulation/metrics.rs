@@ -1,11 +1,16 @@
 //! The resource metrics API (`metrics.k8s.io/v1beta1`) that metrics-server
 //! serves, answered from the kubelets' stats (see [`crate::kubelet::stats`]).
 //! Kubarium runs no metrics-server pod: the engine answers directly, with
-//! the timestamp of the latest 15 s scrape on the virtual clock.
+//! the timestamp of the latest 15 s scrape on the virtual clock, to
+//! `kubectl top` and to the horizontal pod autoscaler alike.
 
 use super::Simulation;
+use crate::api::{core, registry, Object};
+use crate::apiserver::ApiServer;
 use crate::clock::Millis;
 use crate::kubelet::stats::{ContainerUsage, METRIC_RESOLUTION};
+use crate::kubelet::Kubelet;
+use std::collections::BTreeMap;
 
 /// A `PodMetrics` object.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,40 +54,90 @@ pub struct NodeMetrics {
     pub memory_bytes: u64,
 }
 
-impl Simulation {
-    fn last_scrape(&self) -> Millis {
-        let now = self.now();
-        now - now % METRIC_RESOLUTION
+/// The resource metrics API as components read it: the kubelets' stats,
+/// scraped on metrics-server's 15 s resolution. The horizontal pod
+/// autoscaler reads pod metrics through it (see
+/// [`crate::controller::podautoscaler`]), as `kubectl top` does through
+/// [`Simulation::pod_metrics`].
+pub struct MetricsApi<'a> {
+    kubelets: &'a BTreeMap<String, Kubelet>,
+}
+
+impl<'a> MetricsApi<'a> {
+    /// The metrics API over these kubelets.
+    pub fn new(kubelets: &'a BTreeMap<String, Kubelet>) -> Self {
+        MetricsApi { kubelets }
     }
 
-    /// `PodMetrics` of every pod with metrics, ordered by namespace and name
-    /// (the order metrics-server lists them in).
-    pub fn pod_metrics(&self) -> Vec<PodMetrics> {
-        let now = self.now();
-        let timestamp = self.last_scrape();
+    /// `PodMetrics` of the pods of `namespace` (every namespace if `None`)
+    /// with metrics, ordered by namespace and name (the order metrics-server
+    /// lists them in). A container's CPU is capped at its CPU limit, as the
+    /// CFS quota throttles it.
+    pub fn pod_metrics(&self, api: &ApiServer, namespace: Option<&str>) -> Vec<PodMetrics> {
+        let now = api.now();
+        let timestamp = last_scrape(now);
+        let prefix = namespace.map(|ns| format!("{ns}/"));
+        let pods = registry::by_kind("v1", "Pod").expect("pods are served");
         let mut out: Vec<PodMetrics> = self
             .kubelets
             .values()
             .flat_map(|k| k.pod_usage(now))
+            .filter(|u| {
+                prefix
+                    .as_ref()
+                    .is_none_or(|p| u.key.starts_with(p.as_str()))
+            })
             .map(|u| {
                 let (ns, name) = u.key.split_once('/').unwrap_or(("", &u.key));
+                let mut containers = u.containers;
+                if let Some(Object::Pod(pod)) = api.get(pods, ns, name) {
+                    for c in &mut containers {
+                        if let Some(limit) = cpu_limit(pod, &c.name) {
+                            c.cpu_millis = c.cpu_millis.min(limit);
+                        }
+                    }
+                }
                 PodMetrics {
                     namespace: ns.to_string(),
                     name: name.to_string(),
                     timestamp,
                     window: METRIC_RESOLUTION,
-                    containers: u.containers,
+                    containers,
                 }
             })
             .collect();
         out.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
         out
     }
+}
+
+/// A container's CPU limit in millicores.
+fn cpu_limit(pod: &core::Pod, container: &str) -> Option<u64> {
+    let c = pod
+        .spec
+        .as_ref()?
+        .containers
+        .iter()
+        .find(|c| c.name == container)?;
+    let q = c.resources.as_ref()?.limits.as_ref()?.get("cpu")?;
+    u64::try_from(crate::api::quantity::cpu_millis(&q.0)).ok()
+}
+
+fn last_scrape(now: Millis) -> Millis {
+    now - now % METRIC_RESOLUTION
+}
+
+impl Simulation {
+    /// `PodMetrics` of every pod with metrics, ordered by namespace and name
+    /// (the order metrics-server lists them in).
+    pub fn pod_metrics(&self) -> Vec<PodMetrics> {
+        MetricsApi::new(&self.kubelets).pod_metrics(&self.api, None)
+    }
 
     /// `NodeMetrics` of every node whose kubelet is up, ordered by name.
     pub fn node_metrics(&self) -> Vec<NodeMetrics> {
         let now = self.now();
-        let timestamp = self.last_scrape();
+        let timestamp = last_scrape(now);
         self.kubelets
             .iter()
             .filter_map(|(name, k)| {

@@ -420,6 +420,7 @@ fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
         Object::Job(j) => d::describe_job(j, &evs, now),
         Object::CronJob(cj) => d::describe_cron_job(cj, &evs, now),
         Object::PodDisruptionBudget(x) => d::describe_pod_disruption_budget(x, &evs, now),
+        Object::HorizontalPodAutoscaler(x) => d::describe_horizontal_pod_autoscaler(x, &evs, now),
         Object::PriorityClass(x) => d::describe_priority_class(x, &evs, now),
         other => {
             return Err(format!(

@@ -2,6 +2,7 @@
 //! writes what kubectl would print.
 
 mod apply;
+mod autoscale;
 mod create_job;
 mod create_pdb;
 mod delete;
@@ -96,6 +97,7 @@ pub(crate) fn dispatch(s: &mut Session, words: &[String], stdin: Option<&str>, o
         "explain" => crate::explain::explain(rest, out),
         "rollout" => rollout::rollout(s, rest, out),
         "scale" => scale::scale(s, rest, out),
+        "autoscale" => autoscale::autoscale(s, rest, out),
         "set" => set::set(s, rest, out),
         "cordon" => drain::cordon(s, rest, out, true),
         "uncordon" => drain::cordon(s, rest, out, false),

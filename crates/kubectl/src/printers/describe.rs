@@ -23,6 +23,8 @@ mod sets;
 pub use sets::{describe_daemon_set, describe_persistent_volume_claim, describe_stateful_set};
 mod policy;
 pub use policy::describe_pod_disruption_budget;
+mod autoscaling;
+pub use autoscaling::describe_horizontal_pod_autoscaler;
 
 const MAX_ANNOTATION_LEN: usize = 140;
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";

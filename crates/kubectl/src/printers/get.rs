@@ -156,6 +156,19 @@ fn columns(o: &Object, wide: bool) -> (Vec<&'static str>, Option<usize>) {
             &[],
             Some(0),
         ),
+        Object::HorizontalPodAutoscaler(_) => (
+            &[
+                "NAME",
+                "REFERENCE",
+                "TARGETS",
+                "MINPODS",
+                "MAXPODS",
+                "REPLICAS",
+                "AGE",
+            ],
+            &[],
+            Some(0),
+        ),
     };
     if let Object::Event(_) = o {
         // Wide event columns interleave: SUBOBJECT and SOURCE come before
@@ -234,7 +247,128 @@ fn row_cells(o: &Object, opts: &TableOptions) -> Vec<String> {
         Object::PersistentVolumeClaim(pvc) => pvc_row(pvc, name, age, opts.wide),
         Object::PodDisruptionBudget(p) => pdb_row(p, name, age),
         Object::PriorityClass(pc) => priority_class_row(pc, name, age),
+        Object::HorizontalPodAutoscaler(h) => hpa_row(h, name, age),
     }
+}
+
+/// printHorizontalPodAutoscaler.
+fn hpa_row(
+    h: &kubarium_engine::api::autoscaling::HorizontalPodAutoscaler,
+    name: String,
+    age: String,
+) -> Vec<String> {
+    let spec = h.spec.clone().unwrap_or_default();
+    let status = h.status.clone().unwrap_or_default();
+    let r = &spec.scale_target_ref;
+    vec![
+        name,
+        format!("{}/{}", r.kind, r.name),
+        hpa_metrics(
+            spec.metrics.as_deref().unwrap_or(&[]),
+            status.current_metrics.as_deref().unwrap_or(&[]),
+        ),
+        spec.min_replicas
+            .map_or("<unset>".to_string(), |m| m.to_string()),
+        spec.max_replicas.to_string(),
+        status.current_replicas.unwrap_or(0).to_string(),
+        age,
+    ]
+}
+
+/// formatHPAMetrics: `cpu: 12%/50%`, at most two metrics then `+ N more...`.
+pub fn hpa_metrics(
+    specs: &[kubarium_engine::api::autoscaling::MetricSpec],
+    statuses: &[kubarium_engine::api::autoscaling::MetricStatus],
+) -> String {
+    if specs.is_empty() {
+        return "<none>".into();
+    }
+    let q = |v: Option<&k8s_openapi::apimachinery::pkg::api::resource::Quantity>| {
+        v.map_or_else(|| "<nil>".to_string(), |q| q.0.clone())
+    };
+    let unknown = || "<unknown>".to_string();
+    let mut list = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let st = statuses.get(i);
+        let item = match spec.type_.as_str() {
+            "External" => {
+                let e = spec.external.clone().unwrap_or_default();
+                if e.target.average_value.is_some() {
+                    let cur = st
+                        .and_then(|s| s.external.as_ref())
+                        .filter(|x| x.current.average_value.is_some())
+                        .map_or_else(unknown, |x| q(x.current.average_value.as_ref()));
+                    format!("{cur}/{} (avg)", q(e.target.average_value.as_ref()))
+                } else {
+                    let cur = st
+                        .and_then(|s| s.external.as_ref())
+                        .map_or_else(unknown, |x| q(x.current.value.as_ref()));
+                    format!("{cur}/{}", q(e.target.value.as_ref()))
+                }
+            }
+            "Pods" => {
+                let p = spec.pods.clone().unwrap_or_default();
+                let cur = st
+                    .and_then(|s| s.pods.as_ref())
+                    .map_or_else(unknown, |x| q(x.current.average_value.as_ref()));
+                format!("{cur}/{}", q(p.target.average_value.as_ref()))
+            }
+            "Object" => {
+                let o = spec.object.clone().unwrap_or_default();
+                if o.target.average_value.is_some() {
+                    let cur = st
+                        .and_then(|s| s.object.as_ref())
+                        .filter(|x| x.current.average_value.is_some())
+                        .map_or_else(unknown, |x| q(x.current.average_value.as_ref()));
+                    format!("{cur}/{} (avg)", q(o.target.average_value.as_ref()))
+                } else {
+                    let cur = st
+                        .and_then(|s| s.object.as_ref())
+                        .map_or_else(unknown, |x| q(x.current.value.as_ref()));
+                    format!("{cur}/{}", q(o.target.value.as_ref()))
+                }
+            }
+            "Resource" | "ContainerResource" => {
+                let (name, target, cur) = if spec.type_ == "Resource" {
+                    let r = spec.resource.clone().unwrap_or_default();
+                    (
+                        r.name,
+                        r.target,
+                        st.and_then(|s| s.resource.as_ref())
+                            .map(|x| x.current.clone()),
+                    )
+                } else {
+                    let r = spec.container_resource.clone().unwrap_or_default();
+                    (
+                        r.name,
+                        r.target,
+                        st.and_then(|s| s.container_resource.as_ref())
+                            .map(|x| x.current.clone()),
+                    )
+                };
+                if target.average_value.is_some() {
+                    let c = cur.map_or_else(unknown, |c| q(c.average_value.as_ref()));
+                    format!("{name}: {c}/{}", q(target.average_value.as_ref()))
+                } else {
+                    let c = cur
+                        .and_then(|c| c.average_utilization)
+                        .map_or_else(unknown, |u| format!("{u}%"));
+                    let t = target
+                        .average_utilization
+                        .map_or("<auto>".to_string(), |u| format!("{u}%"));
+                    format!("{name}: {c}/{t}")
+                }
+            }
+            _ => "<unknown type>".to_string(),
+        };
+        list.push(item);
+    }
+    let count = list.len();
+    if count > 2 {
+        list.truncate(2);
+        return format!("{} + {} more...", list.join(", "), count - 2);
+    }
+    list.join(", ")
 }
 
 /// printPodDisruptionBudget: `N/A` for the bound that is not set.

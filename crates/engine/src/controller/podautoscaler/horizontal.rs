@@ -321,6 +321,116 @@ pub fn normalize(history: &mut Vec<TimedRecommendation>, args: &Args<'_>) -> Nor
     }
 }
 
+/// `--horizontal-pod-autoscaler-downscale-stabilization` default: the
+/// scale-down window of an HPA without `spec.behavior` (and of one whose
+/// `scaleDown.stabilizationWindowSeconds` is unset).
+pub const DOWNSCALE_STABILIZATION_WINDOW: Millis = 300 * SECOND;
+
+/// upstream `stabilizeRecommendation` (an HPA without `spec.behavior`): the
+/// highest recommendation of the downscale window, the new one included;
+/// the new one replaces a sample older than the window.
+fn stabilize_without_behavior(
+    history: &mut Vec<TimedRecommendation>,
+    desired: i32,
+    window: Millis,
+    now: Millis,
+) -> i32 {
+    let cutoff = now.saturating_sub(window);
+    let mut max = desired;
+    let mut old = None;
+    for (i, r) in history.iter().enumerate() {
+        if r.at < cutoff {
+            old = Some(i);
+        } else if r.replicas > max {
+            max = r.replicas;
+        }
+    }
+    let new = TimedRecommendation {
+        replicas: desired,
+        at: now,
+    };
+    match old {
+        Some(i) => history[i] = new,
+        None => history.push(new),
+    }
+    max
+}
+
+/// upstream `convertDesiredReplicasWithRules`: an HPA without
+/// `spec.behavior` scales up to at most max(2 × current, 4) at once, and
+/// within min/max.
+fn limit_without_behavior(current: i32, desired: i32, min: i32, max: i32) -> (i32, Reason) {
+    let scale_up_limit = (2.0 * f64::from(current)).max(4.0) as i32;
+    let (maximum, limiting) = if max > scale_up_limit {
+        (
+            scale_up_limit,
+            Reason {
+                reason: "ScaleUpLimit",
+                message:
+                    "the desired replica count is increasing faster than the maximum scale rate",
+            },
+        )
+    } else {
+        (
+            max,
+            Reason {
+                reason: "TooManyReplicas",
+                message: "the desired replica count is more than the maximum replica count",
+            },
+        )
+    };
+    if desired < min {
+        return (
+            min,
+            Reason {
+                reason: "TooFewReplicas",
+                message: "the desired replica count is less than the minimum replica count",
+            },
+        );
+    }
+    if desired > maximum {
+        return (maximum, limiting);
+    }
+    (
+        desired,
+        Reason {
+            reason: "DesiredWithinRange",
+            message: "the desired count is within the acceptable range",
+        },
+    )
+}
+
+/// upstream `normalizeDesiredReplicas`: what an HPA without
+/// `spec.behavior` does with the calculator's recommendation.
+pub fn normalize_without_behavior(
+    history: &mut Vec<TimedRecommendation>,
+    current: i32,
+    desired: i32,
+    min: i32,
+    max: i32,
+    now: Millis,
+) -> Normalized {
+    let stabilized =
+        stabilize_without_behavior(history, desired, DOWNSCALE_STABILIZATION_WINDOW, now);
+    let able_to_scale = if stabilized != desired {
+        Reason {
+            reason: "ScaleDownStabilized",
+            message: "recent recommendations were higher than current one, applying the highest recent recommendation",
+        }
+    } else {
+        Reason {
+            reason: "ReadyForNewScale",
+            message: "recommended size matches current size",
+        }
+    };
+    let (replicas, reason) = limit_without_behavior(current, stabilized, min, max);
+    Normalized {
+        replicas,
+        able_to_scale,
+        limited: (replicas != stabilized, reason),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,5 +586,33 @@ mod tests {
         let a = args(4, 1, &up, &down, &[], &ev);
         assert_eq!(limit_rate(&a, 1).0, 4);
         assert_eq!(limit_rate(&a, 1).1.reason, "ScaleDownLimit");
+    }
+    #[test]
+    fn without_behavior_scale_up_is_limited_to_double_or_four() {
+        let mut h = Vec::new();
+        let n = normalize_without_behavior(&mut h, 1, 10, 1, 10, NOW);
+        assert_eq!(n.replicas, 4);
+        assert_eq!(n.limited, (true, limit_without_behavior(1, 10, 1, 10).1));
+        assert_eq!(n.limited.1.reason, "ScaleUpLimit");
+        let n = normalize_without_behavior(&mut h, 4, 10, 1, 10, NOW + 15 * SECOND);
+        assert_eq!(n.replicas, 8);
+        let n = normalize_without_behavior(&mut h, 8, 12, 1, 10, NOW + 30 * SECOND);
+        assert_eq!((n.replicas, n.limited.1.reason), (10, "TooManyReplicas"));
+    }
+
+    #[test]
+    fn without_behavior_scale_down_waits_five_minutes() {
+        let mut h = vec![TimedRecommendation {
+            replicas: 1,
+            at: NOW - 400 * SECOND,
+        }];
+        let n = normalize_without_behavior(&mut h, 5, 5, 1, 10, NOW);
+        assert_eq!(n.replicas, 5);
+        let n = normalize_without_behavior(&mut h, 5, 1, 1, 10, NOW + 15 * SECOND);
+        assert_eq!(n.replicas, 5);
+        assert_eq!(n.able_to_scale.reason, "ScaleDownStabilized");
+        let n = normalize_without_behavior(&mut h, 5, 1, 1, 10, NOW + 301 * SECOND);
+        assert_eq!(n.replicas, 1);
+        assert_eq!(n.able_to_scale.reason, "ReadyForNewScale");
     }
 }

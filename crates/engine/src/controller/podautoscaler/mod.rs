@@ -6,8 +6,9 @@
 //! These are pure functions of their inputs (pods, metrics, recommendations
 //! and scale events, the virtual time), so the controller that reconciles
 //! `HorizontalPodAutoscaler` objects can call them and they can be tested
-//! with upstream's cases. The `HorizontalPodAutoscaler` kind and its
-//! controller loop are not served yet (see README, "Simplifications").
+//! with upstream's cases; [`controller`] is the reconcile loop that calls
+//! them for every `HorizontalPodAutoscaler`.
 
+pub mod controller;
 pub mod horizontal;
 pub mod replica_calculator;

@@ -1,6 +1,6 @@
-//! CPU utilization → desired replicas, as upstream
+//! Resource utilization (or average usage) → desired replicas, as upstream
 //! pkg/controller/podautoscaler/replica_calculator.go `GetResourceReplicas`
-//! computes it: pods grouped into ready, unready, missing (no metric) and
+//! and `GetRawResourceReplicas` compute it: pods grouped into ready, unready, missing (no metric) and
 //! ignored (deleting or failed); the usage ratio against the pods' requests;
 //! the 10 % tolerance; the conservative fallbacks for unready and missing pods
 //! that keep them from flipping the direction of a scale.
@@ -38,10 +38,11 @@ pub struct PodInput {
     pub ready: Option<(bool, Millis)>,
     /// status.startTime.
     pub start_time: Option<Millis>,
-    /// CPU request per container (`None` where a container has none), in
-    /// millicores, with the container's name.
+    /// The resource's request per container (`None` where a container has
+    /// none), in milli-units (millicores, millibytes), with the container's
+    /// name.
     pub requests: Vec<(String, Option<u64>)>,
-    /// The pod's CPU usage sample: (timestamp, window, millicores).
+    /// The pod's usage sample: (timestamp, window, milli-units).
     pub metric: Option<(Millis, Millis, u64)>,
 }
 
@@ -51,13 +52,18 @@ pub struct PodInput {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CalcError {
     /// The metrics API returned nothing for the selector.
-    NoMetrics,
+    NoMetrics {
+        /// The resource (`cpu`, `memory`).
+        resource: String,
+    },
     /// The selector matched no pods.
     NoPods,
     /// Every pod with a metric was unready or ignored.
     NoReadyMetrics,
-    /// A container of a pod has no CPU request.
+    /// A container of a pod has no request for the resource.
     MissingRequest {
+        /// The resource.
+        resource: String,
         /// The container.
         container: String,
         /// The pod.
@@ -68,8 +74,9 @@ pub enum CalcError {
 impl std::fmt::Display for CalcError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CalcError::NoMetrics => f.write_str(
-                "unable to get metrics for resource cpu: no metrics returned from resource metrics API",
+            CalcError::NoMetrics { resource } => write!(
+                f,
+                "unable to get metrics for resource {resource}: no metrics returned from resource metrics API"
             ),
             CalcError::NoPods => {
                 f.write_str("no pods returned by selector while calculating replica count")
@@ -77,9 +84,13 @@ impl std::fmt::Display for CalcError {
             CalcError::NoReadyMetrics => {
                 f.write_str("did not receive metrics for targeted pods (pods might be unready)")
             }
-            CalcError::MissingRequest { container, pod } => write!(
+            CalcError::MissingRequest {
+                resource,
+                container,
+                pod,
+            } => write!(
                 f,
-                "missing request for cpu in container {container} of Pod {pod}"
+                "missing request for {resource} in container {container} of Pod {pod}"
             ),
         }
     }
@@ -106,8 +117,8 @@ enum Group {
     Ignored,
 }
 
-/// upstream `groupPods` for the CPU resource.
-fn group(pod: &PodInput, now: Millis) -> Group {
+/// upstream `groupPods`: readiness only matters for CPU.
+fn group(pod: &PodInput, cpu: bool, now: Millis) -> Group {
     if pod.deleting || pod.phase == Phase::Failed {
         return Group::Ignored;
     }
@@ -117,6 +128,9 @@ fn group(pod: &PodInput, now: Millis) -> Group {
     let Some((ts, window, _)) = pod.metric else {
         return Group::Missing;
     };
+    if !cpu {
+        return Group::Ready;
+    }
     let unready = match (pod.ready, pod.start_time) {
         (Some((status, transition)), Some(start)) => {
             if start + CPU_INITIALIZATION_PERIOD > now {
@@ -143,13 +157,28 @@ pub fn cpu_replicas(
     pods: &[PodInput],
     now: Millis,
 ) -> Result<Recommendation, CalcError> {
+    resource_replicas("cpu", current_replicas, target_utilization, pods, now)
+}
+
+/// upstream `GetResourceReplicas`: `resource` (`cpu`, `memory`) with a
+/// utilization target (percent of the pods' requests).
+pub fn resource_replicas(
+    resource: &str,
+    current_replicas: i32,
+    target_utilization: i32,
+    pods: &[PodInput],
+    now: Millis,
+) -> Result<Recommendation, CalcError> {
     if pods.iter().all(|p| p.metric.is_none()) {
-        return Err(CalcError::NoMetrics);
+        return Err(CalcError::NoMetrics {
+            resource: resource.into(),
+        });
     }
     if pods.is_empty() {
         return Err(CalcError::NoPods);
     }
-    let groups: Vec<Group> = pods.iter().map(|p| group(p, now)).collect();
+    let cpu = resource == "cpu";
+    let groups: Vec<Group> = pods.iter().map(|p| group(p, cpu, now)).collect();
     let ready_count = groups.iter().filter(|g| **g == Group::Ready).count() as i32;
     // Requests of every pod (upstream calculatePodRequests over the list).
     let mut requests = Vec::with_capacity(pods.len());
@@ -160,6 +189,7 @@ pub fn cpu_replicas(
                 Some(r) => sum += r,
                 None => {
                     return Err(CalcError::MissingRequest {
+                        resource: resource.into(),
                         container: c.clone(),
                         pod: p.name.clone(),
                     })
@@ -236,6 +266,71 @@ pub fn cpu_replicas(
         return Ok(rec(current_replicas));
     }
     Ok(rec(new_replicas))
+}
+
+/// upstream `GetRawResourceReplicas` (`calcPlainMetricReplicas`): an
+/// average-value target, in milli-units per pod. Returns the replicas and
+/// the average usage per ready pod.
+pub fn raw_resource_replicas(
+    resource: &str,
+    current_replicas: i32,
+    target_average: u64,
+    pods: &[PodInput],
+    now: Millis,
+) -> Result<(i32, u64), CalcError> {
+    if pods.iter().all(|p| p.metric.is_none()) {
+        return Err(CalcError::NoMetrics {
+            resource: resource.into(),
+        });
+    }
+    if pods.is_empty() {
+        return Err(CalcError::NoPods);
+    }
+    let cpu = resource == "cpu";
+    let groups: Vec<Group> = pods.iter().map(|p| group(p, cpu, now)).collect();
+    let mut metrics: Vec<u64> = pods
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| groups[*i] == Group::Ready)
+        .filter_map(|(_, p)| p.metric.map(|(_, _, m)| m))
+        .collect();
+    if metrics.is_empty() {
+        return Err(CalcError::NoReadyMetrics);
+    }
+    // GetMetricUsageRatio: the integer average against the target.
+    let ratio = |m: &[u64]| {
+        let avg = m.iter().sum::<u64>() / m.len() as u64;
+        (avg as f64 / target_average.max(1) as f64, avg)
+    };
+    let (usage_ratio, usage) = ratio(&metrics);
+    let unready = groups.iter().filter(|g| **g == Group::Unready).count();
+    let missing = groups.iter().filter(|g| **g == Group::Missing).count();
+    let scale_up_with_unready = unready > 0 && usage_ratio > 1.0;
+    if !scale_up_with_unready && missing == 0 {
+        if (1.0 - usage_ratio).abs() <= TOLERANCE {
+            return Ok((current_replicas, usage));
+        }
+        return Ok(((usage_ratio * metrics.len() as f64).ceil() as i32, usage));
+    }
+    let fill = if usage_ratio < 1.0 { target_average } else { 0 };
+    metrics.extend(std::iter::repeat_n(fill, missing));
+    if scale_up_with_unready {
+        metrics.extend(std::iter::repeat_n(0, unready));
+    }
+    let (new_ratio, _) = ratio(&metrics);
+    if (1.0 - new_ratio).abs() <= TOLERANCE
+        || (usage_ratio < 1.0 && new_ratio > 1.0)
+        || (usage_ratio > 1.0 && new_ratio < 1.0)
+    {
+        return Ok((current_replicas, usage));
+    }
+    let new_replicas = (new_ratio * metrics.len() as f64).ceil() as i32;
+    if (new_ratio < 1.0 && new_replicas > current_replicas)
+        || (new_ratio > 1.0 && new_replicas < current_replicas)
+    {
+        return Ok((current_replicas, usage));
+    }
+    Ok((new_replicas, usage))
 }
 
 #[cfg(test)]
