@@ -302,7 +302,7 @@ fn decode_typed(
         // Served too: converted to the storage version as kube-apiserver does.
         return Some(
             <k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler as serde::Deserialize>::deserialize(d)
-                .map(|h| Object::HorizontalPodAutoscaler(hpa_from_v1(h))),
+                .map(|h| Object::HorizontalPodAutoscaler(Box::new(hpa_from_v1(h)))),
         );
     }
     None

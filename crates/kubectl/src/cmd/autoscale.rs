@@ -134,7 +134,7 @@ pub(super) fn autoscale(s: &mut Session, words: &[String], out: &mut Output) {
                     return;
                 }
             };
-        let obj = Object::HorizontalPodAutoscaler(hpa_from_v1(typed));
+        let obj = Object::HorizontalPodAutoscaler(Box::new(hpa_from_v1(typed)));
         let hr = obj.resource();
         if dry {
             match p.get("output") {

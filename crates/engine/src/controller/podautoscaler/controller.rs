@@ -352,7 +352,7 @@ impl HorizontalController {
             .list(registry::by_kind("v1", "Pod").expect("pods"), Some(&ns))
             .filter_map(|o| match o {
                 Object::Pod(p) if label_selector_matches(selector, p.metadata.labels.as_ref()) => {
-                    Some(p.clone())
+                    Some((**p).clone())
                 }
                 _ => None,
             })
@@ -882,7 +882,7 @@ fn write_status(ctx: &mut Ctx, original: &HorizontalPodAutoscaler, hpa: Horizont
     }
     let _ = ctx
         .api
-        .update_status(USER, Object::HorizontalPodAutoscaler(hpa));
+        .update_status(USER, Object::HorizontalPodAutoscaler(Box::new(hpa)));
 }
 
 #[cfg(test)]
@@ -963,7 +963,9 @@ mod tests {
                 }]),
                 ..Default::default()
             });
-            ctx.api.update_status("test", Object::Pod(pod)).unwrap();
+            ctx.api
+                .update_status("test", Object::Pod(Box::new(pod)))
+                .unwrap();
         }
         create(
             ctx,

@@ -321,7 +321,7 @@ Events:          <none>
 
     #[test]
     fn get_shows_the_1_32_targets_column() {
-        let o = Object::HorizontalPodAutoscaler(php_apache());
+        let o = Object::HorizontalPodAutoscaler(Box::new(php_apache()));
         let t = table(&[&o], &TableOptions::default());
         assert_eq!(
             t.headers,
@@ -362,7 +362,7 @@ Events:          <none>
                 "metrics": [metric("cpu", 50), metric("memory", 80), metric("cpu", 90)]
             }
         }));
-        let o = Object::HorizontalPodAutoscaler(h);
+        let o = Object::HorizontalPodAutoscaler(Box::new(h));
         let t = table(&[&o], &TableOptions::default());
         assert_eq!(
             t.rows[0][2],
