@@ -6,7 +6,9 @@ pub mod args;
 mod cmd;
 mod explain;
 pub mod manifest;
+pub mod operator;
 pub mod printers;
+pub mod transcript;
 
 use kubarium_engine::Simulation;
 use std::collections::BTreeMap;
