@@ -10,6 +10,7 @@ pub mod operator;
 pub mod printers;
 pub mod transcript;
 
+pub use cmd::{command_flags, commands};
 use kubarium_engine::Simulation;
 use std::collections::BTreeMap;
 
