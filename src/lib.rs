@@ -11,6 +11,7 @@ pub mod app;
 pub mod components;
 pub mod i18n;
 pub mod model;
+pub mod session;
 
 /// The id of the element the app mounts into (see `index.html`).
 pub const ROOT_ID: &str = "app";

@@ -5,7 +5,7 @@
 //! `kubarium` CLI runs them from files; the web playground runs its shipped
 //! scenarios and its terminal lines through the same [`run_step`].
 
-use crate::Session;
+use crate::{Output, Session};
 use kubarium_engine::clock::SECOND;
 
 /// Virtual time one command takes in a terminal (process start, discovery,
@@ -85,35 +85,38 @@ pub fn parse_sleep(arg: &str) -> Option<u64> {
     (v >= 0.0).then(|| (v * mult * SECOND as f64).round() as u64)
 }
 
-/// Runs one step and returns what the terminal shows after the `$ line`
-/// echo: `sleep` advances virtual time, `kubarium ...` is an operator action
-/// ([`crate::operator`]), `echo` prints its words, anything else goes to
-/// kubectl. Every step but `sleep` then takes [`COMMAND_MS`] of virtual time.
-/// The CLI's transcript runner and the web playground's input log both run
-/// steps through here, so a transcript means the same in both.
-pub fn run_step(session: &mut Session, line: &str, stdin: Option<&str>) -> String {
-    let mut out = String::new();
+/// Runs one step and returns what it printed: `sleep` advances virtual
+/// time, `kubarium ...` is an operator action ([`crate::operator`]), `echo`
+/// prints its words, anything else goes to kubectl. Every step but `sleep`
+/// then takes [`COMMAND_MS`] of virtual time. The CLI's transcript runner
+/// and the web playground's input log both run steps through here, so a
+/// transcript means the same in both.
+pub fn run_step(session: &mut Session, line: &str, stdin: Option<&str>) -> Output {
+    let mut out = Output::default();
     let words: Vec<&str> = line.split_whitespace().collect();
     match words.first().copied() {
         Some("sleep") => match words.get(1).and_then(|a| parse_sleep(a)) {
             Some(ms) => session.sim.advance(ms),
-            None => out.push_str(&format!(
-                "sleep: invalid time interval '{}'\n",
+            None => out.fail(format!(
+                "sleep: invalid time interval '{}'",
                 words.get(1).unwrap_or(&"")
             )),
         },
         Some("kubarium") => {
-            out.push_str(&crate::operator::run(&mut session.sim, &words[1..]));
+            let printed = crate::operator::run(&mut session.sim, &words[1..]);
+            if printed.starts_with("error: ") || printed == crate::operator::USAGE {
+                out.fail(printed);
+            } else {
+                out.out(printed);
+            }
             session.sim.advance(COMMAND_MS);
         }
         Some("echo") => {
-            out.push_str(&words[1..].join(" "));
-            out.push('\n');
+            out.out(words[1..].join(" "));
+            out.out("\n");
         }
         _ => {
-            let o = session.run(line, stdin);
-            out.push_str(&o.stdout);
-            out.push_str(&o.stderr);
+            out = session.run(line, stdin);
             session.sim.advance(COMMAND_MS);
         }
     }
@@ -125,7 +128,9 @@ pub fn run(session: &mut Session, steps: &[Step]) -> String {
     let mut out = String::new();
     for Step::Command { line, stdin } in steps {
         out.push_str(&format!("$ {line}\n"));
-        out.push_str(&run_step(session, line, stdin.as_deref()));
+        let o = run_step(session, line, stdin.as_deref());
+        out.push_str(&o.stdout);
+        out.push_str(&o.stderr);
     }
     out
 }
