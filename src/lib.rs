@@ -12,6 +12,7 @@ pub mod components;
 pub mod i18n;
 pub mod model;
 pub mod session;
+pub mod share;
 
 /// The id of the element the app mounts into (see `index.html`).
 pub const ROOT_ID: &str = "app";
