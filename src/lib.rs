@@ -11,6 +11,7 @@ pub mod app;
 pub mod components;
 pub mod i18n;
 pub mod model;
+pub mod persist;
 pub mod session;
 pub mod share;
 
