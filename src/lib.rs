@@ -8,6 +8,7 @@
 //! string lives in [`i18n`].
 
 pub mod app;
+pub mod complete;
 pub mod components;
 pub mod i18n;
 pub mod model;

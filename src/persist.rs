@@ -237,6 +237,9 @@ mod tests {
         let mut l = Layout::default();
         l.select(Panel::Editor);
         l.select(Panel::Flow);
-        assert_eq!((l.view, l.tool, l.focus), (Panel::Flow, Panel::Editor, Panel::Flow));
+        assert_eq!(
+            (l.view, l.tool, l.focus),
+            (Panel::Flow, Panel::Editor, Panel::Flow)
+        );
     }
 }
