@@ -10,7 +10,9 @@
 pub mod app;
 pub mod complete;
 pub mod components;
+pub mod editor;
 pub mod i18n;
+pub mod lineedit;
 pub mod model;
 pub mod persist;
 pub mod session;
