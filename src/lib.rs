@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod lineedit;
 pub mod model;
 pub mod persist;
+pub mod scenarios;
 pub mod session;
 pub mod share;
 
