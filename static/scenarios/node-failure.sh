@@ -4,5 +4,5 @@ kubectl create deployment web --image=nginx:1.27 --replicas=4
 sleep 20
 kubectl get pods -o wide
 kubarium node stop node-1
-sleep 50
+sleep 70
 kubectl get nodes
