@@ -8,9 +8,11 @@
 //! string lives in [`i18n`].
 
 pub mod app;
+pub mod browser;
 pub mod complete;
 pub mod components;
 pub mod editor;
+pub mod embed;
 pub mod i18n;
 pub mod lineedit;
 pub mod model;
