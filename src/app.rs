@@ -46,6 +46,9 @@ pub struct Shell {
     pub notice: Option<String>,
     /// Whether the session is kept in storage (not in embed mode).
     pub persist: bool,
+    /// After a bad link: the empty playground shown is not saved over the
+    /// kept session until the learner gives an input.
+    pub hold_save: bool,
 }
 
 impl Shell {
@@ -60,6 +63,7 @@ impl Shell {
             persist: !options.embed,
             options,
             notice: None,
+            hold_save: false,
         };
         let fragment = browser::fragment();
         if share::is_link(&fragment) {
@@ -67,18 +71,25 @@ impl Shell {
             match share::decode(&fragment).map_err(|e| e.to_string()).and_then(|log| {
                 Playground::from_log(&log).map_err(|e| e.to_string())
             }) {
-                Ok(p) => shell.playground = p,
-                Err(why) => shell.notice = Some(i18n::link_notice(&why)),
-            }
-            // The opened link becomes the kept session (the editor and
-            // layout stay the learner's own).
-            if let Ok(Some(text)) = browser::storage_get(persist::STORAGE_KEY) {
-                if let Ok(saved) = persist::from_json(&text) {
-                    shell.editor = saved.editor;
-                    shell.layout = saved.layout;
+                Ok(p) => {
+                    shell.playground = p;
+                    // The opened link becomes the kept session (the editor
+                    // and layout stay the learner's own).
+                    if let Ok(Some(text)) = browser::storage_get(persist::STORAGE_KEY) {
+                        if let Ok(saved) = persist::from_json(&text) {
+                            shell.editor = saved.editor;
+                            shell.layout = saved.layout;
+                        }
+                    }
+                    shell.save();
+                }
+                // An empty playground; the kept session stays kept until
+                // the learner gives an input (a reload brings it back).
+                Err(why) => {
+                    shell.notice = Some(i18n::link_notice(&why));
+                    shell.hold_save = true;
                 }
             }
-            shell.save();
             return shell;
         }
         if let Some(name) = shell.options.scenario.clone() {
@@ -116,7 +127,7 @@ impl Shell {
 
     /// Keeps the session in storage (unless embedded).
     fn save(&self) {
-        if !self.persist {
+        if !self.persist || self.hold_save {
             return;
         }
         let saved = Saved {
@@ -143,8 +154,14 @@ impl Shell {
         }
     }
 
-    fn after_input(&mut self, entry: &TerminalEntry) {
+    /// Saves after the learner changed something of their own.
+    fn touch(&mut self) {
+        self.hold_save = false;
         self.save();
+    }
+
+    fn after_input(&mut self, entry: &TerminalEntry) {
+        self.touch();
         if self.options.embed {
             browser::post_to_parent(&serde_json::json!({
                 "type": "progress",
@@ -180,6 +197,7 @@ pub fn app() -> Html {
                     let _ = root.class_list().add_1("embed");
                 }
             }
+            let hash = browser::reload_on_share_link(share::is_link);
             let listener = embed.then(|| {
                 let shell = shell.clone();
                 let redraw = redraw.clone();
@@ -210,6 +228,7 @@ pub fn app() -> Html {
             move || {
                 frames.stop();
                 drop(listener);
+                drop(hash);
             }
         });
     }
@@ -301,7 +320,7 @@ pub fn app() -> Html {
         Callback::from(move |text: String| {
             let mut s = shell.borrow_mut();
             s.editor = text;
-            s.save();
+            s.touch();
             drop(s);
             redraw.force_update();
         })
@@ -343,7 +362,7 @@ pub fn app() -> Html {
             s.layout = Layout::default();
             s.notice = None;
             browser::storage_remove(persist::STORAGE_KEY);
-            s.save();
+            s.touch();
             drop(s);
             share_link.set(None);
             redraw.force_update();

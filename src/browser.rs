@@ -121,9 +121,11 @@ pub fn post_to_parent(message: &serde_json::Value) {
 /// Listens for `{type: "run", command}` messages from the embedding page
 /// only (`event.source === window.parent`); returns a guard that stops
 /// listening when dropped.
-pub fn on_parent_command(on_command: impl Fn(String) + 'static) -> MessageListener {
-    let window = gloo::utils::window();
-    let closure = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+pub fn on_parent_command(on_command: impl Fn(String) + 'static) -> Listener {
+    listen("message", move |e: web_sys::Event| {
+        let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else {
+            return;
+        };
         let window = gloo::utils::window();
         let Ok(Some(parent)) = window.parent() else {
             return;
@@ -145,20 +147,37 @@ pub fn on_parent_command(on_command: impl Fn(String) + 'static) -> MessageListen
                 on_command(command);
             }
         }
-    });
-    let _ = window.add_event_listener_with_callback("message", closure.as_ref().unchecked_ref());
-    MessageListener { closure }
+    })
 }
 
-/// Stops listening for messages when dropped.
-pub struct MessageListener {
-    closure: Closure<dyn Fn(web_sys::MessageEvent)>,
+/// Reloads the page when a share link is pasted into the address bar of an
+/// open tab (only the fragment changes, so the page would not reload).
+pub fn reload_on_share_link(is_link: fn(&str) -> bool) -> Listener {
+    listen("hashchange", move |_| {
+        if is_link(&fragment()) {
+            let _ = gloo::utils::window().location().reload();
+        }
+    })
 }
 
-impl Drop for MessageListener {
+/// Calls `f` on each `event` at the window until the guard is dropped.
+pub fn listen(event: &'static str, f: impl Fn(web_sys::Event) + 'static) -> Listener {
+    let closure = Closure::<dyn Fn(web_sys::Event)>::new(f);
+    let _ = gloo::utils::window()
+        .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    Listener { event, closure }
+}
+
+/// Stops listening when dropped.
+pub struct Listener {
+    event: &'static str,
+    closure: Closure<dyn Fn(web_sys::Event)>,
+}
+
+impl Drop for Listener {
     fn drop(&mut self) {
         let _ = gloo::utils::window()
-            .remove_event_listener_with_callback("message", self.closure.as_ref().unchecked_ref());
+            .remove_event_listener_with_callback(self.event, self.closure.as_ref().unchecked_ref());
     }
 }
 

@@ -126,6 +126,8 @@ test("dark color scheme renders", async ({ page, problems }) => {
   assert(problems.length === 0, `console errors:\n  ${problems.join("\n  ")}`);
 });
 
+(await import("./shell.mjs")).default({ test, assert, shots });
+
 // ---------------------------------------------------------------- runner
 
 async function main() {
