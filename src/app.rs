@@ -462,7 +462,7 @@ pub fn app() -> Html {
                 { clock }
                 { timebar(false) }
                 <div class="actions">
-                    <button id="share" class="btn" onclick={on_share}>{ "🔗 " }{ i18n::COPY_LINK }</button>
+                    <button id="share" class="btn" onclick={on_share}>{ i18n::COPY_LINK }</button>
                     <button id="reset" class="btn" title={i18n::RESET_TITLE} onclick={on_reset}>{ i18n::RESET }</button>
                 </div>
                 if let Some(link) = &*share_link {

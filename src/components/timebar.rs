@@ -52,6 +52,16 @@ fn elapsed(ms: u64) -> String {
     }
 }
 
+/// A 16×16 icon drawn with `path` (no font needed), hidden from assistive
+/// technology: the button's text names it.
+fn icon(path: &'static str) -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+            <path d={path} fill="currentColor" />
+        </svg>
+    }
+}
+
 /// The time controls.
 #[function_component(TimeBar)]
 pub fn time_bar(props: &TimeBarProps) -> Html {
@@ -82,14 +92,14 @@ pub fn time_bar(props: &TimeBarProps) -> Html {
         })
     };
     let play = if props.playing {
-        html! { <button id="pause" class="btn" aria-pressed="false" onclick={act(TimeAction::Play(false))}>{ "⏸ " }{ i18n::PAUSE }</button> }
+        html! { <button id="pause" class="btn" aria-pressed="false" onclick={act(TimeAction::Play(false))}>{ icon("M3 2h3v12H3zM10 2h3v12h-3z") }{ i18n::PAUSE }</button> }
     } else {
-        html! { <button id="play" class="btn" aria-pressed="false" onclick={act(TimeAction::Play(true))}>{ "▶ " }{ i18n::PLAY }</button> }
+        html! { <button id="play" class="btn" aria-pressed="false" onclick={act(TimeAction::Play(true))}>{ icon("M4 2l10 6-10 6z") }{ i18n::PLAY }</button> }
     };
     html! {
         <div class="timebar" role="group" aria-label={i18n::TIME_LABEL}>
             { play }
-            <button id="step" class="btn" title={i18n::STEP_TITLE} onclick={act(TimeAction::Step)}>{ "⏭ " }{ i18n::STEP }</button>
+            <button id="step" class="btn" title={i18n::STEP_TITLE} onclick={act(TimeAction::Step)}>{ icon("M2 2l8 6-8 6zM11 2h3v12h-3z") }{ i18n::STEP }</button>
             if !props.compact {
                 <span class="speeds" role="group" aria-label={i18n::SPEED_LABEL}>
                     { for SPEEDS.iter().map(|&s| html! {
@@ -106,7 +116,7 @@ pub fn time_bar(props: &TimeBarProps) -> Html {
                            aria-valuetext={elapsed(chosen * 1000)} />
                     <output for="rewind-to" class="rewind-value">{ elapsed(chosen * 1000) }</output>
                     <button id="rewind" class="btn" title={i18n::REWIND_TITLE}
-                            disabled={target.is_none()} onclick={rewind}>{ "⏪ " }{ i18n::REWIND }</button>
+                            disabled={target.is_none()} onclick={rewind}>{ icon("M8 2v12L1 8zM15 2v12L8 8z") }{ i18n::REWIND }</button>
                 </span>
             }
         </div>
