@@ -84,8 +84,10 @@ pub fn chaos_bar(props: &ChaosBarProps) -> Html {
         })
     };
     html! {
-        <div class="chaos" role="group" aria-label={i18n::CHAOS_LABEL}>
-            <span class="chaos-title" aria-hidden="true">{ i18n::CHAOS_LABEL }</span>
+        // Folded by default: a secondary tool, and room is short on phones.
+        <details class="chaos" id="chaos">
+            <summary class="chaos-title">{ i18n::CHAOS_LABEL }</summary>
+            <div class="chaos-body" role="group" aria-label={i18n::CHAOS_LABEL}>
             <label class="pick">
                 <span>{ i18n::CHAOS_NODE }</span>
                 <select id="chaos-node" onchange={on_node}>
@@ -106,6 +108,7 @@ pub fn chaos_bar(props: &ChaosBarProps) -> Html {
             </label>
             <button id="container-kill" class="btn" disabled={props.pods.is_empty()} onclick={pod_action(kill_line)}>{ i18n::CONTAINER_KILL }</button>
             <button id="pod-delete" class="btn" disabled={props.pods.is_empty()} onclick={pod_action(delete_line)}>{ i18n::POD_DELETE }</button>
-        </div>
+            </div>
+        </details>
     }
 }

@@ -229,6 +229,7 @@ export default function register({ test, assert, shots }) {
 
   test("shell: chaos buttons are logged inputs", async ({ page, problems }) => {
     await fresh(page);
+    await page.click("#chaos summary");
     await page.selectOption("#chaos-node", "node-1");
     await page.click("#node-stop");
     await page.locator(".term-stdout", { hasText: 'node "node-1" stopped' }).waitFor({ timeout: 5_000 });
