@@ -68,14 +68,15 @@ impl Shell {
         let fragment = browser::fragment();
         if share::is_link(&fragment) {
             browser::clear_fragment();
-            match share::decode(&fragment).map_err(|e| e.to_string()).and_then(|log| {
-                Playground::from_log(&log).map_err(|e| e.to_string())
-            }) {
+            match share::decode(&fragment)
+                .map_err(|e| e.to_string())
+                .and_then(|log| Playground::from_log(&log).map_err(|e| e.to_string()))
+            {
                 Ok(p) => {
                     shell.playground = p;
                     // The opened link becomes the kept session (the editor
                     // and layout stay the learner's own).
-                    if let Ok(Some(text)) = browser::storage_get(persist::STORAGE_KEY) {
+                    if let Some(text) = browser::storage_get(persist::STORAGE_KEY) {
                         if let Ok(saved) = persist::from_json(&text) {
                             shell.editor = saved.editor;
                             shell.layout = saved.layout;
@@ -108,8 +109,8 @@ impl Shell {
         if !shell.persist {
             return shell;
         }
-        match browser::storage_get(persist::STORAGE_KEY) {
-            Ok(Some(text)) => match persist::from_json(&text) {
+        if let Some(text) = browser::storage_get(persist::STORAGE_KEY) {
+            match persist::from_json(&text) {
                 Ok(saved) => match Playground::from_log(&saved.log) {
                     Ok(p) => {
                         shell.playground = p;
@@ -119,8 +120,7 @@ impl Shell {
                     Err(e) => shell.notice = Some(i18n::storage_notice(&e.to_string())),
                 },
                 Err(e) => shell.notice = Some(i18n::storage_notice(&e.to_string())),
-            },
-            Ok(None) | Err(()) => {}
+            }
         }
         shell
     }
@@ -508,7 +508,9 @@ pub fn app() -> Html {
 fn view_slot(panel: Panel, view: &crate::model::ClusterView) -> Html {
     match panel {
         // SLOT(views): cluster view.
-        Panel::Cluster => html! { <ClusterPanel nodes={view.nodes.clone()} pods={view.pods.clone()} /> },
+        Panel::Cluster => {
+            html! { <ClusterPanel nodes={view.nodes.clone()} pods={view.pods.clone()} /> }
+        }
         // SLOT(views): pod creation flow, events + trace timeline, rollouts.
         Panel::Flow | Panel::Events | Panel::Workloads => placeholder(panel, i18n::VIEW_COMING),
         Panel::Services | Panel::Ingress => placeholder(panel, i18n::COMES_WITH_NETWORKING),

@@ -5,14 +5,11 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Reads a `localStorage` item. `Err` when storage is unavailable.
-pub fn storage_get(key: &str) -> Result<Option<String>, ()> {
-    let storage = gloo::utils::window()
-        .local_storage()
-        .ok()
-        .flatten()
-        .ok_or(())?;
-    storage.get_item(key).map_err(|_| ())
+/// Reads a `localStorage` item; `None` when missing or when storage is
+/// unavailable (disabled by the user: the playground then keeps nothing).
+pub fn storage_get(key: &str) -> Option<String> {
+    let storage = gloo::utils::window().local_storage().ok().flatten()?;
+    storage.get_item(key).ok().flatten()
 }
 
 /// Writes a `localStorage` item; false if storage refused (disabled, full).
@@ -39,7 +36,10 @@ pub fn fragment() -> String {
 
 /// The URL's query string without the `?`.
 pub fn query() -> String {
-    let search = gloo::utils::window().location().search().unwrap_or_default();
+    let search = gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default();
     search.strip_prefix('?').unwrap_or(&search).to_string()
 }
 

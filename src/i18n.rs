@@ -128,7 +128,9 @@ pub fn link_notice(why: &str) -> String {
 }
 /// Notice when a scenario is unknown.
 pub fn scenario_notice(name: &str) -> String {
-    format!("There is no scenario named \u{201c}{name}\u{201d}. An empty playground is shown instead.")
+    format!(
+        "There is no scenario named \u{201c}{name}\u{201d}. An empty playground is shown instead."
+    )
 }
 /// Notice when a rewind failed.
 pub fn rewind_notice(why: &str) -> String {

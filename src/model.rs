@@ -92,7 +92,10 @@ pub struct Playground {
 
 impl Default for Playground {
     fn default() -> Self {
-        Playground::from_live(Live::fresh(kubarium_engine::rng::DEFAULT_SEED, crate::session::DEFAULT_WORKERS))
+        Playground::from_live(Live::fresh(
+            kubarium_engine::rng::DEFAULT_SEED,
+            crate::session::DEFAULT_WORKERS,
+        ))
     }
 }
 
@@ -440,7 +443,12 @@ mod tests {
         let mut p = Playground::default();
         assert!(p.enter("kubectl apply -f - <<EOF").is_none());
         assert!(p.pending().is_some());
-        for l in ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: cfg"] {
+        for l in [
+            "apiVersion: v1",
+            "kind: ConfigMap",
+            "metadata:",
+            "  name: cfg",
+        ] {
             assert!(p.enter(l).is_none());
         }
         let e = p.enter("EOF").unwrap();
@@ -454,7 +462,10 @@ mod tests {
         let mut p = Playground::default();
         p.enter("kubectl apply -f - <<EOF");
         p.abort("kind: Po");
-        assert_eq!(p.terminal().last().unwrap().command, "kubectl apply -f - <<EOF\nkind: Po^C");
+        assert_eq!(
+            p.terminal().last().unwrap().command,
+            "kubectl apply -f - <<EOF\nkind: Po^C"
+        );
         assert!(p.pending().is_none());
         p.enter("kubectl get pods");
         p.enter("clear");

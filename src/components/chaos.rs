@@ -59,11 +59,15 @@ pub fn chaos_bar(props: &ChaosBarProps) -> Html {
     };
     let on_node = {
         let node = node.clone();
-        Callback::from(move |e: Event| node.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        Callback::from(move |e: Event| {
+            node.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
     };
     let on_pod = {
         let pod = pod.clone();
-        Callback::from(move |e: Event| pod.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        Callback::from(move |e: Event| {
+            pod.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
     };
     let node_action = |verb: &'static str| {
         let cb = props.on_input.clone();
