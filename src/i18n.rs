@@ -10,7 +10,7 @@ pub const TAGLINE: &str = "a Kubernetes cluster in your browser tab";
 pub const CLOCK_LABEL: &str = "Cluster time";
 /// Tooltip of the virtual clock.
 pub const CLOCK_TITLE: &str =
-    "Virtual time of the simulated cluster (runs at 1× while this tab is visible)";
+    "Virtual time of the simulated cluster (runs while this tab is visible, at the chosen speed)";
 /// Heading of the nodes panel.
 pub const NODES: &str = "Nodes";
 /// Heading of the pods panel.
