@@ -390,14 +390,9 @@ pub fn app() -> Html {
     let s = shell.borrow();
     let p = &s.playground;
     let view = p.view();
-    let history: Vec<String> = p
-        .terminal()
-        .iter()
-        .filter(|e| e.exit_code != 130)
-        .map(|e| e.command.clone())
-        .collect();
+    let history = p.history();
     let terminal = html! {
-        <Terminal entries={p.terminal().to_vec()} {history}
+        <Terminal entries={p.screen()} {history}
                   pending={p.pending().map(AttrValue::from)}
                   on_line={on_line.clone()} {on_abort} {on_clear} {on_complete}
                   autofocus={!s.options.embed} />

@@ -7,6 +7,7 @@ use kubarium_engine::api::core::{Node, Pod};
 use kubarium_engine::api::Object;
 use kubarium_engine::{Millis, Simulation};
 use kubarium_kubectl::printers::get as printers;
+use std::rc::Rc;
 
 use crate::complete::{self, Completion};
 use crate::lineedit::{Fed, LineBuffer};
@@ -85,7 +86,9 @@ pub struct Playground {
     speed: u32,
     /// Whether the clock runs.
     playing: bool,
-    terminal: Vec<TerminalEntry>,
+    /// Shared with the terminal component: a render clones the pointer,
+    /// and props compare by pointer first (no per-frame copy of 500 entries).
+    terminal: Rc<Vec<TerminalEntry>>,
     next_id: u64,
     lines: LineBuffer,
 }
@@ -108,7 +111,7 @@ impl Playground {
             carry_ms: 0.0,
             speed: 1,
             playing: true,
-            terminal: Vec::new(),
+            terminal: Rc::default(),
             next_id: 0,
             lines: LineBuffer::default(),
         };
@@ -215,7 +218,7 @@ impl Playground {
         match self.lines.feed(line) {
             Fed::Nothing | Fed::More => None,
             Fed::Clear => {
-                self.terminal.clear();
+                self.clear();
                 None
             }
             Fed::Run { line, stdin } => Some(self.run_with(&line, stdin.as_deref())),
@@ -258,7 +261,7 @@ impl Playground {
 
     /// Ctrl-L / `clear`: empties the screen (the session is unchanged).
     pub fn clear(&mut self) {
-        self.terminal.clear();
+        self.terminal = Rc::default();
     }
 
     /// The open here-document, if any (shown above the `>` prompt).
@@ -285,16 +288,33 @@ impl Playground {
     fn push(&mut self, mut e: TerminalEntry) {
         e.id = self.next_id;
         self.next_id += 1;
-        self.terminal.push(e);
-        if self.terminal.len() > TERMINAL_HISTORY {
-            let excess = self.terminal.len() - TERMINAL_HISTORY;
-            self.terminal.drain(..excess);
+        let screen = Rc::make_mut(&mut self.terminal);
+        screen.push(e);
+        if screen.len() > TERMINAL_HISTORY {
+            let excess = screen.len() - TERMINAL_HISTORY;
+            screen.drain(..excess);
         }
     }
 
     /// The terminal's screen, oldest first.
     pub fn terminal(&self) -> &[TerminalEntry] {
         &self.terminal
+    }
+
+    /// The terminal's screen, shared (for props).
+    pub fn screen(&self) -> Rc<Vec<TerminalEntry>> {
+        self.terminal.clone()
+    }
+
+    /// Lines given so far, oldest first (the terminal's ↑/↓ history; it
+    /// outlives `clear`, as a shell's does).
+    pub fn history(&self) -> Vec<String> {
+        self.live
+            .log
+            .entries
+            .iter()
+            .map(|e| e.line.clone())
+            .collect()
     }
 
     /// The cluster as the panel shows it.
@@ -451,7 +471,7 @@ mod tests {
         ] {
             assert!(p.enter(l).is_none());
         }
-        let e = p.enter("EOF").unwrap();
+        let e = p.enter("EOF").unwrap().clone();
         assert_eq!(e.stdout, "configmap/cfg created\n");
         assert_eq!(e.stdin.as_deref().unwrap().lines().count(), 4);
         assert_eq!(p.log().entries.len(), 1);
@@ -471,6 +491,7 @@ mod tests {
         p.enter("clear");
         assert!(p.terminal().is_empty());
         assert_eq!(p.log().entries.len(), 1);
+        assert_eq!(p.history(), vec!["kubectl get pods"]);
     }
 
     #[test]

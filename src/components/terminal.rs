@@ -4,6 +4,8 @@
 //! walk the history, Tab completes, Ctrl-C abandons the line, Ctrl-L clears.
 //! The line discipline and completion live in the model, tested natively.
 
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -16,7 +18,7 @@ use crate::model::TerminalEntry;
 #[derive(Properties, PartialEq)]
 pub struct TerminalProps {
     /// What the screen shows, oldest first.
-    pub entries: Vec<TerminalEntry>,
+    pub entries: Rc<Vec<TerminalEntry>>,
     /// Commands typed so far, oldest first (the ↑/↓ history).
     pub history: Vec<String>,
     /// The open here-document's lines, if any (the prompt shows `>`).
@@ -186,6 +188,16 @@ pub fn terminal(props: &TerminalProps) -> Html {
         })
     };
 
+    // Typing on after a Tab hides the listed candidates.
+    let oninput = {
+        let candidates = candidates.clone();
+        Callback::from(move |_: InputEvent| {
+            if !candidates.is_empty() {
+                candidates.set(Vec::new());
+            }
+        })
+    };
+
     let focus_input = {
         let input = input.clone();
         Callback::from(move |_: MouseEvent| {
@@ -230,7 +242,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
             </div>
             <div class="term-input">
                 <span class="prompt" aria-hidden="true">{ prompt }</span>
-                <input ref={input} id="command" type="text" {onkeydown} {onpaste}
+                <input ref={input} id="command" type="text" {onkeydown} {onpaste} {oninput}
                        placeholder={i18n::COMMAND_PLACEHOLDER}
                        aria-label={i18n::COMMAND_LABEL}
                        aria-describedby="terminal-keys"
