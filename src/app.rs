@@ -18,15 +18,14 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::browser;
-use crate::components::{
-    ChaosBar, Clock, ClusterPanel, EditorPanel, Terminal, TimeAction, TimeBar,
-};
+use crate::components::{ChaosBar, Clock, EditorPanel, Terminal, TimeAction, TimeBar, Views};
 use crate::embed::{self, PageOptions};
 use crate::i18n;
 use crate::model::{Playground, TerminalEntry};
 use crate::persist::{self, Layout, Panel, Saved};
 use crate::scenarios;
 use crate::share;
+use crate::views::{Tab, ViewAction, ViewsHost};
 
 /// How often (real ms) a running session is saved while the clock runs;
 /// inputs are saved at once.
@@ -179,6 +178,7 @@ impl Shell {
 pub fn app() -> Html {
     let shell = use_mut_ref(Shell::boot);
     let redraw = use_force_update();
+    let views = use_mut_ref(ViewsHost::default);
     let share_link = use_state(|| None::<String>);
     let share_status = use_state(|| None::<&'static str>);
 
@@ -336,14 +336,26 @@ pub fn app() -> Html {
             entry
         })
     };
+    let on_view_action = {
+        let views = views.clone();
+        let redraw = redraw.clone();
+        Callback::from(move |a: ViewAction| {
+            views.borrow_mut().apply(a);
+            redraw.force_update();
+        })
+    };
     let on_select = |panel: Panel| {
         let shell = shell.clone();
+        let views = views.clone();
         let redraw = redraw.clone();
         Callback::from(move |_: MouseEvent| {
             let mut s = shell.borrow_mut();
             s.layout.select(panel);
             s.save();
             drop(s);
+            if let Some(tab) = views_tab(panel) {
+                views.borrow_mut().apply(ViewAction::Tab(tab));
+            }
             redraw.force_update();
         })
     };
@@ -401,11 +413,13 @@ pub fn app() -> Html {
         <EditorPanel text={AttrValue::from(s.editor.clone())}
                      on_change={on_editor_change} on_submit={on_editor_submit} />
     };
+    let views_model = views.borrow_mut().model(p.sim());
+    let views_html = html! { <Views model={views_model} on_action={on_view_action} /> };
     let render = |panel: Panel| -> Html {
         match panel {
             Panel::Terminal => terminal.clone(),
             Panel::Editor => editor.clone(),
-            view_panel => view_slot(view_panel, &view),
+            view_panel => view_slot(view_panel, &views_html),
         }
     };
     let clock = html! { <Clock time={AttrValue::from(view.time.clone())} /> };
@@ -496,21 +510,28 @@ pub fn app() -> Html {
     }
 }
 
-/// The view panels (left column). `SLOT(views)`: the views work replaces
-/// the placeholders of Flow, Events and Workloads with its components (and
-/// may swap [`ClusterPanel`] for its cluster view); Services, Ingress and
-/// Volumes come with the networking and storage work.
-fn view_slot(panel: Panel, view: &crate::model::ClusterView) -> Html {
+/// The view panels (left column): the views (cluster with details and the
+/// pod creation flow, workloads, events, timeline) have their own tabs; the
+/// shell's navigation picks the matching one ([`views_tab`]). Services,
+/// Ingress and Volumes come with the networking and storage work.
+fn view_slot(panel: Panel, views: &Html) -> Html {
     match panel {
-        // SLOT(views): cluster view.
-        Panel::Cluster => {
-            html! { <ClusterPanel nodes={view.nodes.clone()} pods={view.pods.clone()} /> }
-        }
-        // SLOT(views): pod creation flow, events + trace timeline, rollouts.
-        Panel::Flow | Panel::Events | Panel::Workloads => placeholder(panel, i18n::VIEW_COMING),
+        Panel::Cluster | Panel::Flow | Panel::Events | Panel::Workloads => views.clone(),
         Panel::Services | Panel::Ingress => placeholder(panel, i18n::COMES_WITH_NETWORKING),
         Panel::Volumes => placeholder(panel, i18n::COMES_WITH_STORAGE),
         Panel::Terminal | Panel::Editor => Html::default(),
+    }
+}
+
+/// The views' tab a navigation entry opens. The pod creation flow lives in
+/// a pod's details (click a pod); Flow opens the trace timeline beside it.
+fn views_tab(panel: Panel) -> Option<Tab> {
+    match panel {
+        Panel::Cluster => Some(Tab::Cluster),
+        Panel::Flow => Some(Tab::Timeline),
+        Panel::Events => Some(Tab::Events),
+        Panel::Workloads => Some(Tab::Workloads),
+        _ => None,
     }
 }
 

@@ -20,6 +20,7 @@ pub mod persist;
 pub mod scenarios;
 pub mod session;
 pub mod share;
+pub mod views;
 
 /// The id of the element the app mounts into (see `index.html`).
 pub const ROOT_ID: &str = "app";

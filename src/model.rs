@@ -133,7 +133,8 @@ impl Playground {
         &self.live.log
     }
 
-    /// The simulated cluster (read-only: views render from it).
+    /// The simulated cluster, read-only (the views read its snapshot,
+    /// trace and scheduling records).
     pub fn sim(&self) -> &Simulation {
         &self.live.kube.sim
     }

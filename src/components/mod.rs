@@ -1,12 +1,18 @@
 //! Yew components. Each renders plain view-model data from [`crate::model`]
-//! passed as props, and reports input back through callbacks.
+//! or [`crate::views`] passed as props, and reports input back through
+//! callbacks.
 
 pub mod chaos;
 pub mod clock;
 pub mod cluster;
+pub mod cluster_view;
+pub mod details;
 pub mod editor;
+pub mod events_view;
 pub mod terminal;
 pub mod timebar;
+pub mod views;
+pub mod workloads;
 
 pub use chaos::ChaosBar;
 pub use clock::Clock;
@@ -14,3 +20,4 @@ pub use cluster::ClusterPanel;
 pub use editor::EditorPanel;
 pub use terminal::Terminal;
 pub use timebar::{TimeAction, TimeBar};
+pub use views::Views;

@@ -127,6 +127,7 @@ test("dark color scheme renders", async ({ page, problems }) => {
 });
 
 (await import("./shell.mjs")).default({ test, assert, shots });
+(await import("./views.mjs")).register({ test, assert, shots, base });
 
 // ---------------------------------------------------------------- runner
 

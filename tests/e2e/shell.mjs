@@ -28,9 +28,10 @@ export default function register({ test, assert, shots }) {
   const clock = (page) => page.locator("#virtual-clock").getAttribute("datetime");
   const noProblems = (problems) =>
     assert(problems.length === 0, `console errors:\n  ${problems.join("\n  ")}`);
+  // Pods as the cluster view draws them: node, name, kubectl STATUS.
   const podNames = (page) =>
-    page.$$eval("#pods tbody tr", (rows) =>
-      rows.map((r) => [...r.querySelectorAll("td")].slice(0, 3).map((td) => td.textContent).join(" ")));
+    page.$$eval(".pod-chip", (chips) =>
+      chips.map((c) => `${c.closest("[data-node]")?.dataset.node ?? "-"} ${c.dataset.pod} ${c.dataset.status}`).sort());
 
   test("shell: interactive time (first paint to a usable terminal)", async ({ page, problems }) => {
     await fresh(page);
@@ -115,7 +116,7 @@ export default function register({ test, assert, shots }) {
     await page.click("#pause");
     await type(page, "kubectl create deployment web --image=nginx --replicas=3");
     await page.click("#settle");
-    await page.waitForFunction(() => [...document.querySelectorAll("#pods td")].filter((td) => td.textContent === "Running").length >= 12, null, { timeout: 5_000 });
+    await page.waitForFunction(() => document.querySelectorAll(".pod-chip[data-pod^='web-'][data-status='Running']").length === 3, null, { timeout: 5_000 });
     const settled = Date.parse(await clock(page));
     // Rewind to the start of the session: the deployment is gone.
     await page.evaluate(() => {
@@ -126,7 +127,7 @@ export default function register({ test, assert, shots }) {
     await page.click("#rewind");
     await page.waitForFunction((t) => Date.parse(document.querySelector("#virtual-clock").getAttribute("datetime")) < t, settled, { timeout: 5_000 });
     const names = await podNames(page);
-    assert(!names.some((n) => n.includes(" web-")), `after rewind: ${names.join(", ")}`);
+    assert(names.length > 0 && !names.some((n) => n.includes(" web-")), `after rewind: ${names.join(", ")}`);
     assert(await page.locator("#terminal-output .term-entry").count() === 0, "rewind kept later commands");
     await shot(page, "shell-time");
     noProblems(problems);
@@ -136,7 +137,7 @@ export default function register({ test, assert, shots }) {
     await fresh(page);
     await type(page, "kubectl create deployment web --image=nginx --replicas=3");
     await page.click("#settle");
-    await page.waitForFunction(() => [...document.querySelectorAll("#pods tr")].filter((tr) => /default\s*web-.*Running/.test(tr.textContent)).length === 3, null, { timeout: 5_000 });
+    await page.waitForFunction(() => document.querySelectorAll(".pod-chip[data-pod^='web-'][data-status='Running']").length === 3, null, { timeout: 5_000 });
     await page.click("#pause");
     const pods = await podNames(page);
     await page.reload({ waitUntil: "load" });
@@ -303,6 +304,8 @@ export default function register({ test, assert, shots }) {
     await shot(page, "shell-wide-dark");
     await page.emulateMedia({ colorScheme: "light" });
     await shot(page, "shell-wide-light");
+    // Leave no kept session behind for the tests that follow.
+    await page.evaluate(() => localStorage.clear());
     noProblems(problems);
   });
 }

@@ -384,7 +384,7 @@ pub fn bootstrap(sim: &mut Simulation) {
                 },
                 ..Default::default()
             };
-            let _ = api.create(USER, Object::Namespace(n));
+            let _ = api.create(USER, Object::Namespace(Box::new(n)));
         }
         // The API server's `scheduling/bootstrap-system-priority-classes`
         // post-start hook.
@@ -400,7 +400,7 @@ pub fn bootstrap(sim: &mut Simulation) {
                 description: Some((*description).into()),
                 ..Default::default()
             };
-            let _ = api.create("system:apiserver", Object::PriorityClass(pc));
+            let _ = api.create("system:apiserver", Object::PriorityClass(Box::new(pc)));
         }
         for sa in ["coredns", "kube-proxy"] {
             let s = core::ServiceAccount {
@@ -411,7 +411,7 @@ pub fn bootstrap(sim: &mut Simulation) {
                 },
                 ..Default::default()
             };
-            let _ = api.create(USER, Object::ServiceAccount(s));
+            let _ = api.create(USER, Object::ServiceAccount(Box::new(s)));
         }
     });
     // ServiceAccounts "default" come from the serviceaccount controller.
@@ -428,8 +428,12 @@ pub fn bootstrap(sim: &mut Simulation) {
     nodes.extend(cfg.workers.iter().cloned().map(|w| (w, false)));
     for (i, (n, cp)) in nodes.iter().enumerate() {
         let obj = node_object(n, i as u32, *cp);
-        let created =
-            sim.with_api(|api| api.create(&format!("system:node:{}", n.name), Object::Node(obj)));
+        let created = sim.with_api(|api| {
+            api.create(
+                &format!("system:node:{}", n.name),
+                Object::Node(Box::new(obj)),
+            )
+        });
         if let Ok(Object::Node(node)) = created.as_deref() {
             if *cp {
                 sim.with_api(|api| {
@@ -453,7 +457,7 @@ pub fn bootstrap(sim: &mut Simulation) {
                     ] {
                         let _ = api.create(
                             "system:node:control-plane",
-                            Object::Pod(static_pod(component, image, cpu, node)),
+                            Object::Pod(Box::new(static_pod(component, image, cpu, node))),
                         );
                     }
                 });
@@ -462,12 +466,15 @@ pub fn bootstrap(sim: &mut Simulation) {
             if *cp {
                 // `kubeadm init`'s kube-proxy addon, before any worker joins.
                 sim.with_api(|api| {
-                    let _ = api.create(USER, Object::DaemonSet(kube_proxy_daemonset()));
+                    let _ = api.create(USER, Object::DaemonSet(Box::new(kube_proxy_daemonset())));
                 });
             }
         }
     }
     sim.with_api(|api| {
-        let _ = api.create("kubeadm", Object::Deployment(coredns_deployment()));
+        let _ = api.create(
+            "kubeadm",
+            Object::Deployment(Box::new(coredns_deployment())),
+        );
     });
 }

@@ -26,6 +26,28 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
+/// FNV-1a 32-bit (Go's `hash/fnv.New32a`), the hash behind
+/// `controller.ComputeHash` and `history.HashControllerRevision`.
+pub fn fnv32a(bytes: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in bytes {
+        h ^= u32::from(*b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// Kubernetes' random-string alphabet (k8s.io/apimachinery/pkg/util/rand):
+/// no vowels, no look-alikes.
+pub const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+/// `rand.SafeEncodeString`: each byte mapped into [`ALPHANUMS`].
+pub fn safe_encode_string(s: &str) -> String {
+    s.bytes()
+        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
+        .collect()
+}
+
 impl Rng {
     /// The stream named `name` of scenario `seed`.
     pub fn stream(seed: u64, name: &str) -> Rng {
@@ -66,7 +88,6 @@ impl Rng {
     /// (`bcdfghjklmnpqrstvwxz2456789`, k8s.io/apimachinery/pkg/util/rand),
     /// as used for generateName suffixes.
     pub fn k8s_suffix(&mut self, n: usize) -> String {
-        const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
         (0..n)
             .map(|_| ALPHANUMS[self.below(ALPHANUMS.len() as u64) as usize] as char)
             .collect()
@@ -96,6 +117,21 @@ impl Rng {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fnv32a_matches_the_reference_vectors() {
+        // FNV-1a test vectors (draft-eastlake-fnv): "" and "a", "foobar".
+        assert_eq!(fnv32a(b""), 0x811c_9dc5);
+        assert_eq!(fnv32a(b"a"), 0xe40c_292c);
+        assert_eq!(fnv32a(b"foobar"), 0xbf9c_f968);
+    }
+
+    #[test]
+    fn safe_encode_maps_decimal_digits_as_upstream() {
+        // '0' is 48: 48 % 27 = 21 → '4'; '9' is 57 % 27 = 3 → 'f'.
+        assert_eq!(safe_encode_string("0123456789"), "456789bcdf");
+        assert_eq!(safe_encode_string("4294967295").len(), 10);
+    }
 
     #[test]
     fn same_seed_and_name_give_the_same_stream() {

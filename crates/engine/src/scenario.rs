@@ -71,7 +71,7 @@ pub fn create_replicasets(sim: &mut Simulation, count: u32, replicas: i32) {
             }),
             status: None,
         };
-        let _ = sim.with_api(|api| api.create("kubectl", Object::ReplicaSet(rs)));
+        let _ = sim.with_api(|api| api.create("kubectl", Object::ReplicaSet(Box::new(rs))));
     }
 }
 

@@ -324,14 +324,14 @@ mod tests {
     use crate::api::meta::ObjectMeta;
 
     fn cm(name: &str) -> Object {
-        Object::ConfigMap(ConfigMap {
+        Object::ConfigMap(Box::new(ConfigMap {
             metadata: ObjectMeta {
                 name: Some(name.into()),
                 namespace: Some("default".into()),
                 ..Default::default()
             },
             ..Default::default()
-        })
+        }))
     }
 
     #[test]

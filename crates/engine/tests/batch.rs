@@ -62,7 +62,7 @@ fn pods_of(sim: &Simulation, job_name: &str) -> Vec<core::Pod> {
                     .map(String::as_str)
                     == Some(job_name) =>
             {
-                Some(p.clone())
+                Some((**p).clone())
             }
             _ => None,
         })
@@ -570,7 +570,7 @@ fn suspending_a_job_deletes_its_pods_and_resuming_starts_them_again() {
     let set_suspend = |sim: &mut Simulation, on: bool| {
         let mut j = job(sim, "pausable").unwrap();
         j.spec.as_mut().unwrap().suspend = Some(on);
-        sim.with_api(|api| api.update("kubectl", Object::Job(j)))
+        sim.with_api(|api| api.update("kubectl", Object::Job(Box::new(j))))
             .unwrap();
     };
     set_suspend(&mut sim, true);

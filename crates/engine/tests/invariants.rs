@@ -183,7 +183,7 @@ fn deployment(
     mem_mi: u32,
     strategy: Option<apps::DeploymentStrategy>,
 ) -> Object {
-    Object::Deployment(apps::Deployment {
+    Object::Deployment(Box::new(apps::Deployment {
         metadata: meta::ObjectMeta {
             name: Some(name.into()),
             namespace: Some("default".into()),
@@ -197,11 +197,11 @@ fn deployment(
             ..Default::default()
         }),
         status: None,
-    })
+    }))
 }
 
 fn replicaset(name: &str, replicas: i32, cpu_m: u32, mem_mi: u32) -> Object {
-    Object::ReplicaSet(apps::ReplicaSet {
+    Object::ReplicaSet(Box::new(apps::ReplicaSet {
         metadata: meta::ObjectMeta {
             name: Some(name.into()),
             namespace: Some("default".into()),
@@ -214,14 +214,14 @@ fn replicaset(name: &str, replicas: i32, cpu_m: u32, mem_mi: u32) -> Object {
             ..Default::default()
         }),
         status: None,
-    })
+    }))
 }
 
 fn pods(sim: &Simulation) -> Vec<core::Pod> {
     sim.api()
         .list(pod_res(), None)
         .filter_map(|o| match o {
-            Object::Pod(p) => Some(p.clone()),
+            Object::Pod(p) => Some((**p).clone()),
             _ => None,
         })
         .collect()
@@ -231,7 +231,7 @@ fn nodes(sim: &Simulation) -> Vec<core::Node> {
     sim.api()
         .list(node_res(), None)
         .filter_map(|o| match o {
-            Object::Node(n) => Some(n.clone()),
+            Object::Node(n) => Some((**n).clone()),
             _ => None,
         })
         .collect()
@@ -548,7 +548,7 @@ impl Run {
         let rss: Vec<apps::ReplicaSet> = api
             .list(rs_res, Some("default"))
             .filter_map(|o| match o {
-                Object::ReplicaSet(r) => Some(r.clone()),
+                Object::ReplicaSet(r) => Some((**r).clone()),
                 _ => None,
             })
             .collect();

@@ -50,7 +50,7 @@ fn pods(sim: &Simulation) -> Vec<core::Pod> {
     sim.api()
         .list(res, Some("default"))
         .filter_map(|o| match o {
-            Object::Pod(p) => Some(p.clone()),
+            Object::Pod(p) => Some((**p).clone()),
             _ => None,
         })
         .collect()
@@ -223,7 +223,7 @@ fn a_no_execute_taint_evicts_intolerant_pods_at_once_and_spares_tolerating_ones(
         time_added: None,
     }]);
     let _ = res;
-    sim.with_api(|api| api.update("kubectl", Object::Node(n)))
+    sim.with_api(|api| api.update("kubectl", Object::Node(Box::new(n))))
         .unwrap();
     sim.advance(SECOND);
     let all = pods(&sim);
@@ -377,7 +377,7 @@ fn pdb(sim: &mut Simulation, name: &str, min: Option<IntOrString>, max: Option<I
         }),
         status: None,
     };
-    sim.with_api(|api| api.create("kubectl", Object::PodDisruptionBudget(p)))
+    sim.with_api(|api| api.create("kubectl", Object::PodDisruptionBudget(Box::new(p))))
         .unwrap();
 }
 
@@ -450,7 +450,7 @@ fn a_budget_over_pods_without_a_controller_fails_safe() {
         }),
         status: None,
     };
-    sim.with_api(|api| api.create("kubectl", Object::Pod(pod)))
+    sim.with_api(|api| api.create("kubectl", Object::Pod(Box::new(pod))))
         .unwrap();
     pdb(&mut sim, "pdb", None, Some(IntOrString::Int(1)));
     sim.advance(20 * SECOND);

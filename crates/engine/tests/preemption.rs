@@ -8,18 +8,18 @@ use kubarium_engine::clock::SECOND;
 use kubarium_engine::scenario;
 
 fn class(name: &str, value: i32) -> Object {
-    Object::PriorityClass(scheduling::PriorityClass {
+    Object::PriorityClass(Box::new(scheduling::PriorityClass {
         metadata: meta::ObjectMeta {
             name: Some(name.into()),
             ..Default::default()
         },
         value,
         ..Default::default()
-    })
+    }))
 }
 
 fn pod(name: &str, class: &str, cpu: &str) -> Object {
-    Object::Pod(core::Pod {
+    Object::Pod(Box::new(core::Pod {
         metadata: meta::ObjectMeta {
             name: Some(name.into()),
             namespace: Some("default".into()),
@@ -45,7 +45,7 @@ fn pod(name: &str, class: &str, cpu: &str) -> Object {
             ..Default::default()
         }),
         status: None,
-    })
+    }))
 }
 
 fn get_pod(sim: &kubarium_engine::simulation::Simulation, name: &str) -> Option<core::Pod> {

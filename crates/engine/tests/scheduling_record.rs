@@ -9,7 +9,7 @@ use kubarium_engine::scenario;
 use kubarium_engine::scheduler::{record::RECENT_RECORDS, Code};
 
 fn pod(name: &str, node_selector: Option<(&str, &str)>) -> Object {
-    Object::Pod(core::Pod {
+    Object::Pod(Box::new(core::Pod {
         metadata: meta::ObjectMeta {
             name: Some(name.into()),
             namespace: Some("default".into()),
@@ -25,7 +25,7 @@ fn pod(name: &str, node_selector: Option<(&str, &str)>) -> Object {
             ..Default::default()
         }),
         status: None,
-    })
+    }))
 }
 
 #[test]

@@ -48,7 +48,7 @@ fn scenario_hash(seed: u64) -> (u64, usize) {
             }),
             status: None,
         };
-        sim.with_api(|api| api.create("kubectl", Object::Pod(pod)))
+        sim.with_api(|api| api.create("kubectl", Object::Pod(Box::new(pod))))
             .expect("pod created");
     }
     sim.advance(120 * SECOND);

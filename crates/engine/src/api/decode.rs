@@ -292,7 +292,7 @@ fn decode_typed(
                 if api_version == <$ty as k8s_openapi::Resource>::API_VERSION
                     && kind == <$ty as k8s_openapi::Resource>::KIND
                 {
-                    return Some(<$ty as serde::Deserialize>::deserialize(d).map(Object::$variant));
+                    return Some(<$ty as serde::Deserialize>::deserialize(d).map(|o| Object::$variant(Box::new(o))));
                 }
             )*
         };

@@ -48,7 +48,7 @@ macro_rules! kinds {
         /// A stored API object of one of the kinds the engine serves.
         #[derive(Clone, Debug, PartialEq)]
         pub enum Object {
-            $( #[doc = concat!("A ", stringify!($variant), ".")] $variant($ty), )*
+            $( #[doc = concat!("A ", stringify!($variant), " (boxed: the enum stays small, so an Event or a Lease does not take a Pod's or a CronJob's room).")] $variant(Box<$ty>), )*
         }
 
         impl Object {
@@ -123,12 +123,12 @@ macro_rules! kinds {
 
         $(
             impl From<$ty> for Object {
-                fn from(o: $ty) -> Object { Object::$variant(o) }
+                fn from(o: $ty) -> Object { Object::$variant(Box::new(o)) }
             }
             impl TryFrom<Object> for $ty {
                 type Error = Object;
                 fn try_from(o: Object) -> Result<$ty, Object> {
-                    match o { Object::$variant(x) => Ok(x), other => Err(other) }
+                    match o { Object::$variant(x) => Ok(*x), other => Err(other) }
                 }
             }
             impl<'a> TryFrom<&'a Object> for &'a $ty {

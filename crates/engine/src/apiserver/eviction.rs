@@ -146,7 +146,7 @@ impl ApiServer {
             .insert(name, self.clock.time());
         let res = crate::controller::disruption::pdb_res();
         let pdb_name = pdb.metadata.name.clone().unwrap_or_default();
-        let r = self.do_update(Object::PodDisruptionBudget(next), true);
+        let r = self.do_update(Object::PodDisruptionBudget(Box::new(next)), true);
         self.traced(
             "system:serviceaccount:kube-system:eviction",
             "update",

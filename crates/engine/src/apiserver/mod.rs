@@ -523,7 +523,7 @@ impl ApiServer {
                         status: Some(status),
                     };
                     {
-                        let r = self.store.update(Object::Pod(p));
+                        let r = self.store.update(Object::Pod(Box::new(p)));
                         self.committed(r, res, name)
                     }
                 }
@@ -820,7 +820,7 @@ impl ApiServer {
         };
         let classes = || {
             self.list(pc_res, None).filter_map(|o| match o {
-                Object::PriorityClass(pc) => Some(pc),
+                Object::PriorityClass(pc) => Some(&**pc),
                 _ => None,
             })
         };
@@ -1083,7 +1083,7 @@ impl ApiServer {
         if let Some(mut e) = existing {
             e.count = Some(e.count.unwrap_or(1) + 1);
             e.last_timestamp = Some(now);
-            let _ = self.update(&user, Object::Event(e));
+            let _ = self.update(&user, Object::Event(Box::new(e)));
             return;
         }
         self.event_seq += 1;
@@ -1114,7 +1114,7 @@ impl ApiServer {
             reporting_instance: Some(host.unwrap_or(component).to_string()),
             ..Default::default()
         };
-        if let Ok(created) = self.create(&user, Object::Event(event)) {
+        if let Ok(created) = self.create(&user, Object::Event(Box::new(event))) {
             let key = (ns, created.name().to_string());
             if let Some((old_ns, old_name)) = self.event_index.insert(fp, key.clone()) {
                 self.event_fingerprints.remove(&(old_ns, old_name));

@@ -18,7 +18,9 @@ fn events_about(sim: &Simulation, name: &str) -> Vec<core::Event> {
     sim.api()
         .list(res, Some("default"))
         .filter_map(|o| match o {
-            Object::Event(e) if e.involved_object.name.as_deref() == Some(name) => Some(e.clone()),
+            Object::Event(e) if e.involved_object.name.as_deref() == Some(name) => {
+                Some((**e).clone())
+            }
             _ => None,
         })
         .collect()
@@ -41,14 +43,14 @@ fn record(sim: &mut Simulation, node: &Object, message: &str) {
 #[test]
 fn identical_events_aggregate_and_a_deleted_one_starts_over() {
     let mut sim = sim();
-    let ns = Object::Namespace(core::Namespace {
+    let ns = Object::Namespace(Box::new(core::Namespace {
         metadata: crate::api::meta::ObjectMeta {
             name: Some("default".into()),
             uid: Some("ns-uid".into()),
             ..Default::default()
         },
         ..Default::default()
-    });
+    }));
     record(&mut sim, &ns, "one");
     record(&mut sim, &ns, "one");
     record(&mut sim, &ns, "two");

@@ -42,7 +42,7 @@ pub fn pdbs_for_pod<'a>(
 ) -> Vec<&'a PodDisruptionBudget> {
     api.list(pdb_res(), Some(namespace))
         .filter_map(|o| match o {
-            Object::PodDisruptionBudget(p) => Some(p),
+            Object::PodDisruptionBudget(p) => Some(&**p),
             _ => None,
         })
         .filter(|p| {
@@ -191,7 +191,7 @@ pub fn sync(key: &str, ctx: &mut Ctx) -> Option<Millis> {
             .list(pod_res(), Some(ns))
             .filter_map(|o| match o {
                 Object::Pod(p) if label_selector_matches(sel, p.metadata.labels.as_ref()) => {
-                    Some(p.clone())
+                    Some((**p).clone())
                 }
                 _ => None,
             })
@@ -304,7 +304,7 @@ fn write_status(ctx: &mut Ctx, pdb: &PodDisruptionBudget, status: PodDisruptionB
     next.status = Some(status);
     let _ = ctx
         .api
-        .update_status(USER, Object::PodDisruptionBudget(next));
+        .update_status(USER, Object::PodDisruptionBudget(Box::new(next)));
 }
 
 #[cfg(test)]

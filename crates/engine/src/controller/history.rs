@@ -13,6 +13,7 @@
 //! `bcdfghjklmnpqrstvwxz2456789` — is the same).
 
 use crate::api::{apps, core, meta, Object};
+use crate::rng::{fnv32a, safe_encode_string};
 use k8s_openapi::apimachinery::pkg::runtime::RawExtension;
 use serde_json::{json, Value};
 
@@ -21,25 +22,6 @@ use serde_json::{json, Value};
 pub const CONTROLLER_REVISION_HASH: &str = "controller-revision-hash";
 /// Label a StatefulSet's revisions carry with their hash.
 pub const REVISION_HASH_LABEL: &str = "controller.kubernetes.io/hash";
-
-/// `rand.SafeEncodeString(fmt.Sprint(n))`: each decimal digit mapped to the
-/// alphabet without vowels and look-alikes.
-pub fn safe_encode(n: u32) -> String {
-    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    n.to_string()
-        .bytes()
-        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
-        .collect()
-}
-
-fn fnv32a(bytes: &[u8]) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in bytes {
-        h ^= u32::from(*b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h
-}
 
 /// The patch a revision stores for `template` (`getPatch`).
 pub fn template_patch(template: &core::PodTemplateSpec) -> Value {
@@ -57,7 +39,7 @@ pub fn hash(patch: &Value, collision_count: Option<i32>) -> String {
     if let Some(c) = collision_count {
         bytes.extend_from_slice(c.to_string().as_bytes());
     }
-    safe_encode(fnv32a(&bytes))
+    safe_encode_string(&fnv32a(&bytes).to_string())
 }
 
 /// The template a revision's patch restores.
@@ -71,14 +53,7 @@ pub fn template_of(cr: &apps::ControllerRevision) -> Option<core::PodTemplateSpe
 
 /// The controller ownerReference of an apps/v1 owner.
 pub fn owner_ref(kind: &str, m: &meta::ObjectMeta) -> meta::OwnerReference {
-    meta::OwnerReference {
-        api_version: "apps/v1".into(),
-        kind: kind.into(),
-        name: m.name.clone().unwrap_or_default(),
-        uid: m.uid.clone().unwrap_or_default(),
-        controller: Some(true),
-        block_owner_deletion: Some(true),
-    }
+    super::controller_utils::new_controller_ref("apps/v1", kind, m)
 }
 
 /// A new revision object (`history.NewControllerRevision`).
@@ -125,7 +100,7 @@ pub fn revisions_of(
                     .flatten()
                     .any(|r| r.uid == uid && r.controller == Some(true)) =>
             {
-                Some(cr.clone())
+                Some((**cr).clone())
             }
             _ => None,
         })
@@ -139,14 +114,6 @@ pub fn revisions_of(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn safe_encode_maps_decimal_digits_as_upstream() {
-        // '0' is byte 48, 48 % 27 = 21 → '4'; '9' is 57 % 27 = 3 → 'f'.
-        assert_eq!(safe_encode(0), "4");
-        assert_eq!(safe_encode(9), "f");
-        assert_eq!(safe_encode(1234567890).len(), 10);
-    }
 
     #[test]
     fn patch_round_trips_to_the_template() {

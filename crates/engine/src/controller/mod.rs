@@ -5,6 +5,7 @@
 //! state, computes, and writes through the API server. It does not know why
 //! it was called and must be idempotent.
 
+pub mod controller_utils;
 pub mod cronjob;
 pub mod daemon;
 pub mod deployment;

@@ -73,6 +73,6 @@ pub fn sync(name: &str, ctx: &mut Ctx) -> Option<u64> {
     if let Some(spec) = ns.spec.as_mut() {
         spec.finalizers = None;
     }
-    let _ = ctx.api.update(USER, Object::Namespace(ns));
+    let _ = ctx.api.update(USER, Object::Namespace(Box::new(ns)));
     None
 }

@@ -147,10 +147,13 @@ impl NodeLifecycleController {
                     cond.last_transition_time = Some(t.clone());
                 }
             }
-            match ctx.api.update_status(USER, Object::Node(node.clone())) {
+            match ctx
+                .api
+                .update_status(USER, Object::Node(Box::new(node.clone())))
+            {
                 Ok(stored) => {
                     if let Object::Node(n) = &*stored {
-                        node = n.clone();
+                        node = (**n).clone();
                     }
                 }
                 Err(_) => return Some(QUEUE_LATENCY),
@@ -234,7 +237,7 @@ impl NodeLifecycleController {
             return;
         }
         spec.taints = (!next.is_empty()).then_some(next);
-        let _ = ctx.api.update(USER, Object::Node(node));
+        let _ = ctx.api.update(USER, Object::Node(Box::new(node)));
     }
 }
 

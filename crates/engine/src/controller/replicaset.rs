@@ -8,6 +8,7 @@
 //! Simplification: the engine's informer cache is the store itself (never
 //! stale), so upstream's "expectations" guard is not needed here.
 
+use super::controller_utils::{get_pod_from_template, new_controller_ref};
 use super::{ControllerName, WorkQueue, QUEUE_LATENCY};
 use crate::api::selector::label_selector_matches;
 use crate::api::{apps, core, meta, podutil, registry, Object};
@@ -206,7 +207,7 @@ impl ReplicaSetController {
                 let n = batch.min(remaining);
                 for _ in 0..n {
                     let pod = pod_from_template(rs);
-                    match ctx.api.create(USER, Object::Pod(pod)) {
+                    match ctx.api.create(USER, Object::Pod(Box::new(pod))) {
                         Ok(created) => {
                             let msg = format!("Created pod: {}", created.name());
                             ctx.api.record_event(
@@ -302,7 +303,9 @@ impl ReplicaSetController {
         if let Some(cur) = current.filter(|c| c.status.as_ref() != Some(&status)) {
             let mut cur = cur.clone();
             cur.status = Some(status);
-            let _ = ctx.api.update_status(USER, Object::ReplicaSet(cur));
+            let _ = ctx
+                .api
+                .update_status(USER, Object::ReplicaSet(Box::new(cur)));
         }
         requeue
     }
@@ -310,37 +313,18 @@ impl ReplicaSetController {
 
 /// The controller ownerReference a ReplicaSet puts on its pods.
 pub fn owner_ref(rs: &apps::ReplicaSet) -> meta::OwnerReference {
-    meta::OwnerReference {
-        api_version: "apps/v1".into(),
-        kind: "ReplicaSet".into(),
-        name: rs.metadata.name.clone().unwrap_or_default(),
-        uid: rs.metadata.uid.clone().unwrap_or_default(),
-        controller: Some(true),
-        block_owner_deletion: Some(true),
-    }
+    new_controller_ref("apps/v1", "ReplicaSet", &rs.metadata)
 }
 
 /// A pod built from the ReplicaSet's template (`controller.GetPodFromTemplate`).
 fn pod_from_template(rs: &apps::ReplicaSet) -> core::Pod {
+    let none = core::PodTemplateSpec::default();
     let template = rs
         .spec
         .as_ref()
-        .and_then(|s| s.template.clone())
-        .unwrap_or_default();
-    let tm = template.metadata.unwrap_or_default();
-    core::Pod {
-        metadata: meta::ObjectMeta {
-            generate_name: Some(format!("{}-", rs.metadata.name.as_deref().unwrap_or(""))),
-            namespace: rs.metadata.namespace.clone(),
-            labels: tm.labels,
-            annotations: tm.annotations,
-            finalizers: tm.finalizers,
-            owner_references: Some(vec![owner_ref(rs)]),
-            ..Default::default()
-        },
-        spec: template.spec,
-        status: None,
-    }
+        .and_then(|s| s.template.as_ref())
+        .unwrap_or(&none);
+    get_pod_from_template(template, &rs.metadata, owner_ref(rs))
 }
 
 /// A pod of the ReplicaSet as stored, with its summary.

@@ -57,7 +57,7 @@ pub fn sync(ns: &str, ctx: &mut Ctx) -> Option<u64> {
         };
         let _ = ctx.api.create(
             "system:serviceaccount:kube-system:service-account-controller",
-            Object::ServiceAccount(sa),
+            Object::ServiceAccount(Box::new(sa)),
         );
     }
     let cm_res = registry::by_kind("v1", "ConfigMap").unwrap();
@@ -77,7 +77,7 @@ pub fn sync(ns: &str, ctx: &mut Ctx) -> Option<u64> {
         };
         let _ = ctx.api.create(
             "system:serviceaccount:kube-system:root-ca-cert-publisher",
-            Object::ConfigMap(cm),
+            Object::ConfigMap(Box::new(cm)),
         );
     }
     None

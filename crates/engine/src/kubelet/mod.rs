@@ -1421,7 +1421,7 @@ impl Kubelet {
         match existing {
             Some(mut l) => {
                 l.spec.get_or_insert_with(Default::default).renew_time = Some(now);
-                let _ = ctx.api.update(&user, Object::Lease(l));
+                let _ = ctx.api.update(&user, Object::Lease(Box::new(l)));
             }
             None => {
                 let node_res = registry::by_kind("v1", "Node").unwrap();
@@ -1449,7 +1449,7 @@ impl Kubelet {
                         ..Default::default()
                     }),
                 };
-                let _ = ctx.api.create(&user, Object::Lease(lease));
+                let _ = ctx.api.create(&user, Object::Lease(Box::new(lease)));
             }
         }
     }
@@ -1530,7 +1530,7 @@ impl Kubelet {
             );
         }
         let user = self.user();
-        let _ = ctx.api.update_status(&user, Object::Node(node));
+        let _ = ctx.api.update_status(&user, Object::Node(Box::new(node)));
     }
 
     /// The node's name.

@@ -26,6 +26,7 @@ use crate::rng::Rng;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use super::plugins;
+use super::plugins::pod_topology_spread::{LABEL_HOSTNAME, LABEL_TOPOLOGY_ZONE};
 
 /// The highest score a Score plugin may give a node (`framework.MaxNodeScore`).
 pub const MAX_NODE_SCORE: i64 = 100;
@@ -433,15 +434,68 @@ pub type NamespaceLabels = BTreeMap<String, BTreeMap<String, String>>;
 /// A per-attempt cache of "does this label group match": keyed by the
 /// group's `Arc` address, so a selector is evaluated once per group rather
 /// than once per pod. Only the cache hit rate depends on the address, never
-/// the result.
+/// the result. It is asked once per label group per node, so it is a small
+/// open-addressing table (a tree lookup per group cost more than the rest of
+/// the score).
 #[derive(Clone, Debug, Default)]
-pub struct GroupMemo(BTreeMap<usize, bool>);
+pub struct GroupMemo {
+    /// `(address, answer)`; address 0 is an empty slot. The length is zero
+    /// or a power of two, at most half full.
+    slots: Vec<(usize, bool)>,
+    len: usize,
+}
 
 impl GroupMemo {
     /// The cached answer for `group`, computing it with `f` the first time.
     pub fn get(&mut self, group: &Arc<PodLabels>, f: impl FnOnce(&PodLabels) -> bool) -> bool {
         let k = Arc::as_ptr(group) as usize;
-        *self.0.entry(k).or_insert_with(|| f(group))
+        if let Some(v) = self.find(k) {
+            return v;
+        }
+        let v = f(group);
+        self.insert(k, v);
+        v
+    }
+
+    fn slot(&self, k: usize) -> usize {
+        // Fibonacci hashing of the address (allocations are 8-aligned).
+        let h = (k >> 3).wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as usize);
+        h >> (usize::BITS - self.slots.len().trailing_zeros())
+    }
+
+    fn find(&self, k: usize) -> Option<bool> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(k);
+        loop {
+            match self.slots[i] {
+                (0, _) => return None,
+                (a, v) if a == k => return Some(v),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn insert(&mut self, k: usize, v: bool) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let size = (self.slots.len() * 2).max(16);
+            let old = std::mem::replace(&mut self.slots, vec![(0, false); size]);
+            self.len = 0;
+            for (a, v) in old {
+                if a != 0 {
+                    self.insert(a, v);
+                }
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(k);
+        while self.slots[i].0 != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (k, v);
+        self.len += 1;
     }
 }
 
@@ -466,6 +520,10 @@ pub fn pod_priority(pod: &Pod) -> i32 {
 pub struct NodeInfo {
     name: Arc<str>,
     labels: BTreeMap<String, String>,
+    /// `kubernetes.io/hostname` and `topology.kubernetes.io/zone`, looked up
+    /// once per node update instead of once per node per scheduling cycle.
+    hostname: Option<String>,
+    zone: Option<String>,
     taints: Vec<Taint>,
     unschedulable: bool,
     allocatable: Resource,
@@ -486,6 +544,8 @@ impl NodeInfo {
         let mut n = NodeInfo {
             name: Arc::from(""),
             labels: BTreeMap::new(),
+            hostname: None,
+            zone: None,
             taints: Vec::new(),
             unschedulable: false,
             allocatable: Resource::default(),
@@ -521,6 +581,8 @@ impl NodeInfo {
             self.name = Arc::from(name);
         }
         self.labels = node.metadata.labels.clone().unwrap_or_default();
+        self.hostname = self.labels.get(LABEL_HOSTNAME).cloned();
+        self.zone = self.labels.get(LABEL_TOPOLOGY_ZONE).cloned();
         let spec = node.spec.as_ref();
         self.taints = spec.and_then(|s| s.taints.clone()).unwrap_or_default();
         self.unschedulable = spec.and_then(|s| s.unschedulable).unwrap_or(false);
@@ -630,6 +692,16 @@ impl NodeInfo {
     /// The node's labels.
     pub fn labels(&self) -> &BTreeMap<String, String> {
         &self.labels
+    }
+
+    /// The `kubernetes.io/hostname` label.
+    pub fn hostname(&self) -> Option<&str> {
+        self.hostname.as_deref()
+    }
+
+    /// The `topology.kubernetes.io/zone` label.
+    pub fn zone(&self) -> Option<&str> {
+        self.zone.as_deref()
     }
 
     /// The node's taints (`spec.taints`).
@@ -848,6 +920,19 @@ pub trait ScorePlugin: Plugin {
     }
     /// The raw score of `node`.
     fn score(&self, state: &CycleState, pod: &Pod, node: &NodeInfo) -> i64;
+    /// The raw score of `nodes[index]`, the `k`th feasible node: what the
+    /// framework calls, so a plugin may keep PreScore data by position.
+    /// Defaults to [`ScorePlugin::score`].
+    fn score_feasible(
+        &self,
+        state: &CycleState,
+        pod: &Pod,
+        nodes: &[NodeInfo],
+        index: usize,
+        _k: usize,
+    ) -> i64 {
+        self.score(state, pod, &nodes[index])
+    }
     /// The normalizer, if the plugin has one.
     fn score_extensions(&self) -> Option<&dyn NormalizeScorePlugin> {
         None
@@ -1501,7 +1586,7 @@ fn prioritize_nodes(
     let mut column = vec![0i64; nf];
     for (j, &(pl, _)) in active.iter().enumerate() {
         for (k, &idx) in feasible.iter().enumerate() {
-            column[k] = pl.score(cycle, pod, &nodes[idx]);
+            column[k] = pl.score_feasible(cycle, pod, nodes, idx, k);
             raw[k * np + j] = column[k];
         }
         if let Some(norm) = pl.score_extensions() {

@@ -435,7 +435,7 @@ impl Scheduler {
                     status.nominated_node_name = Some(n.clone());
                 }
                 p.metadata.resource_version = None;
-                let _ = ctx.api.update_status(USER, Object::Pod(p));
+                let _ = ctx.api.update_status(USER, Object::Pod(Box::new(p)));
                 self.records
                     .push(key, &uid, now, None, msg, nominated, victims, fit.diagnosis);
             }

@@ -52,7 +52,7 @@ pub fn prepare_candidate(preemptor: &core::Pod, node: &str, victims: &[String], 
             &now,
         );
         p.metadata.resource_version = None;
-        let _ = ctx.api.update_status(USER, Object::Pod(p));
+        let _ = ctx.api.update_status(USER, Object::Pod(Box::new(p)));
         let _ = ctx
             .api
             .delete(USER, pod_res, ns, name, DeleteOptions::default());

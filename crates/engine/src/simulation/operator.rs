@@ -155,7 +155,7 @@ impl Simulation {
         self.record_operator(format!("node add {}", cfg.name));
         let obj = crate::cluster::node_object(&cfg, index, false);
         let user = format!("system:node:{}", cfg.name);
-        let created = self.with_api(|api| api.create(&user, Object::Node(obj)));
+        let created = self.with_api(|api| api.create(&user, Object::Node(Box::new(obj))));
         if let Err(e) = created {
             return Err(OperatorError::InvalidNode(e.message));
         }

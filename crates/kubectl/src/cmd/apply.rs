@@ -152,7 +152,7 @@ pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out
                 },
                 ..Default::default()
             };
-            submit_generated(s, &p, Object::Namespace(ns), None, out);
+            submit_generated(s, &p, Object::Namespace(Box::new(ns)), None, out);
         }
         Some("configmap" | "cm") => {
             let Some(name) = p.args.get(1) else {
@@ -171,7 +171,13 @@ pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out
                 data: (!data.is_empty()).then_some(data),
                 ..Default::default()
             };
-            submit_generated(s, &p, Object::ConfigMap(cm), Some("configmap"), out);
+            submit_generated(
+                s,
+                &p,
+                Object::ConfigMap(Box::new(cm)),
+                Some("configmap"),
+                out,
+            );
         }
         Some("secret") => {
             if p.args.get(1).map(String::as_str) != Some("generic") {
@@ -201,7 +207,7 @@ pub(super) fn create(s: &mut Session, words: &[String], stdin: Option<&str>, out
                 type_: Some(p.get("type").unwrap_or("Opaque").to_string()),
                 ..Default::default()
             };
-            submit_generated(s, &p, Object::Secret(secret), Some("secret"), out);
+            submit_generated(s, &p, Object::Secret(Box::new(secret)), Some("secret"), out);
         }
         Some("deployment" | "deploy") => {
             let Some(obj) = deployment_from_flags(&p, out) else {
@@ -273,7 +279,7 @@ fn deployment_from_flags(p: &Parsed, out: &mut Output) -> Option<Object> {
             }
         })
         .collect();
-    Some(Object::Deployment(apps::Deployment {
+    Some(Object::Deployment(Box::new(apps::Deployment {
         metadata: meta::ObjectMeta {
             name: Some(name.clone()),
             namespace: p.get("namespace").map(str::to_string),
@@ -300,7 +306,7 @@ fn deployment_from_flags(p: &Parsed, out: &mut Output) -> Option<Object> {
             ..Default::default()
         }),
         status: None,
-    }))
+    })))
 }
 
 /// `kubectl create priorityclass NAME --value=VALUE --global-default=BOOL
@@ -339,7 +345,7 @@ fn create_priority_class(s: &mut Session, p: &Parsed, out: &mut Output) {
                 .to_string(),
         ),
     };
-    submit_generated(s, p, Object::PriorityClass(pc), None, out);
+    submit_generated(s, p, Object::PriorityClass(Box::new(pc)), None, out);
 }
 
 fn literal_data(s: &Session, p: &Parsed, out: &mut Output) -> Option<BTreeMap<String, String>> {

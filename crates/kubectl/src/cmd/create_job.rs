@@ -88,7 +88,7 @@ pub(super) fn create_job(s: &mut Session, p: &Parsed, out: &mut Output) {
         };
         job_from_cron_job(name, &cj)
     };
-    submit(s, p, Object::Job(job), "job", out);
+    submit(s, p, Object::Job(Box::new(job)), "job", out);
 }
 
 /// `createJobFromCronJob`: the CronJob's job template, annotated
@@ -174,7 +174,7 @@ pub(super) fn create_cron_job(s: &mut Session, p: &Parsed, out: &mut Output) {
         }),
         status: None,
     };
-    submit(s, p, Object::CronJob(cj), "cronjob", out);
+    submit(s, p, Object::CronJob(Box::new(cj)), "cronjob", out);
 }
 
 /// Creates the generated object; a refusal reads as kubectl's

@@ -123,7 +123,7 @@ pub(super) fn create_pdb(s: &mut Session, words: &[String], out: &mut Output) {
     submit_generated(
         s,
         &p,
-        Object::PodDisruptionBudget(pdb),
+        Object::PodDisruptionBudget(Box::new(pdb)),
         Some("poddisruptionbudgets"),
         out,
     );

@@ -91,7 +91,7 @@ fn cordon_node(s: &mut Session, name: &str, desired: bool, out: &mut Output) -> 
     node.metadata.resource_version = None;
     match s
         .sim
-        .with_api(|api| api.update("kubectl", Object::Node(node)))
+        .with_api(|api| api.update("kubectl", Object::Node(Box::new(node))))
     {
         Ok(_) => {
             out.out(format!("node/{name} {verb}\n"));
@@ -368,12 +368,12 @@ fn pods_for_deletion(
             pod.metadata.name.as_deref().unwrap_or("")
         );
         match verdict(pod, opts) {
-            Verdict::Okay => pods.push(pod.clone()),
+            Verdict::Okay => pods.push((**pod).clone()),
             Verdict::Skip => {}
             Verdict::Warning(delete, msg) => {
                 warnings.push((id, msg));
                 if delete {
-                    pods.push(pod.clone());
+                    pods.push((**pod).clone());
                 }
             }
             Verdict::Error(msg) => errors.push((id, msg)),

@@ -288,7 +288,7 @@ fn events_for<'a>(all: &[&'a Object], o: &Object) -> Vec<&'a kubarium_engine::ap
                         && ev.involved_object.kind.as_deref() == Some("Node")
                         && ev.involved_object.name.as_deref() == Some(o.name())) =>
             {
-                Some(ev)
+                Some(&**ev)
             }
             _ => None,
         })
@@ -303,7 +303,7 @@ fn owned_pods<'a>(s: &'a Session, uid: Option<&str>) -> Vec<&'a kubarium_engine:
         .api()
         .pods_of_controller(uid.unwrap_or(""))
         .filter_map(|o| match &**o {
-            Object::Pod(p) => Some(p),
+            Object::Pod(p) => Some(&**p),
             _ => None,
         })
         .collect()
@@ -357,7 +357,7 @@ fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
                                 Some("Succeeded" | "Failed")
                             ) =>
                     {
-                        Some(p)
+                        Some(&**p)
                     }
                     _ => None,
                 })
@@ -386,7 +386,7 @@ fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
                             .flatten()
                             .any(|r| Some(&r.uid) == rs.metadata.uid.as_ref()) =>
                     {
-                        Some(p)
+                        Some(&**p)
                     }
                     _ => None,
                 })
@@ -468,7 +468,7 @@ pub(super) fn events(s: &mut Session, words: &[String], out: &mut Output) {
     let refs: Vec<&kubarium_engine::api::core::Event> = evs
         .iter()
         .filter_map(|o| match o {
-            Object::Event(e) => Some(e),
+            Object::Event(e) => Some(&**e),
             _ => None,
         })
         .collect();

@@ -115,14 +115,14 @@ pub(super) fn run(s: &mut Session, words: &[String], out: &mut Output) {
         status: None,
     };
     if dry {
-        print_dry_run(&Object::Pod(pod), "created", p.get("output"), out);
+        print_dry_run(&Object::Pod(Box::new(pod)), "created", p.get("output"), out);
         return;
     }
     let mut pod = pod;
     pod.metadata.namespace = Some(namespace(s, &p));
     match s
         .sim
-        .with_api(|api| api.create("kubectl", Object::Pod(pod)))
+        .with_api(|api| api.create("kubectl", Object::Pod(Box::new(pod))))
     {
         Ok(o) => out.out(format!("pod/{} created\n", o.name())),
         Err(e) => print_api_error(&e, None, out),
@@ -176,7 +176,7 @@ fn target_pod(s: &Session, ns: &str, target: &str, out: &mut Output) -> Option<c
                     .flatten()
                     .any(|x| Some(&x.uid) == uid.as_ref()) =>
             {
-                Some(p)
+                Some(&**p)
             }
             _ => None,
         })

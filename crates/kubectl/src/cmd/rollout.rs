@@ -51,7 +51,7 @@ pub(super) fn replica_sets_of(
                     .flatten()
                     .any(|r| r.controller == Some(true) && r.uid == uid) =>
             {
-                Some(rs.clone())
+                Some((**rs).clone())
             }
             _ => None,
         })
@@ -134,7 +134,7 @@ fn get_deployment(
         return None;
     };
     match obj {
-        Object::Deployment(d) => Some(d.clone()),
+        Object::Deployment(d) => Some((**d).clone()),
         other => {
             let gk = match other.api_version().split_once('/') {
                 Some((g, _)) => format!("{}.{g}", other.kind()),
@@ -550,7 +550,7 @@ fn undo(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
         d.metadata.resource_version = None;
         match s
             .sim
-            .with_api(|api| api.update("kubectl", Object::Deployment(d)))
+            .with_api(|api| api.update("kubectl", Object::Deployment(Box::new(d))))
         {
             Ok(_) => out.out(format!("{tn} rolled back\n")),
             Err(e) => out.fail(format!(
@@ -591,7 +591,7 @@ fn pause_resume(s: &mut Session, p: &Parsed, ns: &str, pause: bool, out: &mut Ou
         d.spec.get_or_insert_with(Default::default).paused = pause.then_some(true);
         match s
             .sim
-            .with_api(|api| api.update("kubectl", Object::Deployment(d)))
+            .with_api(|api| api.update("kubectl", Object::Deployment(Box::new(d))))
         {
             Ok(_) => out.out(format!(
                 "{tn} {}\n",
@@ -638,7 +638,7 @@ fn restart(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
             .insert("kubectl.kubernetes.io/restartedAt".into(), now);
         match s
             .sim
-            .with_api(|api| api.update("kubectl", Object::Deployment(d)))
+            .with_api(|api| api.update("kubectl", Object::Deployment(Box::new(d))))
         {
             Ok(_) => out.out(format!("{} restarted\n", type_name(r, &name))),
             Err(e) => print_api_error(&e, None, out),

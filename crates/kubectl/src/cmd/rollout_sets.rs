@@ -244,7 +244,7 @@ pub fn undo_daemonset(
     spec.template = template;
     ds.metadata.resource_version = None;
     s.sim
-        .with_api(|api| api.update(USER, Object::DaemonSet(ds)))
+        .with_api(|api| api.update(USER, Object::DaemonSet(Box::new(ds))))
         .map_err(api_err)?;
     Ok(format!("daemonset.apps/{name} rolled back\n"))
 }
@@ -269,7 +269,7 @@ pub fn undo_statefulset(
     spec.template = template;
     sts.metadata.resource_version = None;
     s.sim
-        .with_api(|api| api.update(USER, Object::StatefulSet(sts)))
+        .with_api(|api| api.update(USER, Object::StatefulSet(Box::new(sts))))
         .map_err(api_err)?;
     Ok(format!("statefulset.apps/{name} rolled back\n"))
 }
@@ -298,7 +298,7 @@ pub fn restart_daemonset(s: &mut Session, ns: &str, name: &str) -> Result<String
     );
     ds.metadata.resource_version = None;
     s.sim
-        .with_api(|api| api.update(USER, Object::DaemonSet(ds)))
+        .with_api(|api| api.update(USER, Object::DaemonSet(Box::new(ds))))
         .map_err(api_err)?;
     Ok(format!("daemonset.apps/{name} restarted\n"))
 }
@@ -313,7 +313,7 @@ pub fn restart_statefulset(s: &mut Session, ns: &str, name: &str) -> Result<Stri
     );
     sts.metadata.resource_version = None;
     s.sim
-        .with_api(|api| api.update(USER, Object::StatefulSet(sts)))
+        .with_api(|api| api.update(USER, Object::StatefulSet(Box::new(sts))))
         .map_err(api_err)?;
     Ok(format!("statefulset.apps/{name} restarted\n"))
 }

@@ -249,7 +249,7 @@ pub(super) fn taint(s: &mut Session, words: &[String], out: &mut Output) {
         node.metadata.resource_version = None;
         match s
             .sim
-            .with_api(|api| api.update("kubectl", Object::Node(node)))
+            .with_api(|api| api.update("kubectl", Object::Node(Box::new(node))))
         {
             Ok(_) => out.out(format!("node/{name} {op}\n")),
             Err(e) => print_api_error(&e, None, out),

@@ -257,7 +257,7 @@ fn nodes(s: &mut Session, words: &[String], out: &mut Output) {
     let nodes: Vec<&core::Node> = api
         .list(node_res, None)
         .filter_map(|o| match o {
-            kubarium_engine::api::Object::Node(n) => Some(n),
+            kubarium_engine::api::Object::Node(n) => Some(&**n),
             _ => None,
         })
         .filter(|n| {

@@ -110,14 +110,11 @@ pub fn job_from_template(cj: &CronJob, scheduled: DateTime<Utc>, offset: i32) ->
             namespace: cj.metadata.namespace.clone(),
             labels: tm.labels,
             annotations: Some(annotations),
-            owner_references: Some(vec![meta::OwnerReference {
-                api_version: "batch/v1".into(),
-                kind: "CronJob".into(),
-                name: cj.metadata.name.clone().unwrap_or_default(),
-                uid: cj.metadata.uid.clone().unwrap_or_default(),
-                controller: Some(true),
-                block_owner_deletion: Some(true),
-            }]),
+            owner_references: Some(vec![super::controller_utils::new_controller_ref(
+                "batch/v1",
+                "CronJob",
+                &cj.metadata,
+            )]),
             ..Default::default()
         },
         spec: spec.job_template.spec.clone(),
@@ -129,7 +126,7 @@ pub fn job_from_template(cj: &CronJob, scheduled: DateTime<Utc>, offset: i32) ->
 pub fn sync(key: &str, ctx: &mut Ctx) -> Option<Millis> {
     let (ns, name) = key.split_once('/')?;
     let cj: CronJob = ctx.api.get_typed::<CronJob>(cj_res(), ns, name)?.clone();
-    let cj_obj = Object::CronJob(cj.clone());
+    let cj_obj = Object::CronJob(Box::new(cj.clone()));
     let uid = cj.metadata.uid.clone().unwrap_or_default();
     let spec = cj.spec.clone().unwrap_or_default();
     let mut status = cj.status.clone().unwrap_or_default();
@@ -148,7 +145,7 @@ pub fn sync(key: &str, ctx: &mut Ctx) -> Option<Millis> {
                     .flatten()
                     .any(|r| r.controller == Some(true) && r.uid == uid) =>
             {
-                Some(j.clone())
+                Some((**j).clone())
             }
             _ => None,
         })
@@ -222,7 +219,7 @@ pub fn sync(key: &str, ctx: &mut Ctx) -> Option<Millis> {
     if cj.status.clone().unwrap_or_default() != status {
         if let Some(mut cur) = ctx.api.get_typed::<CronJob>(cj_res(), ns, name).cloned() {
             cur.status = Some(status);
-            let _ = ctx.api.update_status(USER, Object::CronJob(cur));
+            let _ = ctx.api.update_status(USER, Object::CronJob(Box::new(cur)));
         }
     }
     requeue
@@ -353,7 +350,7 @@ fn schedule(
         _ => {}
     }
     let job = job_from_template(cj, scheduled, offset);
-    match ctx.api.create(USER, Object::Job(job)) {
+    match ctx.api.create(USER, Object::Job(Box::new(job))) {
         Ok(created) => {
             let msg = format!("Created job {}", created.name());
             record(ctx, cj_obj, "Normal", "SuccessfulCreate", &msg);

@@ -20,8 +20,9 @@
 mod update;
 pub mod util;
 
+use super::controller_utils::get_pod_from_template;
 use super::{history, ControllerName, WorkQueue, QUEUE_LATENCY};
-use crate::api::{apps, core, meta, podutil, registry, Object};
+use crate::api::{apps, core, podutil, registry, Object};
 use crate::apiserver::DeleteOptions;
 use crate::simulation::Ctx;
 use crate::store::{EventType, WatchEvent};
@@ -260,34 +261,20 @@ fn is_pod_updated(p: &core::Pod, hash: &str, generation: Option<&str>) -> bool {
 /// The pod the controller would create (`util.CreatePodTemplate`), before
 /// its node affinity is set.
 fn new_pod(ds: &apps::DaemonSet, hash: &str) -> core::Pod {
-    let template = ds
-        .spec
-        .as_ref()
-        .map(|s| s.template.clone())
-        .unwrap_or_default();
-    let tm = template.metadata.unwrap_or_default();
-    let mut spec = template.spec.unwrap_or_default();
-    util::add_daemon_pod_tolerations(&mut spec);
-    let mut labels = tm.labels.unwrap_or_default();
+    let none = core::PodTemplateSpec::default();
+    let template = ds.spec.as_ref().map_or(&none, |s| &s.template);
+    let owner = history::owner_ref("DaemonSet", &ds.metadata);
+    let mut pod = get_pod_from_template(template, &ds.metadata, owner);
+    let spec = pod.spec.get_or_insert_with(Default::default);
+    util::add_daemon_pod_tolerations(spec);
+    let labels = pod.metadata.labels.get_or_insert_with(BTreeMap::new);
     if let Some(g) = template_generation(ds) {
         labels.insert(TEMPLATE_GENERATION_LABEL.into(), g);
     }
     if !hash.is_empty() {
         labels.insert(history::CONTROLLER_REVISION_HASH.into(), hash.into());
     }
-    core::Pod {
-        metadata: meta::ObjectMeta {
-            generate_name: Some(format!("{}-", ds.metadata.name.as_deref().unwrap_or(""))),
-            namespace: ds.metadata.namespace.clone(),
-            labels: Some(labels),
-            annotations: tm.annotations,
-            finalizers: tm.finalizers,
-            owner_references: Some(vec![history::owner_ref("DaemonSet", &ds.metadata)]),
-            ..Default::default()
-        },
-        spec: Some(spec),
-        status: None,
-    }
+    pod
 }
 
 /// `podsShouldBeOnNode` + `manage`: which nodes need a pod and which pods
@@ -392,7 +379,7 @@ fn sync_nodes(ds: &apps::DaemonSet, pods: &[String], nodes: &[String], hash: &st
             if let Some(spec) = pod.spec.as_mut() {
                 util::replace_node_name_affinity(spec, node);
             }
-            match ctx.api.create(USER, Object::Pod(pod)) {
+            match ctx.api.create(USER, Object::Pod(Box::new(pod))) {
                 Ok(created) => {
                     let msg = format!("Created pod: {}", created.name());
                     event(ctx, ds, "Normal", "SuccessfulCreate", &msg);
@@ -420,7 +407,7 @@ fn sync_nodes(ds: &apps::DaemonSet, pods: &[String], nodes: &[String], hash: &st
 }
 
 fn event(ctx: &mut Ctx, ds: &apps::DaemonSet, type_: &str, reason: &str, msg: &str) {
-    let obj = Object::DaemonSet(ds.clone());
+    let obj = Object::DaemonSet(Box::new(ds.clone()));
     ctx.api
         .record_event(COMPONENT, None, (&obj).into(), None, type_, reason, msg);
 }
@@ -487,7 +474,9 @@ fn construct_history(ds: &apps::DaemonSet, ctx: &mut Ctx) -> String {
         Some(cr) if cr.revision < max => {
             let mut cr = cr.clone();
             cr.revision = max + 1;
-            let _ = ctx.api.update(USER, Object::ControllerRevision(cr));
+            let _ = ctx
+                .api
+                .update(USER, Object::ControllerRevision(Box::new(cr)));
         }
         Some(_) => {}
         None => {
@@ -502,7 +491,9 @@ fn construct_history(ds: &apps::DaemonSet, ctx: &mut Ctx) -> String {
                 history::new_revision("DaemonSet", &ds.metadata, name, labels, patch, max + 1);
             // The revision keeps the DaemonSet's annotations (change-cause).
             cr.metadata.annotations = ds.metadata.annotations.clone();
-            let _ = ctx.api.create(USER, Object::ControllerRevision(cr));
+            let _ = ctx
+                .api
+                .create(USER, Object::ControllerRevision(Box::new(cr)));
         }
     }
     hash
@@ -625,7 +616,9 @@ fn update_status(
     {
         if cur.status.as_ref() != Some(&status) {
             cur.status = Some(status);
-            let _ = ctx.api.update_status(USER, Object::DaemonSet(cur));
+            let _ = ctx
+                .api
+                .update_status(USER, Object::DaemonSet(Box::new(cur)));
         }
     }
     requeue

@@ -46,7 +46,7 @@ fn pods_of(sim: &Simulation, app: &str) -> Vec<core::Pod> {
                     .map(String::as_str)
                     == Some(app) =>
             {
-                Some(p.clone())
+                Some((**p).clone())
             }
             _ => None,
         })
@@ -148,7 +148,7 @@ fn a_joining_node_gets_a_pod_and_a_removed_node_loses_it() {
         labels: Default::default(),
     };
     let node = crate::cluster::node_object(&cfg, 3, false);
-    sim.with_api(|api| api.create("system:node:node-3", Object::Node(node)))
+    sim.with_api(|api| api.create("system:node:node-3", Object::Node(Box::new(node))))
         .unwrap();
     sim.add_kubelet("node-3");
     sim.advance(20 * SECOND);
@@ -188,7 +188,7 @@ fn node_selector_follows_node_labels() {
             Some(v) => l.insert("disktype".into(), v.into()),
             None => l.remove("disktype"),
         };
-        sim.with_api(|api| api.update("kubectl", Object::Node(n)))
+        sim.with_api(|api| api.update("kubectl", Object::Node(Box::new(n))))
             .unwrap();
     };
     label(&mut sim, Some("ssd"));
@@ -210,7 +210,7 @@ fn set_image(sim: &mut Simulation, name: &str, image: &str) {
         .unwrap()
         .containers[0]
         .image = Some(image.into());
-    sim.with_api(|api| api.update("kubectl", Object::DaemonSet(d)))
+    sim.with_api(|api| api.update("kubectl", Object::DaemonSet(Box::new(d))))
         .unwrap();
 }
 

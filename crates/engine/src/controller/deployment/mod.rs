@@ -103,7 +103,7 @@ pub fn sync(key: &str, ctx: &mut Ctx) -> Option<u64> {
 
 /// Records an event on the Deployment.
 fn event(d: &apps::Deployment, type_: &str, reason: &str, message: &str, ctx: &mut Ctx) {
-    let obj = Object::Deployment(d.clone());
+    let obj = Object::Deployment(Box::new(d.clone()));
     ctx.api
         .record_event(COMPONENT, None, (&obj).into(), None, type_, reason, message);
 }

@@ -26,7 +26,7 @@ pub fn replica_sets_of(d: &apps::Deployment, ctx: &Ctx) -> Vec<apps::ReplicaSet>
                     .flatten()
                     .any(|r| r.controller == Some(true) && r.uid == uid) =>
             {
-                Some(rs.clone())
+                Some((**rs).clone())
             }
             _ => None,
         })
@@ -61,9 +61,12 @@ fn find_new(d: &apps::Deployment, rs_list: &[apps::ReplicaSet]) -> Option<usize>
 
 /// Writes the Deployment's status; `d` becomes the stored object.
 pub fn write_status(d: &mut apps::Deployment, ctx: &mut Ctx) {
-    if let Ok(stored) = ctx.api.update_status(USER, Object::Deployment(d.clone())) {
+    if let Ok(stored) = ctx
+        .api
+        .update_status(USER, Object::Deployment(Box::new(d.clone())))
+    {
         if let Object::Deployment(s) = &*stored {
-            *d = s.clone();
+            *d = (**s).clone();
         }
     }
 }
@@ -123,9 +126,12 @@ fn new_replica_set(
             if let Some(s) = rs.spec.as_mut() {
                 s.min_ready_seconds = min_ready;
             }
-            return match ctx.api.update(USER, Object::ReplicaSet(rs.clone())) {
+            return match ctx
+                .api
+                .update(USER, Object::ReplicaSet(Box::new(rs.clone())))
+            {
                 Ok(stored) => match &*stored {
-                    Object::ReplicaSet(s) => Some(s.clone()),
+                    Object::ReplicaSet(s) => Some((**s).clone()),
                     _ => Some(rs),
                 },
                 Err(_) => Some(existing.clone()),
@@ -182,14 +188,13 @@ fn new_replica_set(
         metadata: meta::ObjectMeta {
             name: Some(format!("{d_name}-{hash}")),
             namespace: d.metadata.namespace.clone(),
-            owner_references: Some(vec![meta::OwnerReference {
-                api_version: "apps/v1".into(),
-                kind: "Deployment".into(),
-                name: d_name.clone(),
-                uid: d.metadata.uid.clone().unwrap_or_default(),
-                controller: Some(true),
-                block_owner_deletion: Some(true),
-            }]),
+            owner_references: Some(vec![
+                crate::controller::controller_utils::new_controller_ref(
+                    "apps/v1",
+                    "Deployment",
+                    &d.metadata,
+                ),
+            ]),
             labels,
             ..Default::default()
         },
@@ -211,9 +216,12 @@ fn new_replica_set(
     util::set_new_replica_set_annotations(d, &mut new_rs, new_revision, false);
     let rs_name = new_rs.metadata.name.clone().unwrap_or_default();
     let (created, already_exists) =
-        match ctx.api.create(USER, Object::ReplicaSet(new_rs.clone())) {
+        match ctx
+            .api
+            .create(USER, Object::ReplicaSet(Box::new(new_rs.clone())))
+        {
             Ok(o) => match &*o {
-                Object::ReplicaSet(rs) => (rs.clone(), false),
+                Object::ReplicaSet(rs) => ((**rs).clone(), false),
                 _ => return None,
             },
             Err(e) if e.reason == Reason::AlreadyExists => {
@@ -314,10 +322,10 @@ pub fn scale_replica_set(
         s.replicas = Some(new_scale);
     }
     util::set_replicas_annotations(&mut copy, want, max);
-    match ctx.api.update(USER, Object::ReplicaSet(copy)) {
+    match ctx.api.update(USER, Object::ReplicaSet(Box::new(copy))) {
         Ok(stored) => {
             let stored = match &*stored {
-                Object::ReplicaSet(s) => s.clone(),
+                Object::ReplicaSet(s) => (**s).clone(),
                 _ => rs.clone(),
             };
             if size_changes {

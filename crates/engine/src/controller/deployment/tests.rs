@@ -57,7 +57,7 @@ fn replica_sets(sim: &Simulation) -> Vec<apps::ReplicaSet> {
         .api()
         .list(r, Some("default"))
         .filter_map(|o| match o {
-            Object::ReplicaSet(rs) => Some(rs.clone()),
+            Object::ReplicaSet(rs) => Some((**rs).clone()),
             _ => None,
         })
         .collect();
@@ -70,7 +70,7 @@ fn pods(sim: &Simulation) -> Vec<core::Pod> {
     sim.api()
         .list(r, Some("default"))
         .filter_map(|o| match o {
-            Object::Pod(p) => Some(p.clone()),
+            Object::Pod(p) => Some((**p).clone()),
             _ => None,
         })
         .collect()
@@ -79,7 +79,7 @@ fn pods(sim: &Simulation) -> Vec<core::Pod> {
 fn update(sim: &mut Simulation, name: &str, f: impl FnOnce(&mut apps::Deployment)) {
     let mut d = get(sim, name);
     f(&mut d);
-    sim.with_api(|api| api.update("test", Object::Deployment(d)))
+    sim.with_api(|api| api.update("test", Object::Deployment(Box::new(d))))
         .unwrap();
 }
 
@@ -103,7 +103,7 @@ fn condition(d: &apps::Deployment, t: &str) -> Option<(String, String)> {
 }
 
 fn create(sim: &mut Simulation, d: apps::Deployment) {
-    sim.with_api(|api| api.create("test", Object::Deployment(d)))
+    sim.with_api(|api| api.create("test", Object::Deployment(Box::new(d))))
         .unwrap();
 }
 

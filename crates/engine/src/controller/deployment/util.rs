@@ -3,6 +3,7 @@
 //! pkg/controller/controller_utils.go (`ComputeHash`).
 
 use crate::api::{apps, core, meta};
+use crate::rng::{fnv32a, safe_encode_string};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 
@@ -35,26 +36,6 @@ pub fn skip_copy_annotation(k: &str) -> bool {
             | MAX_REPLICAS
             | "deprecated.deployment.rollback.to"
     )
-}
-
-/// `rand.SafeEncodeString`'s alphabet: no vowels, no look-alikes.
-const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-
-/// `rand.SafeEncodeString`: each byte mapped into [`ALPHANUMS`].
-pub fn safe_encode_string(s: &str) -> String {
-    s.chars()
-        .map(|c| ALPHANUMS[(c as usize) % ALPHANUMS.len()] as char)
-        .collect()
-}
-
-/// FNV-1a, 32 bits (Go's `hash/fnv.New32a`).
-pub fn fnv32a(data: &[u8]) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in data {
-        h ^= u32::from(*b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h
 }
 
 /// `controller.ComputeHash`: FNV-1a over the template, then the collision
@@ -464,26 +445,13 @@ mod tests {
     }
 
     #[test]
-    fn fnv32a_matches_the_reference_vectors() {
-        // FNV-1a test vectors (draft-eastlake-fnv): "" and "a", "foobar".
-        assert_eq!(fnv32a(b""), 0x811c_9dc5);
-        assert_eq!(fnv32a(b"a"), 0xe40c_292c);
-        assert_eq!(fnv32a(b"foobar"), 0xbf9c_f968);
-    }
-
-    #[test]
-    fn safe_encode_maps_decimal_digits_as_upstream() {
-        // '0' is 48: 48 % 27 = 21 → '4'; '9' is 57 % 27 = 3 → 'f'.
-        assert_eq!(safe_encode_string("0123456789"), "456789bcdf");
-        assert_eq!(safe_encode_string("4294967295").len(), 10);
-    }
-
-    #[test]
     fn hash_is_stable_changes_with_the_template_and_with_collisions() {
         let mut t = core::PodTemplateSpec::default();
         let a = compute_hash(&t, None);
         assert_eq!(a, compute_hash(&t, None));
-        assert!(a.chars().all(|c| ALPHANUMS.contains(&(c as u8))));
+        assert!(a
+            .chars()
+            .all(|c| crate::rng::ALPHANUMS.contains(&(c as u8))));
         assert!(a.len() <= 10 && !a.is_empty());
         assert_ne!(a, compute_hash(&t, Some(1)));
         // A nil collision count and 0 differ (upstream writes 8 bytes for 0).

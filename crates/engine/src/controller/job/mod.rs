@@ -210,7 +210,7 @@ impl JobController {
         let job: Job = ctx.api.get_typed::<Job>(job_res(), ns, name)?.clone();
         let uid = job.metadata.uid.clone().unwrap_or_default();
         let spec = job.spec.clone().unwrap_or_default();
-        let job_obj = Object::Job(job.clone());
+        let job_obj = Object::Job(Box::new(job.clone()));
         let now = ctx.now();
         let now_t = ctx.api.clock.time();
         let mut status = job.status.clone().unwrap_or_default();
@@ -225,7 +225,9 @@ impl JobController {
             .api
             .pods_of_controller(&uid)
             .filter_map(|o| match &**o {
-                Object::Pod(p) if selector.matches(p.metadata.labels.as_ref()) => Some(p.clone()),
+                Object::Pod(p) if selector.matches(p.metadata.labels.as_ref()) => {
+                    Some((**p).clone())
+                }
                 _ => None,
             })
             .collect();
@@ -573,7 +575,7 @@ impl JobController {
                 } else {
                     for index in to_create.into_iter().take(MAX_POD_CREATE_DELETE_PER_SYNC) {
                         let pod = pod_from_template(&job, index);
-                        match ctx.api.create(USER, Object::Pod(pod)) {
+                        match ctx.api.create(USER, Object::Pod(Box::new(pod))) {
                             Ok(created) => {
                                 active_count += 1;
                                 let msg = format!("Created pod: {}", created.name());
@@ -665,7 +667,7 @@ fn write_status(ns: &str, name: &str, status: &JobStatus, ctx: &mut Ctx) {
     if let Some(mut cur) = ctx.api.get_typed::<Job>(job_res(), ns, name).cloned() {
         if cur.status.as_ref() != Some(status) {
             cur.status = Some(status.clone());
-            let _ = ctx.api.update_status(USER, Object::Job(cur));
+            let _ = ctx.api.update_status(USER, Object::Job(Box::new(cur)));
         }
     }
 }
@@ -722,7 +724,7 @@ fn remove_finalizer(ns: &str, name: &str, ctx: &mut Ctx) {
         .filter(|f| f != JOB_TRACKING_FINALIZER)
         .collect();
     cur.metadata.finalizers = (!rest.is_empty()).then_some(rest);
-    let _ = ctx.api.update(USER, Object::Pod(cur));
+    let _ = ctx.api.update(USER, Object::Pod(Box::new(cur)));
 }
 
 /// A pod whose Job is gone keeps no tracking finalizer (upstream's orphan
@@ -753,62 +755,37 @@ fn sync_orphan_pod(pod_key: &str, ctx: &mut Ctx) {
 
 /// The controller ownerReference a Job puts on its pods.
 pub fn owner_ref(job: &Job) -> meta::OwnerReference {
-    meta::OwnerReference {
-        api_version: "batch/v1".into(),
-        kind: "Job".into(),
-        name: job.metadata.name.clone().unwrap_or_default(),
-        uid: job.metadata.uid.clone().unwrap_or_default(),
-        controller: Some(true),
-        block_owner_deletion: Some(true),
-    }
+    super::controller_utils::new_controller_ref("batch/v1", "Job", &job.metadata)
 }
 
 /// A pod from the Job's template (`GetPodFromTemplate` plus the tracking
 /// finalizer; for Indexed Jobs the completion index annotation and label,
 /// `JOB_COMPLETION_INDEX` and the `<job>-<index>` hostname).
 pub fn pod_from_template(job: &Job, index: Option<i32>) -> core::Pod {
-    let name = job.metadata.name.clone().unwrap_or_default();
-    let template = job
-        .spec
-        .as_ref()
-        .map(|s| s.template.clone())
-        .unwrap_or_default();
-    let tm = template.metadata.unwrap_or_default();
-    let mut spec = template.spec;
-    let mut labels = tm.labels;
-    let mut annotations = tm.annotations;
-    let mut finalizers = tm.finalizers.unwrap_or_default();
-    finalizers.push(JOB_TRACKING_FINALIZER.into());
-    let generate_name = match index {
-        Some(i) => {
-            let v = i.to_string();
-            annotations
-                .get_or_insert_with(BTreeMap::new)
-                .insert(COMPLETION_INDEX.into(), v.clone());
-            labels
-                .get_or_insert_with(BTreeMap::new)
-                .insert(COMPLETION_INDEX.into(), v);
-            if let Some(s) = spec.as_mut() {
-                if s.hostname.is_none() {
-                    s.hostname = Some(format!("{name}-{i}"));
-                }
-                indexed::add_completion_index_env(s);
+    let name = job.metadata.name.as_deref().unwrap_or("");
+    let none = core::PodTemplateSpec::default();
+    let template = job.spec.as_ref().map_or(&none, |s| &s.template);
+    let mut pod =
+        super::controller_utils::get_pod_from_template(template, &job.metadata, owner_ref(job));
+    let m = &mut pod.metadata;
+    m.finalizers
+        .get_or_insert_with(Vec::new)
+        .push(JOB_TRACKING_FINALIZER.into());
+    if let Some(i) = index {
+        let v = i.to_string();
+        m.annotations
+            .get_or_insert_with(BTreeMap::new)
+            .insert(COMPLETION_INDEX.into(), v.clone());
+        m.labels
+            .get_or_insert_with(BTreeMap::new)
+            .insert(COMPLETION_INDEX.into(), v);
+        m.generate_name = Some(format!("{name}-{i}-"));
+        if let Some(s) = pod.spec.as_mut() {
+            if s.hostname.is_none() {
+                s.hostname = Some(format!("{name}-{i}"));
             }
-            format!("{name}-{i}-")
+            indexed::add_completion_index_env(s);
         }
-        None => format!("{name}-"),
-    };
-    core::Pod {
-        metadata: meta::ObjectMeta {
-            generate_name: Some(generate_name),
-            namespace: job.metadata.namespace.clone(),
-            labels,
-            annotations,
-            finalizers: Some(finalizers),
-            owner_references: Some(vec![owner_ref(job)]),
-            ..Default::default()
-        },
-        spec,
-        status: None,
     }
+    pod
 }

@@ -19,7 +19,7 @@ fn pvc_res() -> &'static registry::ResourceInfo {
 }
 
 fn event(ctx: &mut Ctx, set: &apps::StatefulSet, type_: &str, reason: &str, msg: &str) {
-    let obj = Object::StatefulSet(set.clone());
+    let obj = Object::StatefulSet(Box::new(set.clone()));
     ctx.api
         .record_event(COMPONENT, None, (&obj).into(), None, type_, reason, msg);
 }
@@ -48,9 +48,12 @@ fn revisions(
         Some(r) if r.revision < max => {
             let mut r = r.clone();
             r.revision = max + 1;
-            match ctx.api.update(USER, Object::ControllerRevision(r.clone())) {
+            match ctx
+                .api
+                .update(USER, Object::ControllerRevision(Box::new(r.clone())))
+            {
                 Ok(stored) => match &*stored {
-                    Object::ControllerRevision(cr) => cr.clone(),
+                    Object::ControllerRevision(cr) => (**cr).clone(),
                     _ => r,
                 },
                 Err(_) => r,
@@ -70,7 +73,9 @@ fn revisions(
                 history::new_revision("StatefulSet", &set.metadata, name, labels, patch, max + 1);
             // The revision keeps the set's annotations (change-cause).
             cr.metadata.annotations = set.metadata.annotations.clone();
-            let _ = ctx.api.create(USER, Object::ControllerRevision(cr.clone()));
+            let _ = ctx
+                .api
+                .create(USER, Object::ControllerRevision(Box::new(cr.clone())));
             cr
         }
     };
@@ -156,9 +161,9 @@ pub(super) fn update_stateful_set(
             continue;
         };
         if ord >= start && ord < start + want {
-            replicas[(ord - start) as usize] = Some(p.clone());
+            replicas[(ord - start) as usize] = Some((**p).clone());
         } else {
-            condemned.push((ord, p.clone()));
+            condemned.push((ord, (**p).clone()));
         }
     }
     condemned.sort_by_key(|c| std::cmp::Reverse(c.0));
@@ -344,7 +349,10 @@ fn create_missing_claims(
         if ctx.api.get(pvc_res(), &ns, &cname).is_some() {
             continue;
         }
-        match ctx.api.create(USER, Object::PersistentVolumeClaim(claim)) {
+        match ctx
+            .api
+            .create(USER, Object::PersistentVolumeClaim(Box::new(claim)))
+        {
             Ok(_) => {
                 let msg = format!(
                     "create Claim {cname} Pod {pod_name} in StatefulSet {set_name} success"
@@ -371,7 +379,7 @@ fn create_pod(set: &apps::StatefulSet, pod: core::Pod, ord: i32, ctx: &mut Ctx) 
     if !create_missing_claims(set, &pod, ord, ctx) {
         return;
     }
-    match ctx.api.create(USER, Object::Pod(pod)) {
+    match ctx.api.create(USER, Object::Pod(Box::new(pod))) {
         Ok(_) => {
             let msg = format!("create Pod {pod_name} in StatefulSet {set_name} successful");
             event(ctx, set, "Normal", "SuccessfulCreate", &msg);

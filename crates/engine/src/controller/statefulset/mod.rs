@@ -72,7 +72,9 @@ pub fn sync(key: &str, ctx: &mut Ctx) -> Option<u64> {
     {
         if cur.status.as_ref() != Some(&status) {
             cur.status = Some(status);
-            let _ = ctx.api.update_status(USER, Object::StatefulSet(cur));
+            let _ = ctx
+                .api
+                .update_status(USER, Object::StatefulSet(Box::new(cur)));
         }
     }
     requeue

@@ -83,7 +83,7 @@ fn sts(sim: &Simulation) -> apps::StatefulSet {
 fn update(sim: &mut Simulation, f: impl FnOnce(&mut apps::StatefulSetSpec)) {
     let mut s = sts(sim);
     f(s.spec.as_mut().unwrap());
-    sim.with_api(|api| api.update("kubectl", Object::StatefulSet(s)))
+    sim.with_api(|api| api.update("kubectl", Object::StatefulSet(Box::new(s))))
         .unwrap();
 }
 
@@ -288,7 +288,7 @@ fn spec_fields_other_than_the_allowed_ones_are_immutable() {
     let mut s = sts(&sim);
     s.spec.as_mut().unwrap().service_name = Some("other".into());
     let err = sim
-        .with_api(|api| api.update("kubectl", Object::StatefulSet(s)))
+        .with_api(|api| api.update("kubectl", Object::StatefulSet(Box::new(s))))
         .unwrap_err();
     assert_eq!(
         err.message,
@@ -329,7 +329,7 @@ fn claims_are_validated_and_their_spec_is_immutable() {
     );
     c.spec.as_mut().unwrap().access_modes = Some(vec!["ReadWriteMany".into()]);
     let err = sim
-        .with_api(|api| api.update("kubectl", Object::PersistentVolumeClaim(c)))
+        .with_api(|api| api.update("kubectl", Object::PersistentVolumeClaim(Box::new(c))))
         .unwrap_err();
     assert!(
         err.message

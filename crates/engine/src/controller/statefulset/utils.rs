@@ -3,7 +3,8 @@
 //! `newStatefulSetPod`, `initIdentity`, `updateStorage`,
 //! `getPersistentVolumeClaims`, `isRunningAndReady`, ...).
 
-use crate::api::{apps, core, meta, podutil};
+use crate::api::{apps, core, podutil};
+use crate::controller::controller_utils::get_pod_from_template;
 use crate::controller::history;
 use std::collections::BTreeMap;
 
@@ -65,11 +66,13 @@ pub fn claims_for(
 /// identity (name, labels, hostname, subdomain), its claims as volumes and
 /// the revision label.
 pub fn new_pod(set: &apps::StatefulSet, ordinal: i32, revision: &str) -> core::Pod {
-    let spec = set.spec.clone().unwrap_or_default();
-    let tm = spec.template.metadata.clone().unwrap_or_default();
-    let mut pspec = spec.template.spec.clone().unwrap_or_default();
+    let none = apps::StatefulSetSpec::default();
+    let spec = set.spec.as_ref().unwrap_or(&none);
+    let owner = history::owner_ref("StatefulSet", &set.metadata);
+    let mut pod = get_pod_from_template(&spec.template, &set.metadata, owner);
+    let mut pspec = pod.spec.take().unwrap_or_default();
     let name = pod_name(set.metadata.name.as_deref().unwrap_or(""), ordinal);
-    let mut labels = tm.labels.unwrap_or_default();
+    let mut labels = pod.metadata.labels.take().unwrap_or_default();
     labels.insert(POD_NAME_LABEL.into(), name.clone());
     labels.insert(POD_INDEX_LABEL.into(), ordinal.to_string());
     labels.insert(history::CONTROLLER_REVISION_HASH.into(), revision.into());
@@ -99,19 +102,12 @@ pub fn new_pod(set: &apps::StatefulSet, ordinal: i32, revision: &str) -> core::P
     }
     pspec.hostname = Some(name.clone());
     pspec.subdomain = spec.service_name.clone().filter(|s| !s.is_empty());
-    core::Pod {
-        metadata: meta::ObjectMeta {
-            name: Some(name),
-            namespace: set.metadata.namespace.clone(),
-            labels: Some(labels),
-            annotations: tm.annotations,
-            finalizers: tm.finalizers,
-            owner_references: Some(vec![history::owner_ref("StatefulSet", &set.metadata)]),
-            ..Default::default()
-        },
-        spec: Some(pspec),
-        status: None,
-    }
+    // The pod has its identity's name, not a generated one.
+    pod.metadata.generate_name = None;
+    pod.metadata.name = Some(name);
+    pod.metadata.labels = Some(labels);
+    pod.spec = Some(pspec);
+    pod
 }
 
 /// `isCreated` is implied by having a stored pod; `isRunningAndReady`.

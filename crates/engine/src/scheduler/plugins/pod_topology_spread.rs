@@ -24,7 +24,7 @@
 //! (maxSkew - 1)`, rounded; normalized as `100 * (max + min - s) / max`
 //! (fewer matching pods is better), nodes missing a topology key score 0.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::api::core::{Pod, TopologySpreadConstraint};
@@ -67,6 +67,8 @@ pub struct Constraint {
     pub max_skew: i64,
     /// topologyKey.
     pub topology_key: String,
+    /// Which well-known key `topology_key` is (compared once, not per node).
+    pub key_kind: KeyKind,
     /// The selector (with matchLabelKeys merged); `None` matches nothing.
     pub selector: Option<Selector>,
     /// minDomains (1 when unset).
@@ -77,6 +79,36 @@ pub struct Constraint {
     pub honor_node_taints: bool,
 }
 
+/// The topology keys NodeInfo keeps at hand (see [`NodeInfo::hostname`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    /// `kubernetes.io/hostname`.
+    Hostname,
+    /// `topology.kubernetes.io/zone`.
+    Zone,
+    /// Any other label.
+    Other,
+}
+
+impl KeyKind {
+    fn of(key: &str) -> KeyKind {
+        match key {
+            LABEL_HOSTNAME => KeyKind::Hostname,
+            LABEL_TOPOLOGY_ZONE => KeyKind::Zone,
+            _ => KeyKind::Other,
+        }
+    }
+}
+
+/// The node's value for the constraint's topology key.
+fn node_value<'a>(node: &'a NodeInfo, c: &Constraint) -> Option<&'a str> {
+    match c.key_kind {
+        KeyKind::Hostname => node.hostname(),
+        KeyKind::Zone => node.zone(),
+        KeyKind::Other => node.labels().get(&c.topology_key).map(String::as_str),
+    }
+}
+
 /// `systemDefaultConstraints` (v1.32, pkg/scheduler/framework/plugins/
 /// podtopologyspread/plugin.go): hostname maxSkew 3, zone maxSkew 5.
 pub fn system_default_constraints(selector: &Selector) -> Vec<Constraint> {
@@ -85,6 +117,7 @@ pub fn system_default_constraints(selector: &Selector) -> Vec<Constraint> {
         .map(|(k, skew)| Constraint {
             max_skew: skew,
             topology_key: k.to_string(),
+            key_kind: KeyKind::of(k),
             selector: Some(selector.clone()),
             min_domains: 1,
             honor_node_affinity: true,
@@ -106,6 +139,7 @@ fn parse_constraint(c: &TopologySpreadConstraint, pod: &Pod) -> Constraint {
     Constraint {
         max_skew: i64::from(c.max_skew),
         topology_key: c.topology_key.clone(),
+        key_kind: KeyKind::of(&c.topology_key),
         selector,
         min_domains: i64::from(c.min_domains.unwrap_or(1)),
         honor_node_affinity: c.node_affinity_policy.as_deref().unwrap_or("Honor") == "Honor",
@@ -167,8 +201,7 @@ fn node_included(c: &Constraint, pod: &Pod, node: &NodeInfo) -> bool {
 }
 
 fn has_all_keys(node: &NodeInfo, cs: &[Constraint]) -> bool {
-    cs.iter()
-        .all(|c| node.labels().contains_key(&c.topology_key))
+    cs.iter().all(|c| node_value(node, c).is_some())
 }
 
 /// `countPodsMatchSelector`: non-terminating pods of `namespace` matching.
@@ -234,7 +267,7 @@ impl PreFilterPlugin for PodTopologySpread {
                 if !node_included(c, pod, node) {
                     continue;
                 }
-                let v = node.labels()[&c.topology_key].clone();
+                let v = node_value(node, c).unwrap_or_default().to_string();
                 let n = count_matching(node, c, ns, memo);
                 *s.tp_value_to_match_num
                     .entry((c.topology_key.clone(), v))
@@ -259,7 +292,7 @@ impl FilterPlugin for PodTopologySpread {
         };
         let labels = pod.metadata.labels.as_ref();
         for c in &s.constraints {
-            let Some(v) = node.labels().get(&c.topology_key) else {
+            let Some(v) = node_value(node, c) else {
                 return Status::new(
                     Code::UnschedulableAndUnresolvable,
                     NAME,
@@ -282,7 +315,7 @@ impl FilterPlugin for PodTopologySpread {
             let self_match = i64::from(c.selector.as_ref().is_some_and(|sel| sel.matches(labels)));
             let match_num = s
                 .tp_value_to_match_num
-                .get(&(c.topology_key.clone(), v.clone()))
+                .get(&(c.topology_key.clone(), v.to_string()))
                 .copied()
                 .unwrap_or(0);
             if match_num + self_match - min > c.max_skew {
@@ -293,27 +326,51 @@ impl FilterPlugin for PodTopologySpread {
     }
 }
 
-/// PreScore's result (upstream's `preScoreState`). Nodes are keyed by the
-/// address of their shared name (`NodeInfo::name_arc`), an integer compare:
-/// only lookups depend on it, never the result.
+/// PreScore's result (upstream's `preScoreState`). Per-node data is kept by
+/// position in the feasible list, as Score and NormalizeScore see it.
 #[derive(Clone, Debug, Default)]
 pub struct PreScoreState {
     constraints: Vec<Constraint>,
-    /// Feasible nodes ignored for a missing topology key.
-    ignored: BTreeSet<usize>,
-    /// The same, by position in the feasible list (for NormalizeScore).
+    /// The feasible nodes, by the address of their shared name
+    /// (`NodeInfo::name_arc`): only [`ScorePlugin::score`] by node needs it.
+    feasible_keys: Vec<usize>,
+    /// How many feasible nodes are ignored for a missing topology key.
+    ignored: usize,
+    /// Which, by position in the feasible list.
     ignored_pos: Vec<bool>,
     /// Per constraint (non-hostname), matching pods by topology value
     /// (`TopologyPairToPodCounts`).
     pair_counts: Vec<BTreeMap<String, i64>>,
     topology_normalizing_weight: Vec<f64>,
-    /// Per hostname constraint, the matching pods of each feasible node
-    /// (upstream counts them in Score; counted here once, with one memo).
-    host_counts: Vec<BTreeMap<usize, i64>>,
+    /// Per hostname constraint, the matching pods of each feasible node by
+    /// position (upstream counts them in Score; counted here once, with one
+    /// memo).
+    host_counts: Vec<Vec<i64>>,
 }
 
 fn node_key(node: &NodeInfo) -> usize {
     Arc::as_ptr(node.name_arc()) as *const u8 as usize
+}
+
+/// Score of the `k`th feasible node (`scoreForCount` summed over the
+/// constraints).
+fn score_at(s: &PreScoreState, node: &NodeInfo, k: usize) -> i64 {
+    if s.ignored_pos[k] {
+        return 0;
+    }
+    let mut score = 0.0f64;
+    for (i, c) in s.constraints.iter().enumerate() {
+        let Some(v) = node_value(node, c) else {
+            continue;
+        };
+        let cnt = if c.key_kind == KeyKind::Hostname {
+            s.host_counts[i][k]
+        } else {
+            s.pair_counts[i].get(v).copied().unwrap_or(0)
+        };
+        score += cnt as f64 * s.topology_normalizing_weight[i] + (c.max_skew - 1) as f64;
+    }
+    score.round() as i64
 }
 
 impl ScorePlugin for PodTopologySpread {
@@ -343,9 +400,10 @@ impl ScorePlugin for PodTopologySpread {
         // the system defaults a node without a zone still spreads by host.
         let require_all = has_own_constraints(pod);
         let mut s = PreScoreState {
+            feasible_keys: feasible.iter().map(|&i| node_key(&nodes[i])).collect(),
             ignored_pos: vec![false; feasible.len()],
             pair_counts: vec![BTreeMap::new(); cs.len()],
-            host_counts: vec![BTreeMap::new(); cs.len()],
+            host_counts: vec![Vec::new(); cs.len()],
             ..PreScoreState::default()
         };
         let mut topo_size = vec![0usize; cs.len()];
@@ -355,19 +413,19 @@ impl ScorePlugin for PodTopologySpread {
         for (k, &i) in feasible.iter().enumerate() {
             let node = &nodes[i];
             if require_all && !has_all_keys(node, &cs) {
-                s.ignored.insert(node_key(node));
+                s.ignored += 1;
                 s.ignored_pos[k] = true;
                 continue;
             }
             for (j, c) in cs.iter().enumerate() {
-                if c.topology_key == LABEL_HOSTNAME {
+                if c.key_kind == KeyKind::Hostname {
                     continue;
                 }
                 // Upstream registers the pair even for a node without the
                 // key (value ""): it counts as a domain for the weight.
-                let v = node.labels().get(&c.topology_key);
+                let v = node_value(node, c);
                 needed[j] |= v.is_some();
-                let v = v.map_or("", String::as_str);
+                let v = v.unwrap_or("");
                 if !s.pair_counts[j].contains_key(v) {
                     s.pair_counts[j].insert(v.to_string(), 0);
                     topo_size[j] += 1;
@@ -378,8 +436,8 @@ impl ScorePlugin for PodTopologySpread {
             .iter()
             .enumerate()
             .map(|(j, c)| {
-                let size = if c.topology_key == LABEL_HOSTNAME {
-                    feasible.len() - s.ignored.len()
+                let size = if c.key_kind == KeyKind::Hostname {
+                    feasible.len() - s.ignored
                 } else {
                     topo_size[j]
                 };
@@ -389,7 +447,7 @@ impl ScorePlugin for PodTopologySpread {
         let ns = pod_namespace(pod);
         let mut memos = vec![GroupMemo::default(); cs.len()];
         for (j, c) in cs.iter().enumerate() {
-            if c.topology_key == LABEL_HOSTNAME || !needed[j] {
+            if c.key_kind == KeyKind::Hostname || !needed[j] {
                 continue;
             }
             for node in nodes {
@@ -398,60 +456,62 @@ impl ScorePlugin for PodTopologySpread {
                 }
                 // A node without the key adds to the "" pair, which Score
                 // never reads (it needs the label): skip the count.
-                let Some(v) = node.labels().get(&c.topology_key) else {
+                let Some(v) = node_value(node, c) else {
                     continue;
                 };
-                if !s.pair_counts[j].contains_key(v.as_str()) || !node_included(c, pod, node) {
+                if !s.pair_counts[j].contains_key(v) || !node_included(c, pod, node) {
                     continue;
                 }
                 let n = count_matching(node, c, ns, &mut memos[j]);
-                if let Some(e) = s.pair_counts[j].get_mut(v.as_str()) {
+                if let Some(e) = s.pair_counts[j].get_mut(v) {
                     *e += n;
                 }
             }
         }
         for (j, c) in cs.iter().enumerate() {
-            if c.topology_key != LABEL_HOSTNAME {
+            if c.key_kind != KeyKind::Hostname {
                 continue;
             }
-            for &i in feasible {
-                let node = &nodes[i];
-                if node.labels().contains_key(LABEL_HOSTNAME) {
-                    let n = count_matching(node, c, ns, &mut memos[j]);
-                    s.host_counts[j].insert(node_key(node), n);
-                }
-            }
+            s.host_counts[j] = feasible
+                .iter()
+                .map(|&i| {
+                    let node = &nodes[i];
+                    if node.hostname().is_some() {
+                        count_matching(node, c, ns, &mut memos[j])
+                    } else {
+                        0
+                    }
+                })
+                .collect();
         }
         s.constraints = cs;
         state.pod_topology_spread_score = Some(Box::new(s));
         Status::success()
     }
 
-    fn score(&self, state: &CycleState, pod: &Pod, node: &NodeInfo) -> i64 {
+    fn score(&self, state: &CycleState, _pod: &Pod, node: &NodeInfo) -> i64 {
         let Some(s) = state.pod_topology_spread_score.as_deref() else {
             return 0;
         };
         let key = node_key(node);
-        if s.ignored.contains(&key) {
-            return 0;
+        match s.feasible_keys.iter().position(|&k| k == key) {
+            Some(k) => score_at(s, node, k),
+            None => 0,
         }
-        let mut score = 0.0f64;
-        for (i, c) in s.constraints.iter().enumerate() {
-            let Some(v) = node.labels().get(&c.topology_key) else {
-                continue;
-            };
-            let cnt = if c.topology_key == LABEL_HOSTNAME {
-                match s.host_counts[i].get(&key) {
-                    Some(n) => *n,
-                    None => count_matching(node, c, pod_namespace(pod), &mut GroupMemo::default()),
-                }
-            } else {
-                s.pair_counts[i].get(v.as_str()).copied().unwrap_or(0)
-            };
-            // scoreForCount
-            score += cnt as f64 * s.topology_normalizing_weight[i] + (c.max_skew - 1) as f64;
+    }
+
+    fn score_feasible(
+        &self,
+        state: &CycleState,
+        _pod: &Pod,
+        nodes: &[NodeInfo],
+        index: usize,
+        k: usize,
+    ) -> i64 {
+        match state.pod_topology_spread_score.as_deref() {
+            Some(s) => score_at(s, &nodes[index], k),
+            None => 0,
         }
-        score.round() as i64
     }
 
     fn score_extensions(&self) -> Option<&dyn NormalizeScorePlugin> {

@@ -86,11 +86,11 @@ mod tests {
 
     #[test]
     fn get_shows_na_for_the_unset_bound() {
-        let p = Object::PodDisruptionBudget(pdb(json!({
+        let p = Object::PodDisruptionBudget(Box::new(pdb(json!({
             "metadata": {"name": "web", "namespace": "default"},
             "spec": {"maxUnavailable": "25%", "selector": {"matchLabels": {"app": "web"}}},
             "status": {"currentHealthy": 4, "desiredHealthy": 3, "disruptionsAllowed": 1, "expectedPods": 4}
-        })));
+        }))));
         let t = table(&[&p], &TableOptions::default());
         assert_eq!(
             t.headers,
