@@ -1,5 +1,14 @@
-//! The app shell: owns the [`Playground`], drives its virtual clock from
-//! `requestAnimationFrame` at 1× real time, and renders the panels.
+//! The app shell: boots the session (from a share link, a scenario, or
+//! browser storage), drives the virtual clock from `requestAnimationFrame`,
+//! keeps the session in storage, and lays out the top bar (clock, time
+//! controls, share, reset), the panel navigation, the chaos controls and
+//! the panels. In embed mode (`?embed=1`) it shows only the requested
+//! panels and talks to the embedding page (see [`crate::embed`]).
+//!
+//! Views are rendered in [`view_slot`]; the views work plugs its components
+//! in there (marked `SLOT(views)`). Every input — typed, from the editor,
+//! from a chaos button, from the embedding page — goes through
+//! [`Shell::input`], so it is logged, saved and reported the same way.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,45 +17,325 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::{Clock, Terminal, Views};
+use crate::browser;
+use crate::components::{ChaosBar, Clock, EditorPanel, Terminal, TimeAction, TimeBar, Views};
+use crate::embed::{self, PageOptions};
 use crate::i18n;
-use crate::model::Playground;
-use crate::views::{ViewAction, ViewsHost};
+use crate::model::{Playground, TerminalEntry};
+use crate::persist::{self, Layout, Panel, Saved};
+use crate::scenarios;
+use crate::share;
+use crate::views::{Tab, ViewAction, ViewsHost};
+
+/// How often (real ms) a running session is saved while the clock runs;
+/// inputs are saved at once.
+const SAVE_EVERY_MS: f64 = 2_000.0;
+
+/// Everything the shell keeps: the playground and the page's state.
+pub struct Shell {
+    /// The session.
+    pub playground: Playground,
+    /// The editor's text.
+    pub editor: String,
+    /// Which panels show.
+    pub layout: Layout,
+    /// The query string's options.
+    pub options: PageOptions,
+    /// A notice to show (bad link, unreadable storage).
+    pub notice: Option<String>,
+    /// Whether the session is kept in storage (not in embed mode).
+    pub persist: bool,
+    /// After a bad link: the empty playground shown is not saved over the
+    /// kept session until the learner gives an input.
+    pub hold_save: bool,
+}
+
+impl Shell {
+    /// Starts the page: a share link in the fragment wins, then a scenario
+    /// named in the query, then the kept session, then a fresh one.
+    fn boot() -> Shell {
+        let options = embed::parse(&browser::query());
+        let mut shell = Shell {
+            playground: Playground::default(),
+            editor: crate::editor::TEMPLATES[0].1.to_string(),
+            layout: Layout::default(),
+            persist: !options.embed,
+            options,
+            notice: None,
+            hold_save: false,
+        };
+        let fragment = browser::fragment();
+        if share::is_link(&fragment) {
+            browser::clear_fragment();
+            match share::decode(&fragment)
+                .map_err(|e| e.to_string())
+                .and_then(|log| Playground::from_log(&log).map_err(|e| e.to_string()))
+            {
+                Ok(p) => {
+                    shell.playground = p;
+                    // The opened link becomes the kept session (the editor
+                    // and layout stay the learner's own).
+                    if let Some(text) = browser::storage_get(persist::STORAGE_KEY) {
+                        if let Ok(saved) = persist::from_json(&text) {
+                            shell.editor = saved.editor;
+                            shell.layout = saved.layout;
+                        }
+                    }
+                    shell.save();
+                }
+                // An empty playground; the kept session stays kept until
+                // the learner gives an input (a reload brings it back).
+                Err(why) => {
+                    shell.notice = Some(i18n::link_notice(&why));
+                    shell.hold_save = true;
+                }
+            }
+            return shell;
+        }
+        if let Some(name) = shell.options.scenario.clone() {
+            match scenarios::find(&name).map(|t| {
+                crate::session::Live::from_transcript(kubarium_engine::rng::DEFAULT_SEED, t)
+            }) {
+                Some(Ok(live)) => shell.playground = Playground::from_live(live),
+                Some(Err(why)) => shell.notice = Some(i18n::link_notice(&why)),
+                None => shell.notice = Some(i18n::scenario_notice(&name)),
+            }
+            if shell.persist {
+                shell.save();
+            }
+            return shell;
+        }
+        if !shell.persist {
+            return shell;
+        }
+        if let Some(text) = browser::storage_get(persist::STORAGE_KEY) {
+            match persist::from_json(&text) {
+                Ok(saved) => match Playground::from_log(&saved.log) {
+                    Ok(p) => {
+                        shell.playground = p;
+                        shell.editor = saved.editor;
+                        shell.layout = saved.layout;
+                    }
+                    Err(e) => shell.notice = Some(i18n::storage_notice(&e.to_string())),
+                },
+                Err(e) => shell.notice = Some(i18n::storage_notice(&e.to_string())),
+            }
+        }
+        shell
+    }
+
+    /// Keeps the session in storage (unless embedded).
+    fn save(&self) {
+        if !self.persist || self.hold_save {
+            return;
+        }
+        let saved = Saved {
+            version: persist::VERSION,
+            log: self.playground.log().clone(),
+            editor: self.editor.clone(),
+            layout: self.layout,
+        };
+        browser::storage_set(persist::STORAGE_KEY, &persist::to_json(&saved));
+    }
+
+    /// Runs one input line with its stdin, saves, and reports progress to
+    /// an embedding page.
+    fn input(&mut self, line: &str, stdin: Option<&str>) -> TerminalEntry {
+        let entry = self.playground.run_with(line, stdin).clone();
+        self.after_input(&entry);
+        entry
+    }
+
+    /// A terminal line (may open or continue a here-document).
+    fn enter(&mut self, line: &str) {
+        if let Some(entry) = self.playground.enter(line).cloned() {
+            self.after_input(&entry);
+        }
+    }
+
+    /// Saves after the learner changed something of their own.
+    fn touch(&mut self) {
+        self.hold_save = false;
+        self.save();
+    }
+
+    fn after_input(&mut self, entry: &TerminalEntry) {
+        self.touch();
+        if self.options.embed {
+            browser::post_to_parent(&serde_json::json!({
+                "type": "progress",
+                "command": entry.command,
+                "exitCode": entry.exit_code,
+                "inputs": self.playground.log().entries.len(),
+                "time": self.playground.view().time,
+            }));
+        }
+    }
+}
 
 /// The root component.
 #[function_component(App)]
 pub fn app() -> Html {
-    let playground = use_mut_ref(Playground::default);
+    let shell = use_mut_ref(Shell::boot);
     let redraw = use_force_update();
     let views = use_mut_ref(ViewsHost::default);
+    let share_link = use_state(|| None::<String>);
+    let share_status = use_state(|| None::<&'static str>);
 
-    // Remove the static loading indicator once the app is on screen, and
-    // start the clock; stop it when the app unmounts.
+    // Remove the static loading indicator once the app is on screen, start
+    // the clock, and (embedded) greet the parent and take its commands.
     {
-        let playground = playground.clone();
+        let shell = shell.clone();
         let redraw = redraw.clone();
         use_effect_with((), move |_| {
             if let Some(el) = gloo::utils::document().get_element_by_id(crate::LOADING_ID) {
                 el.remove();
             }
+            let embed = shell.borrow().options.embed;
+            if embed {
+                if let Some(root) = gloo::utils::document().document_element() {
+                    let _ = root.class_list().add_1("embed");
+                }
+            }
+            let hash = browser::reload_on_share_link(share::is_link);
+            let listener = embed.then(|| {
+                let shell = shell.clone();
+                let redraw = redraw.clone();
+                browser::on_parent_command(move |command| {
+                    shell.borrow_mut().enter(&command);
+                    redraw.force_update();
+                })
+            });
+            if embed {
+                browser::post_to_parent(&serde_json::json!({ "type": "ready" }));
+            }
+            let mut since_save = 0.0;
             let frames = FrameLoop::start(move |dt| {
-                if playground.borrow_mut().tick(dt) {
+                let mut s = shell.borrow_mut();
+                let changed = s.playground.tick(dt);
+                if s.playground.playing() {
+                    since_save += dt;
+                    if since_save >= SAVE_EVERY_MS {
+                        since_save = 0.0;
+                        s.save();
+                    }
+                }
+                drop(s);
+                if changed {
                     redraw.force_update();
                 }
             });
-            move || frames.stop()
+            move || {
+                frames.stop();
+                drop(listener);
+                drop(hash);
+            }
         });
     }
 
-    let on_command = {
-        let playground = playground.clone();
+    // Embedded: tell the parent our height after every render that changed it.
+    {
+        let last_height = use_mut_ref(|| 0);
+        let embed = shell.borrow().options.embed;
+        use_effect(move || {
+            if embed {
+                let h = gloo::utils::document()
+                    .get_element_by_id(crate::ROOT_ID)
+                    .map(|e| e.scroll_height())
+                    .unwrap_or_else(browser::document_height);
+                if h != *last_height.borrow() {
+                    *last_height.borrow_mut() = h;
+                    browser::post_to_parent(&serde_json::json!({ "type": "height", "height": h }));
+                }
+            }
+        });
+    }
+
+    let update = |f: Rc<dyn Fn(&mut Shell)>| {
+        let shell = shell.clone();
+        let redraw = redraw.clone();
+        move || {
+            f(&mut shell.borrow_mut());
+            redraw.force_update();
+        }
+    };
+
+    let on_line = {
+        let shell = shell.clone();
         let redraw = redraw.clone();
         Callback::from(move |line: String| {
-            playground.borrow_mut().run(&line);
+            shell.borrow_mut().enter(&line);
             redraw.force_update();
         })
     };
-
+    let on_input = {
+        let shell = shell.clone();
+        let redraw = redraw.clone();
+        Callback::from(move |line: String| {
+            shell.borrow_mut().input(&line, None);
+            redraw.force_update();
+        })
+    };
+    let on_abort = {
+        let shell = shell.clone();
+        let redraw = redraw.clone();
+        Callback::from(move |typed: String| {
+            shell.borrow_mut().playground.abort(&typed);
+            redraw.force_update();
+        })
+    };
+    let on_clear = {
+        let f = update(Rc::new(|s: &mut Shell| s.playground.clear()));
+        Callback::from(move |()| f())
+    };
+    let on_complete = {
+        let shell = shell.clone();
+        Callback::from(move |line: String| shell.borrow().playground.complete(&line))
+    };
+    let on_time = {
+        let shell = shell.clone();
+        let redraw = redraw.clone();
+        Callback::from(move |a: TimeAction| {
+            {
+                let mut s = shell.borrow_mut();
+                match a {
+                    TimeAction::Play(on) => s.playground.set_playing(on),
+                    TimeAction::Step => s.playground.step(),
+                    TimeAction::Speed(x) => s.playground.set_speed(x),
+                    TimeAction::Settle => s.playground.settle(),
+                    TimeAction::Rewind(t) => {
+                        if let Err(e) = s.playground.rewind(t) {
+                            s.notice = Some(i18n::rewind_notice(&e.to_string()));
+                        }
+                    }
+                }
+                s.save();
+            }
+            redraw.force_update();
+        })
+    };
+    let on_editor_change = {
+        let shell = shell.clone();
+        let redraw = redraw.clone();
+        Callback::from(move |text: String| {
+            let mut s = shell.borrow_mut();
+            s.editor = text;
+            s.touch();
+            drop(s);
+            redraw.force_update();
+        })
+    };
+    let on_editor_submit = {
+        let shell = shell.clone();
+        let redraw = redraw.clone();
+        Callback::from(move |(verb, text): (&'static str, String)| {
+            let entry = shell
+                .borrow_mut()
+                .input(&format!("kubectl {verb} -f -"), Some(&text));
+            redraw.force_update();
+            entry
+        })
+    };
     let on_view_action = {
         let views = views.clone();
         let redraw = redraw.clone();
@@ -55,25 +344,204 @@ pub fn app() -> Html {
             redraw.force_update();
         })
     };
-
-    let (view, entries) = {
-        let p = playground.borrow();
-        (p.view(), p.terminal().to_vec())
+    let on_select = |panel: Panel| {
+        let shell = shell.clone();
+        let views = views.clone();
+        let redraw = redraw.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut s = shell.borrow_mut();
+            s.layout.select(panel);
+            s.save();
+            drop(s);
+            if let Some(tab) = views_tab(panel) {
+                views.borrow_mut().apply(ViewAction::Tab(tab));
+            }
+            redraw.force_update();
+        })
     };
-    let views_model = views.borrow_mut().model(playground.borrow().sim());
+    let on_dismiss = {
+        let f = update(Rc::new(|s: &mut Shell| s.notice = None));
+        Callback::from(move |_: MouseEvent| f())
+    };
+    let on_reset = {
+        let shell = shell.clone();
+        let redraw = redraw.clone();
+        let share_link = share_link.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut s = shell.borrow_mut();
+            s.playground = Playground::default();
+            s.editor = crate::editor::TEMPLATES[0].1.to_string();
+            s.layout = Layout::default();
+            s.notice = None;
+            browser::storage_remove(persist::STORAGE_KEY);
+            s.touch();
+            drop(s);
+            share_link.set(None);
+            redraw.force_update();
+        })
+    };
+    let on_share = {
+        let shell = shell.clone();
+        let share_link = share_link.clone();
+        let share_status = share_status.clone();
+        Callback::from(move |_: MouseEvent| {
+            let link = browser::link_with_fragment(&share::encode(shell.borrow().playground.log()));
+            share_link.set(Some(link.clone()));
+            share_status.set(None);
+            let share_status = share_status.clone();
+            browser::copy_text(&link, move |ok| {
+                share_status.set(Some(if ok {
+                    i18n::LINK_COPIED
+                } else {
+                    i18n::LINK_READY
+                }));
+            });
+        })
+    };
 
+    let s = shell.borrow();
+    let p = &s.playground;
+    let view = p.view();
+    let history = p.history();
+    let terminal = html! {
+        <Terminal entries={p.screen()} {history}
+                  pending={p.pending().map(AttrValue::from)}
+                  on_line={on_line.clone()} {on_abort} {on_clear} {on_complete}
+                  autofocus={!s.options.embed} />
+    };
+    let editor = html! {
+        <EditorPanel text={AttrValue::from(s.editor.clone())}
+                     on_change={on_editor_change} on_submit={on_editor_submit} />
+    };
+    let views_model = views.borrow_mut().model(p.sim());
+    let views_html = html! { <Views model={views_model} on_action={on_view_action} /> };
+    let render = |panel: Panel| -> Html {
+        match panel {
+            Panel::Terminal => terminal.clone(),
+            Panel::Editor => editor.clone(),
+            view_panel => view_slot(view_panel, &views_html),
+        }
+    };
+    let clock = html! { <Clock time={AttrValue::from(view.time.clone())} /> };
+    let notice = s.notice.as_ref().map(|n| {
+        html! {
+            <div class="notice" id="notice" role="alert">
+                <p>{ n.clone() }</p>
+                <button class="btn" onclick={on_dismiss}>{ i18n::DISMISS }</button>
+            </div>
+        }
+    });
+    let timebar = |compact: bool| {
+        html! {
+            <TimeBar playing={p.playing()} speed={p.speed()} start={p.start()} now={p.now()}
+                     on_action={on_time.clone()} {compact} />
+        }
+    };
+
+    if s.options.embed {
+        return html! {
+            <div class="shell embed-shell">
+                <div class="embed-bar">
+                    <span class="embed-name">{ i18n::APP_NAME }</span>
+                    { clock }
+                    { timebar(true) }
+                </div>
+                { for notice }
+                <main class="embed-panels">
+                    { for s.options.panels.iter().map(|&panel| render(panel)) }
+                </main>
+            </div>
+        };
+    }
+
+    let layout = s.layout;
+    let focus_class = if layout.focus.is_tool() {
+        "focus-tool"
+    } else {
+        "focus-view"
+    };
     html! {
-        <>
+        <div class="shell">
+            <a class="skip-link" href="#panels">{ i18n::SKIP_TO_PANELS }</a>
             <header class="topbar">
-                <h1>{ i18n::APP_NAME }</h1>
-                <span class="tagline">{ i18n::TAGLINE }</span>
-                <Clock time={AttrValue::from(view.time)} />
+                <div class="brand">
+                    <h1>{ i18n::APP_NAME }</h1>
+                    <span class="tagline">{ i18n::TAGLINE }</span>
+                </div>
+                { clock }
+                { timebar(false) }
+                <div class="actions">
+                    <button id="share" class="btn" onclick={on_share}>{ i18n::COPY_LINK }</button>
+                    <button id="reset" class="btn" title={i18n::RESET_TITLE} onclick={on_reset}>{ i18n::RESET }</button>
+                </div>
+                if let Some(link) = &*share_link {
+                    <div class="share-out">
+                        <input id="share-link" type="text" readonly=true value={link.clone()}
+                               aria-label={i18n::SHARE_LINK_LABEL}
+                               onfocus={Callback::from(|e: FocusEvent| {
+                                   let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+                                   el.select();
+                               })} />
+                        if let Some(st) = *share_status {
+                            <span id="share-status" role="status">{ st }</span>
+                        }
+                    </div>
+                }
             </header>
-            <main class="layout">
-                <Views model={views_model} on_action={on_view_action} />
-                <Terminal {entries} {on_command} />
+            { for notice }
+            <nav class="tabs" aria-label={i18n::NAV_LABEL}>
+                { for Panel::ALL.iter().map(|&panel| {
+                    let shown = panel == layout.view || panel == layout.tool;
+                    let class = classes!("tab", shown.then_some("shown"), (panel == layout.focus).then_some("focus"),
+                                         panel.is_tool().then_some("tool"));
+                    html! {
+                        <button id={format!("tab-{}", panel.id())} {class}
+                                aria-current={shown.then_some("true")}
+                                onclick={on_select(panel)}>{ i18n::panel_name(panel.id()) }</button>
+                    }
+                }) }
+            </nav>
+            <ChaosBar nodes={view.nodes.clone()} pods={view.pods.clone()} {on_input} />
+            <main id="panels" class={classes!("layout", focus_class)} tabindex="-1">
+                <div class="col view-col">{ render(layout.view) }</div>
+                <div class="col tool-col">{ render(layout.tool) }</div>
             </main>
-        </>
+        </div>
+    }
+}
+
+/// The view panels (left column): the views (cluster with details and the
+/// pod creation flow, workloads, events, timeline) have their own tabs; the
+/// shell's navigation picks the matching one ([`views_tab`]). Services,
+/// Ingress and Volumes come with the networking and storage work.
+fn view_slot(panel: Panel, views: &Html) -> Html {
+    match panel {
+        Panel::Cluster | Panel::Flow | Panel::Events | Panel::Workloads => views.clone(),
+        Panel::Services | Panel::Ingress => placeholder(panel, i18n::COMES_WITH_NETWORKING),
+        Panel::Volumes => placeholder(panel, i18n::COMES_WITH_STORAGE),
+        Panel::Terminal | Panel::Editor => Html::default(),
+    }
+}
+
+/// The views' tab a navigation entry opens. The pod creation flow lives in
+/// a pod's details (click a pod); Flow opens the trace timeline beside it.
+fn views_tab(panel: Panel) -> Option<Tab> {
+    match panel {
+        Panel::Cluster => Some(Tab::Cluster),
+        Panel::Flow => Some(Tab::Timeline),
+        Panel::Events => Some(Tab::Events),
+        Panel::Workloads => Some(Tab::Workloads),
+        _ => None,
+    }
+}
+
+fn placeholder(panel: Panel, text: &'static str) -> Html {
+    let heading = format!("{}-heading", panel.id());
+    html! {
+        <section class="panel placeholder" id={format!("panel-{}", panel.id())} aria-labelledby={heading.clone()}>
+            <h2 id={heading}>{ i18n::panel_name(panel.id()) }</h2>
+            <p class="empty">{ text }</p>
+        </section>
     }
 }
 

@@ -8,9 +8,18 @@
 //! string lives in [`i18n`].
 
 pub mod app;
+pub mod browser;
+pub mod complete;
 pub mod components;
+pub mod editor;
+pub mod embed;
 pub mod i18n;
+pub mod lineedit;
 pub mod model;
+pub mod persist;
+pub mod scenarios;
+pub mod session;
+pub mod share;
 pub mod views;
 
 /// The id of the element the app mounts into (see `index.html`).

@@ -126,6 +126,7 @@ test("dark color scheme renders", async ({ page, problems }) => {
   assert(problems.length === 0, `console errors:\n  ${problems.join("\n  ")}`);
 });
 
+(await import("./shell.mjs")).default({ test, assert, shots });
 (await import("./views.mjs")).register({ test, assert, shots, base });
 
 // ---------------------------------------------------------------- runner

@@ -74,6 +74,10 @@ const AREAS: &[(&str, &[&[&str]])] = &[
         &[&["unsafe_libyaml"], &["serde_yaml_ng"]],
     ),
     ("serde_json", &[&["serde_json"]]),
+    (
+        "share links: miniz_oxide deflate/inflate, base64",
+        &[&["miniz_oxide"], &["base64::"], &["base64["]],
+    ),
     ("web app (src/)", &[&["kubarium_web"]]),
     (
         "yew, gloo",

@@ -4,14 +4,14 @@
 //! kubarium run FILE [--seed N] [--nodes N]
 //! ```
 
-mod operator;
-mod transcript;
+mod files;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use kubarium_engine::simulation::ClusterConfig;
 use kubarium_engine::Simulation;
+use kubarium_kubectl::transcript;
 use kubarium_kubectl::Session;
 use std::path::Path;
 use std::process::ExitCode;
@@ -84,7 +84,7 @@ fn run(args: &[String]) -> ExitCode {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    session.files = Box::new(transcript::DiskFiles { base });
+    session.files = Box::new(files::DiskFiles { base });
     print!("{}", transcript::run(&mut session, &steps));
     ExitCode::SUCCESS
 }

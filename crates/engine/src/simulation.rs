@@ -413,6 +413,12 @@ impl Simulation {
         ))
     }
 
+    /// Virtual time of the next pending event, if any (the web playground's
+    /// "step to the next event").
+    pub fn next_event_at(&self) -> Option<Millis> {
+        self.queue.peek_time()
+    }
+
     /// Number of pending events (for tests and benchmarks).
     pub fn pending_events(&self) -> usize {
         self.queue.len()

@@ -6,8 +6,11 @@ pub mod args;
 mod cmd;
 mod explain;
 pub mod manifest;
+pub mod operator;
 pub mod printers;
+pub mod transcript;
 
+pub use cmd::{command_flags, commands};
 use kubarium_engine::Simulation;
 use std::collections::BTreeMap;
 

@@ -22,7 +22,7 @@ const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 /// The API server's request body limit (3 MiB, `MaxRequestBodyBytes`).
 const MAX_REQUEST_BYTES: usize = 3 * 1024 * 1024;
 
-const FILE_FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const FILE_FLAGS: &[crate::args::FlagSpec] = &[
     flag("filename", Some('f'), Kind::Multi),
     flag("recursive", Some('R'), Kind::Bool),
     flag("dry-run", None, Kind::Value),

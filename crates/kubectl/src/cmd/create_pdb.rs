@@ -9,7 +9,7 @@ use kubarium_engine::api::policy::{PodDisruptionBudget, PodDisruptionBudgetSpec}
 use kubarium_engine::api::{meta, Object};
 use std::collections::BTreeMap;
 
-const FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const FLAGS: &[crate::args::FlagSpec] = &[
     flag("selector", None, Kind::Value),
     flag("min-available", None, Kind::Value),
     flag("max-unavailable", None, Kind::Value),

@@ -11,7 +11,7 @@ use kubarium_engine::api::selector;
 use kubarium_engine::apiserver::{DeleteOptions, Propagation};
 use kubarium_engine::clock::SECOND;
 
-const FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const FLAGS: &[crate::args::FlagSpec] = &[
     flag("filename", Some('f'), Kind::Multi),
     flag("selector", Some('l'), Kind::Value),
     flag("all", None, Kind::Bool),

@@ -18,12 +18,12 @@ use kubarium_engine::api::{core, registry, Object};
 use kubarium_engine::apiserver::{DeleteOptions, Reason};
 use kubarium_engine::clock::{Millis, SECOND};
 
-const CORDON_FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const CORDON_FLAGS: &[crate::args::FlagSpec] = &[
     flag("selector", Some('l'), Kind::Value),
     flag("dry-run", None, Kind::Value),
 ];
 
-const DRAIN_FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const DRAIN_FLAGS: &[crate::args::FlagSpec] = &[
     flag("ignore-daemonsets", None, Kind::Bool),
     flag("delete-emptydir-data", None, Kind::Bool),
     flag("delete-local-data", None, Kind::Bool),

@@ -7,7 +7,7 @@ use crate::{Output, Session};
 use kubarium_engine::api::registry::{self, ResourceInfo};
 use kubarium_engine::api::{selector, Object};
 
-const GET_FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const GET_FLAGS: &[crate::args::FlagSpec] = &[
     flag("output", Some('o'), Kind::Value),
     flag("selector", Some('l'), Kind::Value),
     flag("all-namespaces", Some('A'), Kind::Bool),
@@ -209,7 +209,7 @@ pub(super) fn get(s: &mut Session, words: &[String], out: &mut Output) {
     out.out(text);
 }
 
-const DESCRIBE_FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const DESCRIBE_FLAGS: &[crate::args::FlagSpec] = &[
     flag("selector", Some('l'), Kind::Value),
     flag("all-namespaces", Some('A'), Kind::Bool),
     flag("show-events", None, Kind::Bool),
@@ -431,7 +431,7 @@ fn describe_one(s: &Session, o: &Object, now: i64) -> Result<String, String> {
     })
 }
 
-const EVENTS_FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const EVENTS_FLAGS: &[crate::args::FlagSpec] = &[
     flag("all-namespaces", Some('A'), Kind::Bool),
     flag("for", None, Kind::Value),
     flag("types", None, Kind::Value),

@@ -7,7 +7,7 @@ use crate::{Output, Session, CONTEXT};
 use kubarium_engine::api::registry;
 use std::collections::BTreeMap;
 
-const LABEL_FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const LABEL_FLAGS: &[crate::args::FlagSpec] = &[
     flag("overwrite", None, Kind::Bool),
     flag("all", None, Kind::Bool),
     flag("selector", Some('l'), Kind::Value),

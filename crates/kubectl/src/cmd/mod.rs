@@ -73,6 +73,47 @@ const COMMANDS: &[&str] = &[
     "options",
 ];
 
+/// The commands kubectl knows, in its help order (simulated or not): for
+/// tab completion.
+pub fn commands() -> &'static [&'static str] {
+    COMMANDS
+}
+
+/// The flags a command accepts (its own, then the global ones), for tab
+/// completion. Empty for a command Kubarium does not simulate.
+pub fn command_flags(command: &str) -> Vec<&'static args::FlagSpec> {
+    let own: &[&[FlagSpec]] = match command {
+        "get" => &[get::GET_FLAGS],
+        "describe" => &[get::DESCRIBE_FLAGS],
+        "events" => &[get::EVENTS_FLAGS],
+        "apply" | "create" => &[apply::FILE_FLAGS, create_pdb::FLAGS],
+        "run" => &[pods::RUN_FLAGS],
+        "logs" => &[pods::LOGS_FLAGS],
+        "exec" => &[pods::EXEC_FLAGS],
+        "delete" => &[delete::FLAGS],
+        "label" | "annotate" => &[misc::LABEL_FLAGS],
+        "rollout" => &[rollout::FLAGS],
+        "scale" => &[scale::FLAGS],
+        "set" => &[set::FLAGS],
+        "cordon" | "uncordon" => &[drain::CORDON_FLAGS],
+        "drain" => &[drain::DRAIN_FLAGS],
+        "taint" => &[taint::FLAGS],
+        "patch" => &[patch::FLAGS],
+        "wait" => &[wait::FLAGS],
+        "top" => &[top::POD_FLAGS, top::NODE_FLAGS],
+        _ => return Vec::new(),
+    };
+    let mut flags: Vec<&'static FlagSpec> = Vec::new();
+    for table in own.iter().chain([&args::GLOBAL_FLAGS]) {
+        for f in table.iter() {
+            if !flags.iter().any(|g| g.long == f.long) {
+                flags.push(f);
+            }
+        }
+    }
+    flags
+}
+
 pub(crate) fn dispatch(s: &mut Session, words: &[String], stdin: Option<&str>, out: &mut Output) {
     let Some((name, rest)) = words.split_first() else {
         out.out("kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n");

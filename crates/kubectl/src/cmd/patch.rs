@@ -11,7 +11,7 @@ use crate::{Output, Session};
 use kubarium_engine::api::Object;
 use serde_json::{Map, Value};
 
-const FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const FLAGS: &[crate::args::FlagSpec] = &[
     flag("patch", Some('p'), Kind::Value),
     flag("patch-file", None, Kind::Value),
     flag("type", None, Kind::Value),

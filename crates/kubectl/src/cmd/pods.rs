@@ -6,7 +6,7 @@ use crate::{Output, Session};
 use kubarium_engine::api::{core, meta, registry, Object};
 use std::collections::BTreeMap;
 
-const RUN_FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const RUN_FLAGS: &[crate::args::FlagSpec] = &[
     flag("image", None, Kind::Value),
     flag("restart", None, Kind::Value),
     flag("labels", Some('l'), Kind::Value),
@@ -129,7 +129,7 @@ pub(super) fn run(s: &mut Session, words: &[String], out: &mut Output) {
     }
 }
 
-const LOGS_FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const LOGS_FLAGS: &[crate::args::FlagSpec] = &[
     flag("container", Some('c'), Kind::Value),
     flag("previous", Some('p'), Kind::Bool),
     flag("tail", None, Kind::Value),
@@ -324,7 +324,7 @@ pub(super) fn logs(s: &mut Session, words: &[String], out: &mut Output) {
     }
 }
 
-const EXEC_FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const EXEC_FLAGS: &[crate::args::FlagSpec] = &[
     flag("container", Some('c'), Kind::Value),
     flag("stdin", Some('i'), Kind::Bool),
     flag("tty", Some('t'), Kind::Bool),

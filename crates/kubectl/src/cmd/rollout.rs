@@ -13,7 +13,7 @@ use kubarium_engine::api::{apps, Object};
 use kubarium_engine::controller::deployment::util as dutil;
 use std::collections::BTreeMap;
 
-const FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const FLAGS: &[crate::args::FlagSpec] = &[
     flag("filename", Some('f'), Kind::Multi),
     flag("selector", Some('l'), Kind::Value),
     flag("timeout", None, Kind::Value),

@@ -7,7 +7,7 @@ use crate::args::{flag, Kind};
 use crate::{Output, Session};
 use kubarium_engine::api::Object;
 
-const FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const FLAGS: &[crate::args::FlagSpec] = &[
     flag("replicas", None, Kind::Value),
     flag("current-replicas", None, Kind::Value),
     flag("resource-version", None, Kind::Value),

@@ -10,7 +10,7 @@ use kubarium_engine::api::registry::ResourceInfo;
 use kubarium_engine::api::{core, Object};
 use std::collections::BTreeMap;
 
-const FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const FLAGS: &[crate::args::FlagSpec] = &[
     flag("all", None, Kind::Bool),
     flag("containers", Some('c'), Kind::Value),
     flag("env", Some('e'), Kind::Multi),

@@ -7,7 +7,7 @@ use crate::args::{flag, Kind};
 use crate::{Output, Session};
 use kubarium_engine::api::{core, Object};
 
-const FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const FLAGS: &[crate::args::FlagSpec] = &[
     flag("overwrite", None, Kind::Bool),
     flag("all", None, Kind::Bool),
     flag("selector", Some('l'), Kind::Value),

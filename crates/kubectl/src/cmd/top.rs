@@ -27,7 +27,7 @@ Use \"kubectl top <command> --help\" for more information about a given command.
 Use \"kubectl options\" for a list of global command-line options (applies to all commands).
 ";
 
-const POD_FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const POD_FLAGS: &[crate::args::FlagSpec] = &[
     flag("all-namespaces", Some('A'), Kind::Bool),
     flag("containers", None, Kind::Bool),
     flag("field-selector", None, Kind::Value),
@@ -38,7 +38,7 @@ const POD_FLAGS: &[crate::args::FlagSpec] = &[
     flag("use-protocol-buffers", None, Kind::Bool),
 ];
 
-const NODE_FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const NODE_FLAGS: &[crate::args::FlagSpec] = &[
     flag("no-headers", None, Kind::Bool),
     flag("selector", Some('l'), Kind::Value),
     flag("show-capacity", None, Kind::Bool),

@@ -10,7 +10,7 @@ use kubarium_engine::api::registry::ResourceInfo;
 use kubarium_engine::api::{selector, Object};
 use serde_json::Value;
 
-const FLAGS: &[crate::args::FlagSpec] = &[
+pub(crate) const FLAGS: &[crate::args::FlagSpec] = &[
     flag("for", None, Kind::Value),
     flag("timeout", None, Kind::Value),
     flag("selector", Some('l'), Kind::Value),

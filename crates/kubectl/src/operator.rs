@@ -1,13 +1,15 @@
 //! `kubarium ...` lines in a transcript: what an operator does to the
 //! machines from outside the API (power a node off and on, add or remove a
 //! machine, kill a container's process). They call the engine's operator
-//! API, which the web UI uses too.
+//! API, which the web UI uses too. (They live in this crate, not the CLI's,
+//! so the web playground's chaos buttons and the CLI share them.)
 
 use kubarium_engine::simulation::NodeConfig;
 use kubarium_engine::Simulation;
 use std::collections::BTreeMap;
 
-const USAGE: &str = "Usage:
+/// What `kubarium` with no or an unknown operator action prints.
+pub const USAGE: &str = "Usage:
   kubarium node add [--name NAME] [--cpu CPU] [--memory MEMORY] [--max-pods N] [--labels k=v,...]
   kubarium node stop NAME
   kubarium node start NAME

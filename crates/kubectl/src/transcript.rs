@@ -1,11 +1,12 @@
 //! Transcripts: what a learner would type into a terminal — `kubectl ...`
 //! lines, heredocs (`-f - <<EOF`), `sleep N` (s/m/h) advancing virtual time,
 //! comments — run against a simulated cluster, printing each command as
-//! `$ <command>` and then exactly what the terminal would show.
+//! `$ <command>` and then exactly what the terminal would show. The
+//! `kubarium` CLI runs them from files; the web playground runs its shipped
+//! scenarios and its terminal lines through the same [`run_step`].
 
+use crate::{Output, Session};
 use kubarium_engine::clock::SECOND;
-use kubarium_kubectl::{Files, Session};
-use std::path::{Path, PathBuf};
 
 /// Virtual time one command takes in a terminal (process start, discovery,
 /// the requests): controllers and kubelets get to react between two
@@ -71,50 +72,6 @@ pub fn parse(text: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
-/// Files on disk, relative to the transcript's directory.
-pub struct DiskFiles {
-    /// The transcript's directory.
-    pub base: PathBuf,
-}
-
-impl DiskFiles {
-    fn path(&self, p: &str) -> PathBuf {
-        let p = Path::new(p);
-        if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            self.base.join(p)
-        }
-    }
-}
-
-impl Files for DiskFiles {
-    fn read(&self, path: &str) -> Result<String, String> {
-        let full = self.path(path);
-        if full.is_dir() {
-            return Err(format!("the path \"{path}\" is a directory"));
-        }
-        std::fs::read_to_string(&full).map_err(|_| format!("the path \"{path}\" does not exist"))
-    }
-    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
-        let full = self.path(path);
-        let rd = std::fs::read_dir(&full).ok()?;
-        let mut v: Vec<String> = rd
-            .filter_map(|e| e.ok())
-            .filter(|e| e.path().is_file())
-            .map(|e| {
-                format!(
-                    "{}/{}",
-                    path.trim_end_matches('/'),
-                    e.file_name().to_string_lossy()
-                )
-            })
-            .collect();
-        v.sort();
-        Some(v)
-    }
-}
-
 /// Parses `30`, `30s`, `2m`, `1h`, `0.5` as `sleep` does.
 pub fn parse_sleep(arg: &str) -> Option<u64> {
     let (num, mult) = match arg.chars().last()? {
@@ -128,35 +85,52 @@ pub fn parse_sleep(arg: &str) -> Option<u64> {
     (v >= 0.0).then(|| (v * mult * SECOND as f64).round() as u64)
 }
 
+/// Runs one step and returns what it printed: `sleep` advances virtual
+/// time, `kubarium ...` is an operator action ([`crate::operator`]), `echo`
+/// prints its words, anything else goes to kubectl. Every step but `sleep`
+/// then takes [`COMMAND_MS`] of virtual time. The CLI's transcript runner
+/// and the web playground's input log both run steps through here, so a
+/// transcript means the same in both.
+pub fn run_step(session: &mut Session, line: &str, stdin: Option<&str>) -> Output {
+    let mut out = Output::default();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    match words.first().copied() {
+        Some("sleep") => match words.get(1).and_then(|a| parse_sleep(a)) {
+            Some(ms) => session.sim.advance(ms),
+            None => out.fail(format!(
+                "sleep: invalid time interval '{}'",
+                words.get(1).unwrap_or(&"")
+            )),
+        },
+        Some("kubarium") => {
+            let printed = crate::operator::run(&mut session.sim, &words[1..]);
+            if printed.starts_with("error: ") || printed == crate::operator::USAGE {
+                out.fail(printed);
+            } else {
+                out.out(printed);
+            }
+            session.sim.advance(COMMAND_MS);
+        }
+        Some("echo") => {
+            out.out(words[1..].join(" "));
+            out.out("\n");
+        }
+        _ => {
+            out = session.run(line, stdin);
+            session.sim.advance(COMMAND_MS);
+        }
+    }
+    out
+}
+
 /// Runs the steps, returning what the terminal shows.
 pub fn run(session: &mut Session, steps: &[Step]) -> String {
     let mut out = String::new();
     for Step::Command { line, stdin } in steps {
         out.push_str(&format!("$ {line}\n"));
-        let words: Vec<&str> = line.split_whitespace().collect();
-        match words.first().copied() {
-            Some("sleep") => match words.get(1).and_then(|a| parse_sleep(a)) {
-                Some(ms) => session.sim.advance(ms),
-                None => out.push_str(&format!(
-                    "sleep: invalid time interval '{}'\n",
-                    words.get(1).unwrap_or(&"")
-                )),
-            },
-            Some("kubarium") => {
-                out.push_str(&crate::operator::run(&mut session.sim, &words[1..]));
-                session.sim.advance(COMMAND_MS);
-            }
-            Some("echo") => {
-                out.push_str(&words[1..].join(" "));
-                out.push('\n');
-            }
-            _ => {
-                let o = session.run(line, stdin.as_deref());
-                out.push_str(&o.stdout);
-                out.push_str(&o.stderr);
-                session.sim.advance(COMMAND_MS);
-            }
-        }
+        let o = run_step(session, line, stdin.as_deref());
+        out.push_str(&o.stdout);
+        out.push_str(&o.stderr);
     }
     out
 }
