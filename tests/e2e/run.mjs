@@ -166,7 +166,12 @@ async function main() {
         if (m.type() === "warning") warnings.push(m.text());
       });
       page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-      page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+      // ERR_ABORTED is a request the page itself cancelled (a reload while
+      // the favicon was still loading), not a failure; anything else is.
+      page.on("requestfailed", (r) => {
+        const why = r.failure()?.errorText ?? "";
+        if (why !== "net::ERR_ABORTED") problems.push(`request failed: ${r.url()} ${why}`);
+      });
       page.on("response", (r) => {
         if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
       });
