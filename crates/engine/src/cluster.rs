@@ -192,7 +192,17 @@ fn static_pod(component: &str, image: &str, cpu: &str, node: &core::Node) -> cor
             ..Default::default()
         },
         spec: Some(core::PodSpec {
-            containers: vec![container(component, image, &[component], Some(cpu))],
+            containers: vec![{
+                let mut c = container(component, image, &[component], Some(cpu));
+                // kubeadm's etcd manifest also requests 100Mi of memory
+                // (cmd/kubeadm/app/phases/etcd/local.go); the others only cpu.
+                if component == "etcd" {
+                    if let Some(r) = c.resources.as_mut().and_then(|r| r.requests.as_mut()) {
+                        r.insert("memory".into(), q("100Mi"));
+                    }
+                }
+                c
+            }],
             host_network: Some(true),
             node_name: Some(node_name),
             priority: Some(2_000_001_000),
