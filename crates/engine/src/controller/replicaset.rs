@@ -233,15 +233,31 @@ impl ReplicaSetController {
                 batch *= 2;
             }
         } else if diff > 0 {
-            let mut victims: Vec<&(Arc<Object>, PodSummary)> = active.clone();
-            victims.sort_by(|a, b| {
-                a.1.deletion_rank(a.0.name())
-                    .cmp(&b.1.deletion_rank(b.0.name()))
-            });
+            // getPodsRankedByRelatedPodsOnSameNode: a pod's rank is the
+            // number of active related pods (of this ReplicaSet, or of every
+            // ReplicaSet of its Deployment) on its node.
+            let mut on_node: BTreeMap<String, i32> = BTreeMap::new();
+            for obj in related_pods(rs, ctx) {
+                if let Object::Pod(p) = &*obj {
+                    if podutil::is_active(p) {
+                        let node = podutil::node_name(p).unwrap_or("");
+                        *on_node.entry(node.to_string()).or_insert(0) += 1;
+                    }
+                }
+            }
+            let now = ctx.api.now();
+            let mut victims: Vec<Victim> = active
+                .iter()
+                .filter_map(|(o, summary)| match &**o {
+                    Object::Pod(p) => Some(Victim::of(p, summary, &on_node)),
+                    _ => None,
+                })
+                .collect();
+            victims.sort_by(|a, b| a.deletion_key(now).cmp(&b.deletion_key(now)));
             let names: Vec<String> = victims
                 .iter()
                 .take(diff.min(BURST_REPLICAS) as usize)
-                .map(|(o, _)| o.name().to_string())
+                .map(|v| v.name.to_string())
                 .collect();
             for name in names {
                 if ctx
@@ -328,7 +344,6 @@ type OwnedPod = (Arc<Object>, PodSummary);
 #[derive(Clone, Copy, Debug)]
 struct PodSummary {
     active: bool,
-    assigned: bool,
     phase_rank: u8,
     /// When the pod became Ready, if it is.
     ready_since: Option<u64>,
@@ -349,7 +364,6 @@ impl PodSummary {
             });
         PodSummary {
             active: podutil::is_active(p),
-            assigned: podutil::node_name(p).is_some(),
             phase_rank: match podutil::phase(p) {
                 "Pending" => 0,
                 "Unknown" => 1,
@@ -372,33 +386,98 @@ impl PodSummary {
             fully_labeled: true,
         }
     }
+}
 
-    /// Upstream's `ActivePodsWithRanks` ordering for scale-down: smaller
-    /// keys are deleted first — unassigned before assigned, Pending before
-    /// Unknown before Running, not ready before ready, ready more recently
-    /// before ready longer, more restarts before fewer, newer before older.
-    fn deletion_rank<'a>(
-        &self,
-        name: &'a str,
-    ) -> (
-        bool,
-        u8,
-        bool,
-        std::cmp::Reverse<u64>,
-        std::cmp::Reverse<i32>,
-        std::cmp::Reverse<u64>,
-        &'a str,
-    ) {
+/// `controller.kubernetes.io/pod-deletion-cost` (PodDeletionCost, on by
+/// default): lower costs are deleted first; unset or invalid is 0.
+pub const POD_DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
+
+/// A scale-down candidate with what upstream's `ActivePodsWithRanks` looks
+/// at (pkg/controller/controller_utils.go).
+struct Victim<'a> {
+    name: &'a str,
+    uid: &'a str,
+    node: &'a str,
+    summary: PodSummary,
+    deletion_cost: i32,
+    /// Active related pods on the same node.
+    rank: i32,
+}
+
+impl<'a> Victim<'a> {
+    fn of(p: &'a core::Pod, summary: &PodSummary, on_node: &BTreeMap<String, i32>) -> Self {
+        let node = podutil::node_name(p).unwrap_or("");
+        Victim {
+            name: p.metadata.name.as_deref().unwrap_or(""),
+            uid: p.metadata.uid.as_deref().unwrap_or(""),
+            node,
+            summary: *summary,
+            deletion_cost: p
+                .metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(POD_DELETION_COST))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
+            rank: on_node.get(node).copied().unwrap_or(0),
+        }
+    }
+
+    /// `ActivePodsWithRanks.Less` as a sort key (smaller = deleted first),
+    /// v1.32 with PodDeletionCost and LogarithmicScaleDown: unassigned
+    /// before assigned; Pending, Unknown, Running; not ready before ready;
+    /// lower deletion cost; more related pods on the node; ready more
+    /// recently, in log2 buckets of the nanoseconds since; more restarts;
+    /// created more recently, in log2 buckets; then UID. One deviation, for
+    /// a total order (Rust's sort requires one): upstream compares UIDs at
+    /// once when two ready times differ but share a bucket, where this key
+    /// first looks at restarts and creation.
+    fn deletion_key(&self, now: u64) -> impl Ord + '_ {
+        use std::cmp::Reverse;
+        let s = &self.summary;
+        // logarithmicRankDiff's rank: floor(log2(now - t in ns)), -1 at 0.
+        let bucket = |t: u64| match now.saturating_sub(t) {
+            0 => -1i64,
+            d => ((d as f64) * 1e6).log2() as i64,
+        };
         (
-            self.assigned,
-            self.phase_rank,
-            self.ready_since.is_some(),
-            std::cmp::Reverse(self.ready_since.unwrap_or(0)),
-            std::cmp::Reverse(self.restarts),
-            std::cmp::Reverse(self.created),
-            name,
+            !self.node.is_empty(),
+            s.phase_rank,
+            s.ready_since.is_some(),
+            self.deletion_cost,
+            Reverse(self.rank),
+            s.ready_since.map_or(i64::MIN, bucket),
+            Reverse(s.restarts),
+            // afterOrZero: an empty creation time comes first.
+            if s.created == 0 {
+                i64::MIN
+            } else {
+                bucket(s.created)
+            },
+            self.uid,
+            self.name,
         )
     }
+}
+
+/// `getIndirectlyRelatedPods`: the pods of every ReplicaSet of the same
+/// Deployment, or this ReplicaSet's own when it has no controller.
+fn related_pods(rs: &apps::ReplicaSet, ctx: &Ctx) -> Vec<Arc<Object>> {
+    let ns = rs.metadata.namespace.as_deref().unwrap_or("");
+    let own = rs.metadata.uid.as_deref().unwrap_or("");
+    let siblings: Vec<String> = match podutil::get_controller_of(&rs.metadata) {
+        Some(owner) => ctx
+            .api
+            .list(rs_res(), Some(ns))
+            .filter(|o| podutil::is_controlled_by(o.meta(), &owner.uid))
+            .filter_map(|o| o.meta().uid.clone())
+            .collect(),
+        None => vec![own.to_string()],
+    };
+    siblings
+        .iter()
+        .flat_map(|uid| ctx.api.pods_of_controller(uid).cloned())
+        .collect()
 }
 
 /// Whether `a` sorts before `b` by (namespace, name), without allocating.
