@@ -37,6 +37,13 @@ const SERVED_BY_V1_32: &[&str] = &[
     "apiregistration.k8s.io/v1",
 ];
 
+/// Kinds of those API versions that v1.32 does not serve yet
+/// (MutatingAdmissionPolicy was v1alpha1 in v1.32).
+const KINDS_NOT_SERVED_BY_V1_32: &[&str] = &[
+    "admissionregistration.k8s.io/v1 MutatingAdmissionPolicy",
+    "admissionregistration.k8s.io/v1 MutatingAdmissionPolicyBinding",
+];
+
 /// Documents of served kinds that a real cluster rejects as well, with why.
 /// (Reviewed one by one; the expected error text must appear in the output.)
 const REJECTED_BY_REAL_CLUSTERS: &[(&str, &str)] = &[
@@ -188,11 +195,11 @@ fn documentation_examples_apply_as_on_a_real_cluster() {
                 }
             } else {
                 assert_ne!(o.exit_code, 0, "{id}: applied but the kind is not served");
-                if SERVED_BY_V1_32.contains(&av.as_str()) {
-                    *counts
-                        .not_simulated_yet
-                        .entry(format!("{av} {kind}"))
-                        .or_default() += 1;
+                let gvk = format!("{av} {kind}");
+                if SERVED_BY_V1_32.contains(&av.as_str())
+                    && !KINDS_NOT_SERVED_BY_V1_32.contains(&gvk.as_str())
+                {
+                    *counts.not_simulated_yet.entry(gvk).or_default() += 1;
                 } else {
                     counts.not_served_by_v1_32 += 1;
                 }

@@ -92,6 +92,21 @@ pub fn default_object(obj: &mut Object, ctx: &AdmissionContext) {
             if spec.enable_service_links.is_none() {
                 spec.enable_service_links = Some(true);
             }
+            // SetDefaults_Pod: limits without requests ⇒ requests = limits,
+            // "only on a v1.Pod and not a v1.PodTemplate".
+            for c in spec
+                .containers
+                .iter_mut()
+                .chain(spec.init_containers.iter_mut().flatten())
+            {
+                let r = c.resources.get_or_insert_with(Default::default);
+                if let Some(limits) = r.limits.clone() {
+                    let requests = r.requests.get_or_insert_with(BTreeMap::new);
+                    for (k, v) in limits {
+                        requests.entry(k).or_insert(v);
+                    }
+                }
+            }
             if ctx.operation == Operation::Create {
                 admit_service_account(spec, ctx);
                 // Priority needs the PriorityClasses: see `priority`, run
@@ -287,14 +302,7 @@ fn default_container(c: &mut Container, host_network: bool) {
             }
         }
     }
-    // SetDefaults_Pod: limits without requests ⇒ requests = limits.
     let r = c.resources.get_or_insert_with(Default::default);
-    if let Some(limits) = r.limits.clone() {
-        let requests = r.requests.get_or_insert_with(BTreeMap::new);
-        for (k, v) in limits {
-            requests.entry(k).or_insert(v);
-        }
-    }
     for q in r
         .limits
         .iter_mut()
@@ -637,6 +645,23 @@ mod tests {
             c["resources"],
             json!({"limits": {"cpu": "500m", "memory": "1Gi"},
                                           "requests": {"cpu": "500m", "memory": "1Gi"}})
+        );
+    }
+
+    #[test]
+    fn a_template_keeps_limits_without_requests() {
+        // SetDefaults_Pod copies limits to requests "only on a v1.Pod and
+        // not a v1.PodTemplate"; the quantities are still canonical.
+        let v = defaulted(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "d"},
+            "spec": {"selector": {"matchLabels": {"a": "b"}},
+              "template": {"metadata": {"labels": {"a": "b"}},
+                "spec": {"containers": [{"name": "a", "image": "nginx:1.27",
+                  "resources": {"limits": {"cpu": "0.5", "memory": "1024Mi"},
+                                "requests": {"cpu": "0.1"}}}]}}}}));
+        assert_eq!(
+            v["spec"]["template"]["spec"]["containers"][0]["resources"],
+            json!({"limits": {"cpu": "500m", "memory": "1Gi"}, "requests": {"cpu": "100m"}})
         );
     }
 

@@ -349,7 +349,11 @@ pub fn host_ports(pod: &Pod) -> Vec<HostPort> {
                     None | Some("") => "0.0.0.0".to_string(),
                     Some(ip) => ip.to_string(),
                 };
-                let protocol = p.protocol.clone().unwrap_or_else(|| "TCP".to_string());
+                // HostPortInfo.sanitize: an empty protocol is TCP.
+                let protocol = match p.protocol.as_deref() {
+                    None | Some("") => "TCP".to_string(),
+                    Some(proto) => proto.to_string(),
+                };
                 out.push(HostPort { ip, protocol, port });
             }
         }

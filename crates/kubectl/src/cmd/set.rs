@@ -7,7 +7,7 @@ use crate::args::{flag, Kind, Parsed};
 use crate::{Output, Session};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use kubarium_engine::api::registry::ResourceInfo;
-use kubarium_engine::api::{core, Object};
+use kubarium_engine::api::{core, quantity, Object};
 use std::collections::BTreeMap;
 
 pub(crate) const FLAGS: &[crate::args::FlagSpec] = &[
@@ -124,10 +124,20 @@ pub(super) fn set(s: &mut Session, words: &[String], out: &mut Output) {
             let parse = |v: Option<&str>, out: &mut Output| -> Option<BTreeMap<String, Quantity>> {
                 let mut m = BTreeMap::new();
                 for kv in v.unwrap_or("").split(',').filter(|x| !x.is_empty()) {
-                    let Some((k, q)) = kv.split_once('=') else {
-                        out.fail(format!("error: invalid argument syntax {kv}"));
-                        return None;
+                    // generateversioned's populateResourceListV1.
+                    let (k, q) = match kv.split('=').collect::<Vec<_>>()[..] {
+                        [k, q] => (k, q),
+                        _ => {
+                            out.fail(format!(
+                                "error: Invalid argument syntax {kv}, expected <resource>=<value>"
+                            ));
+                            return None;
+                        }
                     };
+                    if let Err(e) = quantity::parse(q) {
+                        out.fail(format!("error: {e}"));
+                        return None;
+                    }
                     m.insert(k.to_string(), Quantity(q.to_string()));
                 }
                 Some(m)
@@ -278,11 +288,15 @@ fn apply_change(
             "env updated"
         }
         Change::Resources(limits, requests) => {
+            // set_resources.go: the selected containers and init containers.
+            let mut found = false;
             for ct in spec
                 .containers
                 .iter_mut()
+                .chain(spec.init_containers.iter_mut().flatten())
                 .filter(|c| matches_glob(containers, &c.name))
             {
+                found = true;
                 let res = ct.resources.get_or_insert_with(Default::default);
                 if !limits.is_empty() {
                     res.limits
@@ -294,6 +308,12 @@ fn apply_change(
                         .get_or_insert_with(BTreeMap::new)
                         .extend(requests.clone());
                 }
+            }
+            if !found {
+                out.fail(format!(
+                    "error: unable to find container named {containers}"
+                ));
+                return;
             }
             "resource requirements updated"
         }
