@@ -55,6 +55,9 @@ pub struct Strings {
     pub allocatable: &'static str,
     /// Shown on a node box when pods are summarised instead of drawn.
     pub aggregated_note: &'static str,
+    /// A status count's label for running pods not all ready (kubectl's
+    /// READY column); `{ready}` is filled in (`1/2`).
+    pub running_ready: &'static str,
     /// A count of one pod.
     pub one_pod: &'static str,
     /// A count of pods other than one; `{n}` is filled in.
@@ -71,6 +74,8 @@ pub struct Strings {
     pub events: &'static str,
     /// Details: no events.
     pub no_events: &'static str,
+    /// Details: the events table's headings (as `kubectl describe` prints them).
+    pub event_columns: [&'static str; 5],
     /// Details: owner heading.
     pub owner: &'static str,
     /// Details: children heading.
@@ -107,6 +112,8 @@ pub struct Strings {
     pub not_run: &'static str,
     /// Verdicts: chosen node.
     pub chosen: &'static str,
+    /// Verdicts: a score cell's tooltip; `{raw}` is the plugin's raw score.
+    pub raw_score: &'static str,
     /// Verdicts: nothing recorded.
     pub no_record: &'static str,
     /// Events filter: namespace.
@@ -159,6 +166,8 @@ pub struct Strings {
     pub images: &'static str,
     /// Workloads: change cause column.
     pub change_cause: &'static str,
+    /// Workloads: the ReplicaSet column.
+    pub replica_set: &'static str,
     /// Flow stage: the create request.
     pub stage_create: &'static str,
     /// Flow stage: a write committed to etcd.
@@ -217,6 +226,7 @@ pub const EN: Strings = Strings {
     in_use: "in use",
     allocatable: "allocatable",
     aggregated_note: "Many pods: counts per status are shown instead of each pod.",
+    running_ready: "Running {ready}",
     one_pod: "1 pod",
     n_pods: "{n} pods",
     control_plane_on: "static pods on {node}",
@@ -225,6 +235,7 @@ pub const EN: Strings = Strings {
     yaml: "YAML (kubectl get -o yaml)",
     events: "Events",
     no_events: "<none>",
+    event_columns: ["Type", "Reason", "Age", "From", "Message"],
     owner: "Owner",
     children: "Children",
     not_found: "This object no longer exists.",
@@ -243,6 +254,7 @@ pub const EN: Strings = Strings {
     passed: "pass",
     not_run: "—",
     chosen: "chosen",
+    raw_score: "raw {raw}",
     no_record: "No scheduling record is kept for this pod.",
     filter_namespace: "Namespace",
     filter_type: "Type",
@@ -271,6 +283,7 @@ pub const EN: Strings = Strings {
     old_rs: "old",
     images: "Images",
     change_cause: "Change cause",
+    replica_set: "ReplicaSet",
     stage_create: "API server: authenticate, authorize, admit, validate, then store in etcd",
     stage_store: "etcd: write committed, watchers notified",
     stage_schedule: "Scheduler: filter and score the nodes",
