@@ -97,10 +97,23 @@ impl Shell {
                 crate::session::Live::from_transcript(kubarium_engine::rng::DEFAULT_SEED, t)
             }) {
                 Some(Ok(live)) => shell.playground = Playground::from_live(live),
-                Some(Err(why)) => shell.notice = Some(i18n::link_notice(&why)),
-                None => shell.notice = Some(i18n::scenario_notice(&name)),
+                // As for a bad link: the kept session stays kept until the
+                // learner gives an input.
+                Some(Err(why)) => {
+                    shell.notice = Some(i18n::link_notice(&why));
+                    shell.hold_save = true;
+                }
+                None => {
+                    shell.notice = Some(i18n::scenario_notice(&name));
+                    shell.hold_save = true;
+                }
             }
             if shell.persist {
+                // The scenario becomes the kept session, and leaves the
+                // address bar: a reload shows the session as the learner
+                // left it instead of starting the scenario over. (Embedded,
+                // nothing is kept; a reload starts the scenario again.)
+                browser::replace_query(&embed::without(&browser::query(), "scenario"));
                 shell.save();
             }
             return shell;
