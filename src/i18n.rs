@@ -29,11 +29,15 @@ pub const TERMINAL_KEYS: &str =
 
 /// Accessible label of the main navigation.
 pub const NAV_LABEL: &str = "Panels";
+/// Accessible label of the view tabs (left column).
+pub const VIEWS_LABEL: &str = "Views of the cluster";
+/// Accessible label of the tool buttons (right column).
+pub const TOOLS_LABEL: &str = "Tools";
 /// Panel names in the navigation, by [`crate::persist::Panel::id`].
 pub fn panel_name(id: &str) -> &'static str {
     match id {
         "cluster" => "Cluster",
-        "flow" => "Flow",
+        "timeline" => "Timeline",
         "events" => "Events",
         "workloads" => "Workloads",
         "services" => "Services",

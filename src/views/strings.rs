@@ -7,16 +7,6 @@
 /// The views' user-visible strings.
 #[derive(Debug)]
 pub struct Strings {
-    /// Tab: the cluster view.
-    pub tab_cluster: &'static str,
-    /// Tab: the workloads (rollout) view.
-    pub tab_workloads: &'static str,
-    /// Tab: the events table.
-    pub tab_events: &'static str,
-    /// Tab: the trace timeline.
-    pub tab_timeline: &'static str,
-    /// Accessible label of the tab list.
-    pub tabs_label: &'static str,
     /// Heading of the control plane box.
     pub control_plane: &'static str,
     /// The API server, as labelled in the control plane.
@@ -132,6 +122,8 @@ pub struct Strings {
     pub more_rows: &'static str,
     /// Timeline: bucket tooltip suffix.
     pub entries_word: &'static str,
+    /// Timeline: accessible label of the bars.
+    pub timeline: &'static str,
     /// Timeline: hint.
     pub timeline_hint: &'static str,
     /// Workloads: no deployments.
@@ -202,11 +194,6 @@ pub struct Strings {
 
 /// English.
 pub const EN: Strings = Strings {
-    tab_cluster: "Cluster",
-    tab_workloads: "Workloads",
-    tab_events: "Events",
-    tab_timeline: "Timeline",
-    tabs_label: "Views of the cluster",
     control_plane: "Control plane",
     api_server: "API server",
     etcd: "etcd",
@@ -264,6 +251,7 @@ pub const EN: Strings = Strings {
     no_matching_events: "No events match.",
     more_rows: "older rows not shown",
     entries_word: "trace entries",
+    timeline: "Trace timeline",
     timeline_hint: "Trace entries per bucket of virtual time. Click a bar to list its entries.",
     no_deployments:
         "No Deployments yet. Try: kubectl create deployment web --image=nginx --replicas=3",
