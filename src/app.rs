@@ -5,8 +5,12 @@
 //! the panels. In embed mode (`?embed=1`) it shows only the requested
 //! panels and talks to the embedding page (see [`crate::embed`]).
 //!
-//! Views are rendered in [`view_slot`]; the views work plugs its components
-//! in there (marked `SLOT(views)`). Every input — typed, from the editor,
+//! The navigation is the one place that picks what shows: its view tabs
+//! (one tab list) choose the left column's view — the [`Views`] component
+//! draws the one it is given and has no tabs of its own — and its tool
+//! buttons choose the right column's tool. The choice is the saved
+//! [`Layout`], so the highlighted tab and the view shown agree after a
+//! reload too. Every input — typed, from the editor,
 //! from a chaos button, from the embedding page — goes through
 //! [`Shell::input`], so it is logged, saved and reported the same way.
 
@@ -26,6 +30,9 @@ use crate::persist::{self, Layout, Panel, Saved};
 use crate::scenarios;
 use crate::share;
 use crate::views::{Tab, ViewAction, ViewsHost};
+
+/// The id of the element the view tabs control (the left column).
+const VIEW_PANEL_ID: &str = "view-panel";
 
 /// How often (real ms) a running session is saved while the clock runs;
 /// inputs are saved at once.
@@ -97,10 +104,23 @@ impl Shell {
                 crate::session::Live::from_transcript(kubarium_engine::rng::DEFAULT_SEED, t)
             }) {
                 Some(Ok(live)) => shell.playground = Playground::from_live(live),
-                Some(Err(why)) => shell.notice = Some(i18n::link_notice(&why)),
-                None => shell.notice = Some(i18n::scenario_notice(&name)),
+                // As for a bad link: the kept session stays kept until the
+                // learner gives an input.
+                Some(Err(why)) => {
+                    shell.notice = Some(i18n::link_notice(&why));
+                    shell.hold_save = true;
+                }
+                None => {
+                    shell.notice = Some(i18n::scenario_notice(&name));
+                    shell.hold_save = true;
+                }
             }
             if shell.persist {
+                // The scenario becomes the kept session, and leaves the
+                // address bar: a reload shows the session as the learner
+                // left it instead of starting the scenario over. (Embedded,
+                // nothing is kept; a reload starts the scenario again.)
+                browser::replace_query(&embed::without(&browser::query(), "scenario"));
                 shell.save();
             }
             return shell;
@@ -344,19 +364,46 @@ pub fn app() -> Html {
             redraw.force_update();
         })
     };
-    let on_select = |panel: Panel| {
+    let select = {
         let shell = shell.clone();
-        let views = views.clone();
         let redraw = redraw.clone();
-        Callback::from(move |_: MouseEvent| {
+        Rc::new(move |panel: Panel| {
             let mut s = shell.borrow_mut();
             s.layout.select(panel);
             s.save();
             drop(s);
-            if let Some(tab) = views_tab(panel) {
-                views.borrow_mut().apply(ViewAction::Tab(tab));
-            }
             redraw.force_update();
+        })
+    };
+    let on_select = |panel: Panel| {
+        let select = select.clone();
+        Callback::from(move |_: MouseEvent| select(panel))
+    };
+    // The view tabs' keys (WAI-ARIA tabs pattern, automatic activation):
+    // ←/→ go to the previous/next tab (wrapping), Home/End to the first/last.
+    let on_tab_key = |panel: Panel| {
+        let select = select.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let tabs: Vec<Panel> = Panel::ALL.into_iter().filter(|p| !p.is_tool()).collect();
+            let Some(i) = tabs.iter().position(|&p| p == panel) else {
+                return;
+            };
+            let n = tabs.len();
+            let to = match e.key().as_str() {
+                "ArrowRight" => (i + 1) % n,
+                "ArrowLeft" => (i + n - 1) % n,
+                "Home" => 0,
+                "End" => n - 1,
+                _ => return,
+            };
+            e.prevent_default();
+            select(tabs[to]);
+            if let Some(el) = gloo::utils::document()
+                .get_element_by_id(&format!("tab-{}", tabs[to].id()))
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
         })
     };
     let on_dismiss = {
@@ -413,13 +460,18 @@ pub fn app() -> Html {
         <EditorPanel text={AttrValue::from(s.editor.clone())}
                      on_change={on_editor_change} on_submit={on_editor_submit} />
     };
-    let views_model = views.borrow_mut().model(p.sim());
-    let views_html = html! { <Views model={views_model} on_action={on_view_action} /> };
     let render = |panel: Panel| -> Html {
         match panel {
             Panel::Terminal => terminal.clone(),
             Panel::Editor => editor.clone(),
-            view_panel => view_slot(view_panel, &views_html),
+            view_panel => match views_tab(view_panel) {
+                Some(tab) => html! {
+                    <Views model={views.borrow_mut().model(p.sim(), tab)}
+                           label={i18n::panel_name(view_panel.id())}
+                           on_action={on_view_action.clone()} />
+                },
+                None => placeholder(view_panel),
+            },
         }
     };
     let clock = html! { <Clock time={AttrValue::from(view.time.clone())} /> };
@@ -490,52 +542,61 @@ pub fn app() -> Html {
             </header>
             { for notice }
             <nav class="tabs" aria-label={i18n::NAV_LABEL}>
-                { for Panel::ALL.iter().map(|&panel| {
-                    let shown = panel == layout.view || panel == layout.tool;
-                    let class = classes!("tab", shown.then_some("shown"), (panel == layout.focus).then_some("focus"),
-                                         panel.is_tool().then_some("tool"));
-                    html! {
-                        <button id={format!("tab-{}", panel.id())} {class}
-                                aria-current={shown.then_some("true")}
-                                onclick={on_select(panel)}>{ i18n::panel_name(panel.id()) }</button>
-                    }
-                }) }
+                <div class="tab-group" role="tablist" aria-label={i18n::VIEWS_LABEL}>
+                    { for Panel::ALL.iter().filter(|p| !p.is_tool()).map(|&panel| {
+                        let selected = panel == layout.view;
+                        let class = classes!("tab", selected.then_some("shown"), (panel == layout.focus).then_some("focus"));
+                        html! {
+                            <button id={format!("tab-{}", panel.id())} {class} role="tab"
+                                    aria-selected={if selected { "true" } else { "false" }}
+                                    aria-controls={VIEW_PANEL_ID}
+                                    tabindex={if selected { "0" } else { "-1" }}
+                                    onclick={on_select(panel)} onkeydown={on_tab_key(panel)}>
+                                { i18n::panel_name(panel.id()) }
+                            </button>
+                        }
+                    }) }
+                </div>
+                <div class="tab-group tools" role="group" aria-label={i18n::TOOLS_LABEL}>
+                    { for Panel::ALL.iter().filter(|p| p.is_tool()).map(|&panel| {
+                        let shown = panel == layout.tool;
+                        let class = classes!("tab", "tool", shown.then_some("shown"), (panel == layout.focus).then_some("focus"));
+                        html! {
+                            <button id={format!("tab-{}", panel.id())} {class}
+                                    aria-pressed={if shown { "true" } else { "false" }}
+                                    onclick={on_select(panel)}>{ i18n::panel_name(panel.id()) }</button>
+                        }
+                    }) }
+                </div>
             </nav>
             <ChaosBar nodes={view.nodes.clone()} pods={view.pods.clone()} {on_input} />
             <main id="panels" class={classes!("layout", focus_class)} tabindex="-1">
-                <div class="col view-col">{ render(layout.view) }</div>
+                <div class="col view-col" id={VIEW_PANEL_ID} role="tabpanel"
+                     aria-labelledby={format!("tab-{}", layout.view.id())}>{ render(layout.view) }</div>
                 <div class="col tool-col">{ render(layout.tool) }</div>
             </main>
         </div>
     }
 }
 
-/// The view panels (left column): the views (cluster with details and the
-/// pod creation flow, workloads, events, timeline) have their own tabs; the
-/// shell's navigation picks the matching one ([`views_tab`]). Services,
+/// The view a navigation entry shows, if the views draw it. Services,
 /// Ingress and Volumes come with the networking and storage work.
-fn view_slot(panel: Panel, views: &Html) -> Html {
-    match panel {
-        Panel::Cluster | Panel::Flow | Panel::Events | Panel::Workloads => views.clone(),
-        Panel::Services | Panel::Ingress => placeholder(panel, i18n::COMES_WITH_NETWORKING),
-        Panel::Volumes => placeholder(panel, i18n::COMES_WITH_STORAGE),
-        Panel::Terminal | Panel::Editor => Html::default(),
-    }
-}
-
-/// The views' tab a navigation entry opens. The pod creation flow lives in
-/// a pod's details (click a pod); Flow opens the trace timeline beside it.
 fn views_tab(panel: Panel) -> Option<Tab> {
     match panel {
         Panel::Cluster => Some(Tab::Cluster),
-        Panel::Flow => Some(Tab::Timeline),
+        Panel::Timeline => Some(Tab::Timeline),
         Panel::Events => Some(Tab::Events),
         Panel::Workloads => Some(Tab::Workloads),
         _ => None,
     }
 }
 
-fn placeholder(panel: Panel, text: &'static str) -> Html {
+/// A view still to come.
+fn placeholder(panel: Panel) -> Html {
+    let text = match panel {
+        Panel::Volumes => i18n::COMES_WITH_STORAGE,
+        _ => i18n::COMES_WITH_NETWORKING,
+    };
     let heading = format!("{}-heading", panel.id());
     html! {
         <section class="panel placeholder" id={format!("panel-{}", panel.id())} aria-labelledby={heading.clone()}>

@@ -58,6 +58,23 @@ pub fn clear_fragment() {
     }
 }
 
+/// Replaces the query string in the address bar (without the `?`; empty:
+/// none) without reloading; the fragment stays.
+pub fn replace_query(query: &str) {
+    let window = gloo::utils::window();
+    let location = window.location();
+    let url = format!(
+        "{}{}{}{}",
+        location.pathname().unwrap_or_default(),
+        if query.is_empty() { "" } else { "?" },
+        query,
+        location.hash().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// This page's URL with `fragment` (a share link).
 pub fn link_with_fragment(fragment: &str) -> String {
     let location = gloo::utils::window().location();

@@ -47,6 +47,16 @@ pub fn parse(query: &str) -> PageOptions {
     o
 }
 
+/// The query string (without the `?`) with every `key` parameter removed;
+/// the others stay as written, in order.
+pub fn without(query: &str, key: &str) -> String {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty() && p.split_once('=').map_or(*p, |(k, _)| k) != key)
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// Percent-decoding (`%2C`, `+` as space); bad escapes are kept as typed.
 fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
@@ -98,5 +108,18 @@ mod tests {
         assert_eq!(decode("a%"), "a%");
         assert_eq!(decode("a%4"), "a%4");
         assert_eq!(decode("%e2%9c%93+x"), "✓ x");
+    }
+
+    #[test]
+    fn a_parameter_is_removed_and_the_others_kept() {
+        assert_eq!(without("scenario=deployment", "scenario"), "");
+        assert_eq!(
+            without(
+                "embed=1&scenario=x&panels=terminal%2Ccluster&scenario",
+                "scenario"
+            ),
+            "embed=1&panels=terminal%2Ccluster"
+        );
+        assert_eq!(without("scenarios=1&&x", "scenario"), "scenarios=1&x");
     }
 }

@@ -11,18 +11,6 @@ pub const CLOCK_LABEL: &str = "Cluster time";
 /// Tooltip of the virtual clock.
 pub const CLOCK_TITLE: &str =
     "Virtual time of the simulated cluster (runs while this tab is visible, at the chosen speed)";
-/// Heading of the nodes panel.
-pub const NODES: &str = "Nodes";
-/// Heading of the pods panel.
-pub const PODS: &str = "Pods";
-/// Shown when the cluster has no nodes.
-pub const NO_NODES: &str = "No nodes yet";
-/// Shown when the cluster has no pods.
-pub const NO_PODS: &str = "No pods yet";
-/// Column headings of the nodes table.
-pub const NODE_COLUMNS: [&str; 3] = ["NAME", "STATUS", "ROLES"];
-/// Column headings of the pods table.
-pub const POD_COLUMNS: [&str; 4] = ["NAMESPACE", "NAME", "STATUS", "NODE"];
 /// Heading of the terminal panel.
 pub const TERMINAL: &str = "Terminal";
 /// Placeholder of the command input.
@@ -41,11 +29,15 @@ pub const TERMINAL_KEYS: &str =
 
 /// Accessible label of the main navigation.
 pub const NAV_LABEL: &str = "Panels";
+/// Accessible label of the view tabs (left column).
+pub const VIEWS_LABEL: &str = "Views of the cluster";
+/// Accessible label of the tool buttons (right column).
+pub const TOOLS_LABEL: &str = "Tools";
 /// Panel names in the navigation, by [`crate::persist::Panel::id`].
 pub fn panel_name(id: &str) -> &'static str {
     match id {
         "cluster" => "Cluster",
-        "flow" => "Flow",
+        "timeline" => "Timeline",
         "events" => "Events",
         "workloads" => "Workloads",
         "services" => "Services",
@@ -62,8 +54,6 @@ pub const COMES_WITH_NETWORKING: &str =
 /// Placeholder of the Volumes panel.
 pub const COMES_WITH_STORAGE: &str =
     "This view comes with the storage work (PersistentVolumes, claims, StorageClasses).";
-/// Placeholder of the views still being built (flow, events, workloads).
-pub const VIEW_COMING: &str = "This view is on its way.";
 
 /// Accessible label of the time controls.
 pub const TIME_LABEL: &str = "Time controls";

@@ -21,8 +21,10 @@ pub enum Panel {
     /// Nodes and pods.
     #[default]
     Cluster,
-    /// The pod creation flow.
-    Flow,
+    /// The trace timeline. Stored as `flow` before it was named for what
+    /// it shows; such layouts still read.
+    #[serde(alias = "flow")]
+    Timeline,
     /// Events and the trace timeline.
     Events,
     /// Deployments, rollouts.
@@ -43,7 +45,7 @@ impl Panel {
     /// Every panel, in navigation order.
     pub const ALL: [Panel; 9] = [
         Panel::Cluster,
-        Panel::Flow,
+        Panel::Timeline,
         Panel::Events,
         Panel::Workloads,
         Panel::Services,
@@ -62,7 +64,7 @@ impl Panel {
     pub fn id(self) -> &'static str {
         match self {
             Panel::Cluster => "cluster",
-            Panel::Flow => "flow",
+            Panel::Timeline => "timeline",
             Panel::Events => "events",
             Panel::Workloads => "workloads",
             Panel::Services => "services",
@@ -229,6 +231,14 @@ mod tests {
     }
 
     #[test]
+    fn a_layout_stored_with_the_old_flow_name_reads_as_the_timeline() {
+        let s = saved();
+        let text = to_json(&s).replace("\"view\":\"events\"", "\"view\":\"flow\"");
+        assert!(text.contains("\"flow\""));
+        assert_eq!(from_json(&text).unwrap().layout.view, Panel::Timeline);
+    }
+
+    #[test]
     fn panels_have_url_names_and_columns() {
         for p in Panel::ALL {
             assert_eq!(Panel::from_id(p.id()), Some(p));
@@ -236,10 +246,10 @@ mod tests {
         assert_eq!(Panel::from_id("nope"), None);
         let mut l = Layout::default();
         l.select(Panel::Editor);
-        l.select(Panel::Flow);
+        l.select(Panel::Timeline);
         assert_eq!(
             (l.view, l.tool, l.focus),
-            (Panel::Flow, Panel::Editor, Panel::Flow)
+            (Panel::Timeline, Panel::Editor, Panel::Timeline)
         );
     }
 }

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::components::views::object_link;
 use crate::views::flow::{offset_text, FlowStep};
 use crate::views::host::DetailsModel;
-use crate::views::strings::strings;
+use crate::views::strings::{fill, strings};
 use crate::views::verdicts::{Cell, VerdictTable};
 use crate::views::ViewAction;
 
@@ -92,7 +92,7 @@ pub fn details_drawer(props: &DetailsProps) -> Html {
                     <p class="muted">{ s.no_events }</p>
                 } else {
                     <div class="table-scroll"><table class="events-table" id="details-events">
-                        <thead><tr><th>{"Type"}</th><th>{"Reason"}</th><th>{"Age"}</th><th>{"From"}</th><th>{"Message"}</th></tr></thead>
+                        <thead><tr>{ for s.event_columns.iter().map(|c| html! { <th>{ *c }</th> }) }</tr></thead>
                         <tbody>
                             { for d.events.iter().map(|e| html! {
                                 <tr class={if e.type_ == "Warning" { "tone-bad" } else { "" }}>
@@ -145,7 +145,7 @@ fn verdict_table(v: &VerdictTable) -> Html {
                                     <td class="tone-bad rejected" title={code.clone()}>{ "✗ " }{ reasons.join("; ") }</td>
                                 },
                                 Cell::Score { normalized, weight, raw } => html! {
-                                    <td title={format!("raw {raw}")}>{ format!("{normalized}×{weight}") }</td>
+                                    <td title={fill(s.raw_score, &[("raw", raw)])}>{ format!("{normalized}×{weight}") }</td>
                                 },
                             }) }
                             if !v.score_plugins.is_empty() {

@@ -125,7 +125,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
     html! {
         <div class="timeline-view">
             <p class="muted">{ s.timeline_hint }</p>
-            <div class="timeline" id="timeline" role="group" aria-label={s.tab_timeline}>
+            <div class="timeline" id="timeline" role="group" aria-label={s.timeline}>
                 { for m.buckets.iter().map(|b| {
                     let pct = (b.count * 100).checked_div(m.max).unwrap_or(0) as i64;
                     let on_action = props.on_action.clone();

@@ -4,7 +4,6 @@
 
 pub mod chaos;
 pub mod clock;
-pub mod cluster;
 pub mod cluster_view;
 pub mod details;
 pub mod editor;
@@ -16,7 +15,6 @@ pub mod workloads;
 
 pub use chaos::ChaosBar;
 pub use clock::Clock;
-pub use cluster::ClusterPanel;
 pub use editor::EditorPanel;
 pub use terminal::Terminal;
 pub use timebar::{TimeAction, TimeBar};

@@ -1,7 +1,7 @@
-//! The views a learner looks at: tabs for the cluster, workloads, events and
-//! the timeline, and a details drawer for the selected object. Renders the
-//! plain models of [`crate::views`]; every action goes back as a
-//! [`ViewAction`].
+//! The views a learner looks at: the cluster, workloads, events or the
+//! timeline (the shell's navigation picks which; see [`crate::app`]), and a
+//! details drawer for the selected object. Renders the plain models of
+//! [`crate::views`]; every action goes back as a [`ViewAction`].
 
 use std::rc::Rc;
 
@@ -11,34 +11,23 @@ use crate::components::cluster_view::ClusterView;
 use crate::components::details::DetailsDrawer;
 use crate::components::events_view::{EventsView, TimelineView};
 use crate::components::workloads::WorkloadsView;
-use crate::views::strings::strings;
 use crate::views::{Tab, ViewAction, ViewsModel};
 
 /// Props of [`Views`].
 #[derive(Properties, PartialEq)]
 pub struct ViewsProps {
-    /// What to draw.
+    /// What to draw (its `tab` is the view shown).
     pub model: Rc<ViewsModel>,
+    /// The view's name, for assistive technology.
+    pub label: AttrValue,
     /// Where the learner's actions go.
     pub on_action: Callback<ViewAction>,
 }
 
-/// The views panel with its tabs and the details drawer.
+/// One view and the details drawer.
 #[function_component(Views)]
 pub fn views(props: &ViewsProps) -> Html {
-    let s = strings();
     let m = &props.model;
-    let tab = |t: Tab, label: &'static str, id: &'static str| {
-        let on_action = props.on_action.clone();
-        let selected = m.tab == t;
-        html! {
-            <button role="tab" id={id} class={classes!("view-tab", selected.then_some("selected"))}
-                    aria-selected={if selected { "true" } else { "false" }}
-                    onclick={Callback::from(move |_| on_action.emit(ViewAction::Tab(t)))}>
-                { label }
-            </button>
-        }
-    };
     let body = match m.tab {
         Tab::Cluster => html! {
             <ClusterView model={m.cluster.clone()} grouped={m.grouped}
@@ -64,14 +53,8 @@ pub fn views(props: &ViewsProps) -> Html {
         },
     };
     html! {
-        <section class="panel views" aria-label={s.tabs_label}>
-            <div class="view-tabs" role="tablist" aria-label={s.tabs_label}>
-                { tab(Tab::Cluster, s.tab_cluster, "tab-cluster") }
-                { tab(Tab::Workloads, s.tab_workloads, "tab-workloads") }
-                { tab(Tab::Events, s.tab_events, "tab-events") }
-                { tab(Tab::Timeline, s.tab_timeline, "tab-timeline") }
-            </div>
-            <div class="view-body" role="tabpanel">{ body }</div>
+        <section class="panel views" aria-label={props.label.clone()}>
+            <div class="view-body">{ body }</div>
             if let Some(d) = &m.details {
                 <DetailsDrawer model={d.clone()} on_action={props.on_action.clone()} />
             }

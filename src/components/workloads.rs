@@ -72,7 +72,7 @@ fn story(d: &DeploymentStory, on_action: &Callback<ViewAction>) -> Html {
             <details class="history">
                 <summary>{ format!("{} ({})", s.revisions, d.history.len()) }</summary>
                 <div class="table-scroll"><table>
-                    <thead><tr><th>{ s.revision }</th><th>{ "ReplicaSet" }</th><th>{ s.images }</th><th>{ s.desired }</th><th>{ s.change_cause }</th></tr></thead>
+                    <thead><tr><th>{ s.revision }</th><th>{ s.replica_set }</th><th>{ s.images }</th><th>{ s.desired }</th><th>{ s.change_cause }</th></tr></thead>
                     <tbody>
                         { for d.history.iter().map(|c| html! {
                             <tr key={c.obj.name.clone()} class={c.is_new.then_some("current-rev")}>

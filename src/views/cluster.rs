@@ -10,7 +10,7 @@ use kubarium_engine::api::{quantity, registry, Object};
 use kubarium_engine::Simulation;
 
 use super::status::{node_status, pod_status, PodStatus};
-use super::strings::strings;
+use super::strings::{fill, strings};
 use super::{ObjRef, Tone};
 
 /// Above this many pods in the cluster, nodes show counts per status
@@ -230,7 +230,7 @@ pub fn count_statuses<'a>(pods: impl IntoIterator<Item = &'a PodStatus>) -> Vec<
     let mut m: BTreeMap<(String, Tone), usize> = BTreeMap::new();
     for p in pods {
         let label = if p.text == "Running" && !p.all_ready {
-            format!("Running {}", p.ready)
+            fill(strings().running_ready, &[("ready", &p.ready)])
         } else {
             p.text.clone()
         };

@@ -20,7 +20,8 @@ use super::ObjRef;
 /// The metrics API's scrape interval: resource use changes no faster.
 const METRICS_MS: Millis = 15_000;
 
-/// The views' tabs.
+/// Which view is shown; the shell's navigation picks it (the views have no
+/// tabs of their own).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Tab {
     /// Control plane, nodes and pods.
@@ -37,8 +38,6 @@ pub enum Tab {
 /// Something the learner did in the views.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ViewAction {
-    /// Switch tab.
-    Tab(Tab),
     /// Open an object's details.
     Select(ObjRef),
     /// Close the details.
@@ -66,7 +65,7 @@ pub struct DetailsModel {
 /// Everything the views draw.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ViewsModel {
-    /// The open tab.
+    /// The view shown.
     pub tab: Tab,
     /// The cluster view (always built: it is the landing view).
     pub cluster: Rc<ClusterModel>,
@@ -112,7 +111,6 @@ impl<K: PartialEq, V> Memo<K, V> {
 /// The views' state: selection plus caches.
 #[derive(Default)]
 pub struct ViewsHost {
-    tab: Tab,
     selected: Option<ObjRef>,
     grouped: bool,
     filter: EventFilter,
@@ -124,14 +122,14 @@ pub struct ViewsHost {
     events: Memo<(u64, Millis, EventFilter), EventsModel>,
     timeline: Memo<(usize, Millis, Option<Millis>), Timeline>,
     stories: Memo<u64, Vec<DeploymentStory>>,
-    last: Option<Rc<ViewsModel>>,
+    /// The last model handed out, per view.
+    last: [Option<Rc<ViewsModel>>; 4],
 }
 
 impl ViewsHost {
     /// Applies a learner's action.
     pub fn apply(&mut self, a: ViewAction) {
         match a {
-            ViewAction::Tab(t) => self.tab = t,
             ViewAction::Select(r) => {
                 if self.flow.as_ref().map(|f| f.pod()) != Some(&r) {
                     self.flow = (r.kind == "Pod").then(|| FlowBuilder::new(&r));
@@ -155,9 +153,9 @@ impl ViewsHost {
         self.selected.as_ref()
     }
 
-    /// The models for the current state of `sim`; the same `Rc` as last
-    /// time when nothing the views show has changed.
-    pub fn model(&mut self, sim: &Simulation) -> Rc<ViewsModel> {
+    /// The models for view `tab` of the current state of `sim`; the same
+    /// `Rc` as last time when nothing the view shows has changed.
+    pub fn model(&mut self, sim: &Simulation, tab: Tab) -> Rc<ViewsModel> {
         let rev = sim.api().last_meaningful_revision();
         let now = sim.now();
         let second = now / 1000;
@@ -189,22 +187,22 @@ impl ViewsHost {
                 }
             })
         });
-        let events = (self.tab == Tab::Events).then(|| {
+        let events = (tab == Tab::Events).then(|| {
             let filter = self.filter.clone();
             self.events
                 .get((rev, second, filter.clone()), || events_model(sim, &filter))
         });
-        let timeline = (self.tab == Tab::Timeline).then(|| {
+        let timeline = (tab == Tab::Timeline).then(|| {
             let bucket = self.bucket;
             self.timeline
                 .get((trace_len, now / super::events::BUCKET_MS, bucket), || {
                     timeline(sim.trace().entries(), sim.clock(), now, bucket)
                 })
         });
-        let stories = (self.tab == Tab::Workloads).then(|| self.stories.get(rev, || stories(sim)));
+        let stories = (tab == Tab::Workloads).then(|| self.stories.get(rev, || stories(sim)));
 
         let model = ViewsModel {
-            tab: self.tab,
+            tab,
             cluster,
             details,
             events,
@@ -213,11 +211,12 @@ impl ViewsHost {
             stories,
             grouped,
         };
-        match &self.last {
-            Some(last) if same(last, &model) => last.clone(),
+        let last = &mut self.last[tab as usize];
+        match last {
+            Some(l) if same(l, &model) => l.clone(),
             _ => {
                 let m = Rc::new(model);
-                self.last = Some(m.clone());
+                *last = Some(m.clone());
                 m
             }
         }
@@ -254,11 +253,16 @@ mod tests {
     fn nothing_changed_gives_the_same_model_without_rebuilding() {
         let mut s = Session::new(Simulation::new(ClusterConfig::default()));
         let mut h = ViewsHost::default();
-        let a = h.model(&s.sim);
-        let b = h.model(&s.sim);
-        assert!(Rc::ptr_eq(&a, &b));
+        let a = h.model(&s.sim, Tab::Cluster);
+        let e = h.model(&s.sim, Tab::Events);
+        let b = h.model(&s.sim, Tab::Cluster);
+        assert!(
+            Rc::ptr_eq(&a, &b),
+            "another view in between keeps this one's model"
+        );
+        assert!(Rc::ptr_eq(&e, &h.model(&s.sim, Tab::Events)));
         s.run("kubectl run web --image=nginx", None);
-        let c = h.model(&s.sim);
+        let c = h.model(&s.sim, Tab::Cluster);
         assert!(!Rc::ptr_eq(&a, &c), "a new pod is a new model");
         assert!(!Rc::ptr_eq(&a.cluster, &c.cluster));
     }
@@ -270,15 +274,15 @@ mod tests {
         s.sim.advance(10 * SECOND);
         let mut h = ViewsHost::default();
         h.apply(ViewAction::Select(ObjRef::new("Pod", "default", "web")));
-        let m = h.model(&s.sim);
+        let m = h.model(&s.sim, Tab::Cluster);
         let d = m.details.as_ref().expect("details");
         assert!(d.details.exists);
         assert!(!d.flow.as_ref().expect("a pod has a flow").is_empty());
         assert!(d.verdicts.is_some());
-        h.apply(ViewAction::Tab(Tab::Events));
-        let m = h.model(&s.sim);
+        let m = h.model(&s.sim, Tab::Events);
+        assert!(m.tab == Tab::Events && m.details.is_some());
         assert!(m.events.is_some() && m.timeline.is_none() && m.stories.is_none());
         h.apply(ViewAction::CloseDetails);
-        assert!(h.model(&s.sim).details.is_none());
+        assert!(h.model(&s.sim, Tab::Events).details.is_none());
     }
 }

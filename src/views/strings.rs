@@ -7,16 +7,6 @@
 /// The views' user-visible strings.
 #[derive(Debug)]
 pub struct Strings {
-    /// Tab: the cluster view.
-    pub tab_cluster: &'static str,
-    /// Tab: the workloads (rollout) view.
-    pub tab_workloads: &'static str,
-    /// Tab: the events table.
-    pub tab_events: &'static str,
-    /// Tab: the trace timeline.
-    pub tab_timeline: &'static str,
-    /// Accessible label of the tab list.
-    pub tabs_label: &'static str,
     /// Heading of the control plane box.
     pub control_plane: &'static str,
     /// The API server, as labelled in the control plane.
@@ -55,6 +45,9 @@ pub struct Strings {
     pub allocatable: &'static str,
     /// Shown on a node box when pods are summarised instead of drawn.
     pub aggregated_note: &'static str,
+    /// A status count's label for running pods not all ready (kubectl's
+    /// READY column); `{ready}` is filled in (`1/2`).
+    pub running_ready: &'static str,
     /// A count of one pod.
     pub one_pod: &'static str,
     /// A count of pods other than one; `{n}` is filled in.
@@ -71,6 +64,8 @@ pub struct Strings {
     pub events: &'static str,
     /// Details: no events.
     pub no_events: &'static str,
+    /// Details: the events table's headings (as `kubectl describe` prints them).
+    pub event_columns: [&'static str; 5],
     /// Details: owner heading.
     pub owner: &'static str,
     /// Details: children heading.
@@ -107,6 +102,8 @@ pub struct Strings {
     pub not_run: &'static str,
     /// Verdicts: chosen node.
     pub chosen: &'static str,
+    /// Verdicts: a score cell's tooltip; `{raw}` is the plugin's raw score.
+    pub raw_score: &'static str,
     /// Verdicts: nothing recorded.
     pub no_record: &'static str,
     /// Events filter: namespace.
@@ -125,6 +122,8 @@ pub struct Strings {
     pub more_rows: &'static str,
     /// Timeline: bucket tooltip suffix.
     pub entries_word: &'static str,
+    /// Timeline: accessible label of the bars.
+    pub timeline: &'static str,
     /// Timeline: hint.
     pub timeline_hint: &'static str,
     /// Workloads: no deployments.
@@ -159,6 +158,8 @@ pub struct Strings {
     pub images: &'static str,
     /// Workloads: change cause column.
     pub change_cause: &'static str,
+    /// Workloads: the ReplicaSet column.
+    pub replica_set: &'static str,
     /// Flow stage: the create request.
     pub stage_create: &'static str,
     /// Flow stage: a write committed to etcd.
@@ -193,11 +194,6 @@ pub struct Strings {
 
 /// English.
 pub const EN: Strings = Strings {
-    tab_cluster: "Cluster",
-    tab_workloads: "Workloads",
-    tab_events: "Events",
-    tab_timeline: "Timeline",
-    tabs_label: "Views of the cluster",
     control_plane: "Control plane",
     api_server: "API server",
     etcd: "etcd",
@@ -217,6 +213,7 @@ pub const EN: Strings = Strings {
     in_use: "in use",
     allocatable: "allocatable",
     aggregated_note: "Many pods: counts per status are shown instead of each pod.",
+    running_ready: "Running {ready}",
     one_pod: "1 pod",
     n_pods: "{n} pods",
     control_plane_on: "static pods on {node}",
@@ -225,6 +222,7 @@ pub const EN: Strings = Strings {
     yaml: "YAML (kubectl get -o yaml)",
     events: "Events",
     no_events: "<none>",
+    event_columns: ["Type", "Reason", "Age", "From", "Message"],
     owner: "Owner",
     children: "Children",
     not_found: "This object no longer exists.",
@@ -243,6 +241,7 @@ pub const EN: Strings = Strings {
     passed: "pass",
     not_run: "—",
     chosen: "chosen",
+    raw_score: "raw {raw}",
     no_record: "No scheduling record is kept for this pod.",
     filter_namespace: "Namespace",
     filter_type: "Type",
@@ -252,6 +251,7 @@ pub const EN: Strings = Strings {
     no_matching_events: "No events match.",
     more_rows: "older rows not shown",
     entries_word: "trace entries",
+    timeline: "Trace timeline",
     timeline_hint: "Trace entries per bucket of virtual time. Click a bar to list its entries.",
     no_deployments:
         "No Deployments yet. Try: kubectl create deployment web --image=nginx --replicas=3",
@@ -271,6 +271,7 @@ pub const EN: Strings = Strings {
     old_rs: "old",
     images: "Images",
     change_cause: "Change cause",
+    replica_set: "ReplicaSet",
     stage_create: "API server: authenticate, authorize, admit, validate, then store in etcd",
     stage_store: "etcd: write committed, watchers notified",
     stage_schedule: "Scheduler: filter and score the nodes",

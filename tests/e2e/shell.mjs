@@ -274,6 +274,86 @@ export default function register({ test, assert, shots }) {
     noProblems(problems);
   });
 
+  test("shell: one navigation: a single tab list with unique ids, keys, and the layout kept", async ({ page, problems }) => {
+    await fresh(page);
+    const ids = await page.$$eval("[id]", (els) => els.map((e) => e.id));
+    const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
+    assert(dup.length === 0, `duplicate ids: ${[...new Set(dup)].join(", ")}`);
+    assert(await page.locator("[role=tablist]").count() === 1, "more than one tab list");
+    const tabs = page.locator("[role=tablist] [role=tab]");
+    const names = await tabs.allInnerTexts();
+    assert(names.join("|") === "Cluster|Timeline|Events|Workloads|Services|Ingress|Volumes", `tabs: ${names}`);
+    const state = () => page.$$eval("[role=tab]", (ts) => ts.map((t) => {
+      const panel = document.getElementById(t.getAttribute("aria-controls"));
+      return { id: t.id, selected: t.getAttribute("aria-selected"), tabindex: t.tabIndex,
+               panel: panel?.getAttribute("role"), labelledby: panel?.getAttribute("aria-labelledby") };
+    }));
+    const selected = async () => (await state()).filter((t) => t.selected === "true");
+    let sel = await selected();
+    assert(sel.length === 1 && sel[0].id === "tab-cluster" && sel[0].tabindex === 0, `selected: ${JSON.stringify(sel)}`);
+    for (const t of await state()) {
+      assert(t.panel === "tabpanel" && t.labelledby === "tab-cluster", `tab ${t.id}: ${JSON.stringify(t)}`);
+      assert(t.selected === "true" || t.tabindex === -1, `unselected tab ${t.id} is in the Tab order`);
+    }
+    await page.locator("#nodes").waitFor({ timeout: 10_000 });
+    // Keys: → Timeline, → Events, End Volumes, Home Cluster, ← wraps to Volumes.
+    await page.focus("#tab-cluster");
+    await page.keyboard.press("ArrowRight");
+    await page.locator("#timeline").waitFor({ timeout: 5_000 });
+    assert(await page.evaluate(() => document.activeElement.id) === "tab-timeline", "focus did not follow →");
+    await page.keyboard.press("ArrowRight");
+    await page.locator("#events-table, #no-events").first().waitFor({ timeout: 5_000 });
+    await page.keyboard.press("End");
+    await page.locator("#panel-volumes").waitFor({ timeout: 5_000 });
+    await page.keyboard.press("Home");
+    await page.locator("#nodes").waitFor({ timeout: 5_000 });
+    await page.keyboard.press("ArrowLeft");
+    assert(await page.evaluate(() => document.activeElement.id) === "tab-volumes", "← did not wrap to the last tab");
+    // The tools are buttons beside the tab list, pressed when shown.
+    assert(await page.getAttribute("#tab-terminal", "aria-pressed") === "true", "terminal not pressed");
+    await page.click("#tab-editor");
+    assert(await page.getAttribute("#tab-editor", "aria-pressed") === "true", "editor not pressed");
+    // Pick Workloads; the choice and the view shown are kept across a reload.
+    await page.click("#tab-workloads");
+    await page.locator(".view-col .views").waitFor({ timeout: 5_000 });
+    await page.waitForTimeout(300);
+    await page.reload({ waitUntil: "load" });
+    await page.waitForSelector("#editor", { timeout: 30_000 });
+    sel = await selected();
+    assert(sel.length === 1 && sel[0].id === "tab-workloads" && sel[0].labelledby === "tab-workloads", `after reload: ${JSON.stringify(sel)}`);
+    assert(await page.locator("#nodes").count() === 0, "the cluster view shows under the Workloads tab");
+    await page.locator(".view-col [data-deployment='coredns']").waitFor({ timeout: 5_000 });
+    await shot(page, "shell-nav-workloads");
+    await page.evaluate(() => localStorage.clear());
+    noProblems(problems);
+  });
+
+  test("shell: ?scenario= loads once; a reload keeps what was typed after it", async ({ page, problems }) => {
+    await fresh(page);
+    const base = page.url().split("#")[0].split("?")[0];
+    await page.goto(`${base}?scenario=deployment&lang=en`, { waitUntil: "load" });
+    problems.length = 0; // requests of the page we left, cut short
+    await page.locator(".term-command", { hasText: "$ kubectl create deployment web" }).first().waitFor({ timeout: 30_000 });
+    const url = new URL(page.url());
+    assert(!url.searchParams.has("scenario"), `the scenario stays in the address bar: ${page.url()}`);
+    assert(url.searchParams.get("lang") === "en", `other parameters were dropped: ${page.url()}`);
+    const before = await page.locator(".term-command").count();
+    await type(page, "kubectl get replicasets");
+    await page.locator(".term-command", { hasText: "$ kubectl get replicasets" }).waitFor({ timeout: 5_000 });
+    await page.reload({ waitUntil: "load" });
+    await page.locator(".term-command", { hasText: "$ kubectl get replicasets" }).waitFor({ timeout: 30_000 });
+    assert(await page.locator(".term-command").count() === before + 1, "the reload started the scenario over");
+    // An unknown scenario gives a notice and leaves the kept session alone.
+    await page.goto(`${base}?scenario=no-such-scenario`, { waitUntil: "load" });
+    await page.locator("#notice", { hasText: "no scenario named" }).waitFor({ timeout: 30_000 });
+    problems.length = 0;
+    assert(!page.url().includes("scenario="), `the unknown scenario stays in the address bar: ${page.url()}`);
+    await page.reload({ waitUntil: "load" });
+    await page.locator(".term-command", { hasText: "$ kubectl get replicasets" }).waitFor({ timeout: 30_000 });
+    await page.evaluate(() => localStorage.clear());
+    noProblems(problems);
+  });
+
   test("shell: 360 px wide, light and dark, keyboard focus visible", async ({ page, problems }) => {
     await fresh(page);
     await page.setViewportSize({ width: 360, height: 740 });

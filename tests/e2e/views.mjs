@@ -184,6 +184,8 @@ export function register({ test, assert, shots, base }) {
   test("views: usable at 360 px in dark mode", async ({ page, problems }) => {
     await page.setViewportSize({ width: 360, height: 780 });
     await page.emulateMedia({ colorScheme: "dark" });
+    // The navigation is kept: back to the cluster view after the tests above.
+    await page.click("#tab-cluster");
     await page.waitForSelector("#nodes [data-node='node-1']", { timeout: 30_000 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert(overflow <= 0, `the page scrolls sideways by ${overflow}px at 360 px`);
@@ -199,6 +201,7 @@ export function register({ test, assert, shots, base }) {
   // The measurement is the same wherever the site is served from: run it once.
   if (base !== "/") return;
   test("views: with 1,000 pods the cluster view aggregates and frames stay within budget", async ({ page, problems }) => {
+    await page.click("#tab-cluster");
     await kubectl(page, "kubectl create deployment many --image=nginx --replicas=1000");
     await page.locator("#aggregated-note").waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => /^1\d{3} pods$/.test(document.querySelector("#pod-total")?.textContent ?? ""), null, { timeout: 30_000 });
