@@ -315,6 +315,7 @@ pub fn app() -> Html {
     let on_time = {
         let shell = shell.clone();
         let redraw = redraw.clone();
+        let views = views.clone();
         Callback::from(move |a: TimeAction| {
             {
                 let mut s = shell.borrow_mut();
@@ -327,6 +328,7 @@ pub fn app() -> Html {
                         if let Err(e) = s.playground.rewind(t) {
                             s.notice = Some(i18n::rewind_notice(&e.to_string()));
                         }
+                        views.borrow_mut().cluster_replaced();
                     }
                 }
                 s.save();
@@ -413,10 +415,12 @@ pub fn app() -> Html {
     let on_reset = {
         let shell = shell.clone();
         let redraw = redraw.clone();
+        let views = views.clone();
         let share_link = share_link.clone();
         Callback::from(move |_: MouseEvent| {
             let mut s = shell.borrow_mut();
             s.playground = Playground::default();
+            views.borrow_mut().cluster_replaced();
             s.editor = crate::editor::TEMPLATES[0].1.to_string();
             s.layout = Layout::default();
             s.notice = None;

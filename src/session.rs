@@ -165,8 +165,11 @@ impl InputLog {
                 return Err(ReplayError::OutOfOrder { index });
             }
             live.kube.sim.advance(e.at - now);
+            let until = self.entries.get(index + 1).map_or(self.end, |n| n.at);
+            live.replay_limit = Some(until.saturating_sub(e.at));
             live.input(&e.line, e.stdin.as_deref());
         }
+        live.replay_limit = None;
         let now = live.now();
         live.kube.sim.advance(self.end.saturating_sub(now));
         live.log.end = live.now();
@@ -202,6 +205,12 @@ pub struct Live {
     pub kube: Session,
     /// What each entry printed, in order.
     pub outputs: Vec<StepOutput>,
+    /// While replaying: how long the entry being replayed may have run (the
+    /// time to the next entry, or to the log's end). A command that blocks
+    /// (`kubectl wait`, `rollout status`, `drain`) ran at most that long
+    /// when it was typed, so the bound changes nothing in an honest log and
+    /// keeps a crafted link from running the clock for days.
+    replay_limit: Option<Millis>,
 }
 
 impl Live {
@@ -215,6 +224,7 @@ impl Live {
             log,
             kube,
             outputs: Vec::new(),
+            replay_limit: None,
         }
     }
 
@@ -239,7 +249,9 @@ impl Live {
     /// tab would freeze while the cluster runs.
     pub fn input(&mut self, line: &str, stdin: Option<&str>) -> &StepOutput {
         let line = line.trim();
-        let output = if sleep_of(line).is_some_and(|ms| ms > MAX_SLEEP)
+        // What is left of the session's time, less the pause after each step.
+        let left = MAX_TIME.saturating_sub(self.now() + transcript::COMMAND_MS);
+        let output = if sleep_of(line).is_some_and(|ms| ms > MAX_SLEEP || ms > left)
             || self.log.entries.len() >= MAX_ENTRIES
         {
             let mut o = Output {
@@ -248,6 +260,11 @@ impl Live {
             };
             o.stderr = if self.log.entries.len() >= MAX_ENTRIES {
                 format!("kubarium: this session is full ({MAX_ENTRIES} inputs); reset to go on\n")
+            } else if sleep_of(line).is_some_and(|ms| ms > left) {
+                format!(
+                    "kubarium: a playground session runs at most {} h of cluster time; reset to go on\n",
+                    MAX_TIME / HOUR
+                )
             } else {
                 format!(
                     "kubarium: the playground sleeps at most {} h at once\n",
@@ -261,6 +278,9 @@ impl Live {
                 line: line.to_string(),
                 stdin: stdin.map(str::to_string),
             });
+            // Blocking commands stop at the session's time limit (and, in
+            // a replay, where the entry stopped when it was typed).
+            self.kube.block_limit = self.replay_limit.unwrap_or(Millis::MAX).min(left);
             transcript::run_step(&mut self.kube, line, stdin)
         };
         self.log.end = self.now();
@@ -425,6 +445,51 @@ mod tests {
         let next = live.kube.sim.next_event_at().unwrap();
         live.step();
         assert_eq!(live.now(), next.max(t0 + 1));
+    }
+
+    #[test]
+    fn a_blocking_command_stays_within_the_session_and_the_log() {
+        // Typed: `kubectl wait` with a negative timeout would wait a week;
+        // the session's 48 h bound stops it there, and the log still saves.
+        let mut live = Live::fresh(SEED, DEFAULT_WORKERS);
+        live.input("kubectl run p --image=nginx", None);
+        live.input("kubectl wait --for=delete pod/p --timeout=-1s", None);
+        assert_eq!(live.now(), MAX_TIME);
+        assert!(live.log.check().is_ok());
+        assert!(live.log.replay().is_ok());
+        assert!(live.input("sleep 1", None).output.stderr.contains("48 h"));
+        // A crafted log whose wait has no room before the next entry (or
+        // the end) replays at once instead of running the clock for days.
+        let mut log = InputLog::new(SEED);
+        let at = Live::fresh(SEED, DEFAULT_WORKERS).now();
+        let step = transcript::COMMAND_MS;
+        for (i, line) in [
+            "kubectl run p --image=nginx",
+            "kubectl wait --for=delete pod/p --timeout=-1s",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            log.entries.push(Entry {
+                at: at + i as Millis * step,
+                line: line.into(),
+                stdin: None,
+            });
+        }
+        log.end = at + 2 * step;
+        let replayed = log.replay().expect("replays");
+        assert!(replayed.now() <= at + 3 * step, "ran to {}", replayed.now());
+        // An honest log replays the same, wait included.
+        let mut live = Live::fresh(SEED, DEFAULT_WORKERS);
+        live.input(
+            "kubectl create deployment web --image=nginx --replicas=2",
+            None,
+        );
+        live.input("kubectl rollout status deployment/web --timeout=5m", None);
+        live.input("kubectl get pods", None);
+        let replayed = live.log.replay().expect("replays");
+        assert_eq!(fingerprint(&replayed), fingerprint(&live));
+        assert_eq!(replayed.outputs, live.outputs);
     }
 
     #[test]

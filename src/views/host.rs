@@ -148,6 +148,21 @@ impl ViewsHost {
         }
     }
 
+    /// Forgets every cache (the selection, grouping and filters stay): the
+    /// cluster was replaced (rewind, reset), so revisions and trace
+    /// positions no longer describe the same history.
+    pub fn cluster_replaced(&mut self) {
+        let (selected, grouped, filter) = (self.selected.take(), self.grouped, self.filter.clone());
+        *self = ViewsHost {
+            grouped,
+            filter,
+            ..ViewsHost::default()
+        };
+        if let Some(r) = selected {
+            self.apply(ViewAction::Select(r));
+        }
+    }
+
     /// The selected object, if any.
     pub fn selected(&self) -> Option<&ObjRef> {
         self.selected.as_ref()
@@ -284,5 +299,40 @@ mod tests {
         assert!(m.events.is_some() && m.timeline.is_none() && m.stories.is_none());
         h.apply(ViewAction::CloseDetails);
         assert!(h.model(&s.sim, Tab::Events).details.is_none());
+    }
+
+    #[test]
+    fn a_replaced_cluster_rebuilds_the_flow_from_its_own_trace() {
+        let pod = ObjRef::new("Pod", "default", "web");
+        let run = |extra: bool| {
+            let mut s = Session::new(Simulation::new(ClusterConfig::default()));
+            s.run("kubectl run web --image=nginx", None);
+            s.sim.advance(10 * SECOND);
+            if extra {
+                s.run("kubectl delete pod web", None);
+                s.run("kubectl run web --image=nginx:1.27", None);
+                s.sim.advance(10 * SECOND);
+            }
+            s
+        };
+        let flow = |h: &mut ViewsHost, s: &Session| {
+            h.model(&s.sim, Tab::Cluster)
+                .details
+                .as_ref()
+                .and_then(|d| d.flow.clone())
+                .expect("a flow")
+        };
+        // The learner watched a longer history, then rewound to an earlier one.
+        let (long, short) = (run(true), run(false));
+        let mut h = ViewsHost::default();
+        h.apply(ViewAction::Select(pod.clone()));
+        let before = flow(&mut h, &long);
+        h.cluster_replaced();
+        let after = flow(&mut h, &short);
+        let mut fresh = ViewsHost::default();
+        fresh.apply(ViewAction::Select(pod));
+        assert_eq!(after, flow(&mut fresh, &short));
+        assert_ne!(before, after);
+        assert_eq!(h.selected().map(|r| r.name.as_str()), Some("web"));
     }
 }

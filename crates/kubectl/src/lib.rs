@@ -86,6 +86,12 @@ pub struct Session {
     pub namespace: String,
     /// Where `-f` reads from.
     pub files: Box<dyn Files>,
+    /// The most virtual time one blocking command (`wait`, `rollout
+    /// status`, `drain`, `delete` waiting for finalizers) may advance,
+    /// whatever its `--timeout` says. Unlimited by default; the web
+    /// playground bounds it so a session, or a shared link, cannot run the
+    /// clock past its limits.
+    pub block_limit: kubarium_engine::Millis,
 }
 
 impl Session {
@@ -95,6 +101,7 @@ impl Session {
             sim,
             namespace: "default".into(),
             files: Box::new(MemoryFiles::default()),
+            block_limit: kubarium_engine::Millis::MAX,
         }
     }
 

@@ -206,7 +206,7 @@ pub(super) fn delete(s: &mut Session, words: &[String], stdin: Option<&str>, out
     // kubectl waits for the objects to disappear (virtual time passes).
     let wait = p.get("wait").is_none_or(|w| w == "true");
     if wait && !deleted.is_empty() {
-        let deadline = s.sim.now() + 5 * 60 * SECOND;
+        let deadline = s.sim.now() + (5 * 60 * SECOND).min(s.block_limit);
         while s.sim.now() < deadline
             && deleted
                 .iter()

@@ -373,7 +373,8 @@ fn evict_or_delete(
         DRAIN_WAIT_CAP
     } else {
         timeout
-    };
+    }
+    .min(s.block_limit);
     let mut states: Vec<Evicting> = pods
         .iter()
         .map(|p| Evicting {

@@ -352,8 +352,6 @@ pub(crate) fn print_dry_run(obj: &Object, verb: &str, output: Option<&str>, out:
 /// (resource.Builder's `ResourceTypeOrNameArgs`).
 pub(super) const MIXED_RESOURCE_FORMS: &str = "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'";
 
-/// Prints [`MIXED_RESOURCE_FORMS`] and returns true when some of `args` are
-/// `TYPE/NAME` and some are not.
 /// A Go-duration flag (`--timeout=90s`) in milliseconds, or pflag's error
 /// with Go's words (`time: missing unit in duration "30"`).
 pub(super) fn duration_flag(cmd: &str, flag: &str, v: &str, out: &mut Output) -> Option<i64> {
@@ -368,6 +366,8 @@ pub(super) fn duration_flag(cmd: &str, flag: &str, v: &str, out: &mut Output) ->
     }
 }
 
+/// Prints [`MIXED_RESOURCE_FORMS`] and returns true when some of `args` are
+/// `TYPE/NAME` and some are not.
 pub(super) fn mixed_resource_forms<S: AsRef<str>>(args: &[S], out: &mut Output) -> bool {
     let slashes = args.iter().filter(|a| a.as_ref().contains('/')).count();
     if slashes > 0 && slashes < args.len() {

@@ -250,7 +250,7 @@ fn status(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
     let watch = p.get("watch").is_none_or(|w| w == "true");
     for (r, name) in t {
         let start = s.sim.now();
-        let limit = if timeout == 0 { STATUS_CAP_MS } else { timeout };
+        let limit = if timeout == 0 { STATUS_CAP_MS } else { timeout }.min(s.block_limit);
         let mut last_rv: Option<String> = None;
         if let Some(kind) = set_kind(r) {
             // The DaemonSet/StatefulSet viewers: a line per new message.

@@ -136,7 +136,7 @@ pub(super) fn wait(s: &mut Session, words: &[String], out: &mut Output) {
         }
     }
     // One deadline for all objects: wait.go's context carries the timeout.
-    let deadline = s.sim.now() + timeout;
+    let deadline = s.sim.now().saturating_add(timeout.min(s.block_limit));
     for (r, ons, name) in targets {
         loop {
             let obj = s.sim.api().get(r, &ons, &name);
