@@ -41,6 +41,40 @@ fn scale(sim: &mut Simulation, replicas: i32) {
     sim.advance(5 * SECOND);
 }
 
+/// A Deployment `web` of `n` nginx pods, as `kubectl create deployment`.
+fn deployment(sim: &mut Simulation, n: i32) {
+    let d: apps::Deployment = serde_json::from_value(serde_json::json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {
+            "replicas": n,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]}
+            }
+        }
+    }))
+    .unwrap();
+    sim.with_api(|api| api.create("kubectl", Object::Deployment(Box::new(d))))
+        .unwrap();
+    scenario::run_until_running(sim, n as usize, 120);
+    sim.advance(30 * SECOND);
+}
+
+fn scale_deployment(sim: &mut Simulation, replicas: i32) {
+    let res = registry::by_kind("apps/v1", "Deployment").unwrap();
+    let mut d = sim
+        .api()
+        .get_typed::<apps::Deployment>(res, "default", "web")
+        .cloned()
+        .unwrap();
+    d.spec.as_mut().unwrap().replicas = Some(replicas);
+    sim.with_api(|api| api.update("kubectl", Object::Deployment(Box::new(d))))
+        .unwrap();
+    sim.advance(5 * SECOND);
+}
+
 fn running(sim: &mut Simulation, n: usize) {
     scenario::create_replicasets(sim, 1, n as i32);
     scenario::run_until_running(sim, n, 120);
@@ -107,8 +141,6 @@ fn the_pod_with_the_lowest_deletion_cost_goes_first() {
 
 #[test]
 fn a_pod_doubled_up_on_a_node_goes_before_a_lone_one() {
-    let mut sim = cluster();
-    running(&mut sim, 3);
     let by_node = |sim: &Simulation| {
         let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for p in pods(sim) {
@@ -119,36 +151,45 @@ fn a_pod_doubled_up_on_a_node_goes_before_a_lone_one() {
         }
         m
     };
-    // PodTopologySpread's defaults put two on one worker, one on the other.
-    let before = by_node(&sim);
-    let lone = before
-        .values()
-        .find(|v| v.len() == 1)
-        .expect("a 2+1 spread")[0]
-        .clone();
-    // Replace the lone pod: its replacement lands on the emptier node and is
-    // the newest, so without the rank it would be the one to go.
-    delete_pod(&mut sim, &lone);
-    sim.advance(30 * SECOND);
-    let replacement = newest(&sim).metadata.name.unwrap();
-    let counts: Vec<usize> = by_node(&sim).values().map(Vec::len).collect();
-    assert_eq!(counts.iter().sum::<usize>(), 3, "{:?}", by_node(&sim));
-    assert!(
-        counts.contains(&1) && counts.contains(&2),
-        "{:?}",
-        by_node(&sim)
-    );
-    scale(&mut sim, 2);
-    // The victim came from the doubled-up node: one pod is left on each,
-    // and the newest (alone on its node) is still there.
-    let after = by_node(&sim);
-    assert_eq!(
-        after.values().map(Vec::len).collect::<Vec<_>>(),
-        vec![1, 1],
-        "{after:?}"
-    );
-    assert!(
-        after.values().flatten().any(|n| *n == replacement),
-        "{after:?}"
-    );
+    // (replicas left on each node, whether the newest pod survived), for a
+    // Deployment's ReplicaSet and for a bare one.
+    let run = |owned: bool| {
+        let mut sim = cluster();
+        if owned {
+            deployment(&mut sim, 3);
+        } else {
+            running(&mut sim, 3);
+        }
+        // PodTopologySpread's defaults put two on one worker, one on the other.
+        let before = by_node(&sim);
+        let lone = before
+            .values()
+            .find(|v| v.len() == 1)
+            .expect("a 2+1 spread")[0]
+            .clone();
+        // Replace the lone pod: its replacement lands on the emptier node and
+        // is the newest, so without the rank it would be the one to go.
+        delete_pod(&mut sim, &lone);
+        sim.advance(30 * SECOND);
+        let replacement = newest(&sim).metadata.name.unwrap();
+        let mut counts: Vec<usize> = by_node(&sim).values().map(Vec::len).collect();
+        counts.sort();
+        assert_eq!(counts, vec![1, 2], "{:?}", by_node(&sim));
+        if owned {
+            scale_deployment(&mut sim, 2);
+        } else {
+            scale(&mut sim, 2);
+        }
+        let after = by_node(&sim);
+        let kept = after.values().flatten().any(|n| *n == replacement);
+        (after.values().map(Vec::len).collect::<Vec<_>>(), kept)
+    };
+    // A Deployment's pods are ranked by related pods on the node: the
+    // victim comes from the doubled-up node, the newest pod stays.
+    assert_eq!(run(true), (vec![1, 1], true));
+    // A ReplicaSet without a controller has no related pods (upstream's
+    // getReplicaSetsWithSameController returns nil): every rank is 0 and
+    // the newest pod goes.
+    let (_, kept) = run(false);
+    assert!(!kept);
 }

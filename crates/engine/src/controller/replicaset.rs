@@ -234,8 +234,8 @@ impl ReplicaSetController {
             }
         } else if diff > 0 {
             // getPodsRankedByRelatedPodsOnSameNode: a pod's rank is the
-            // number of active related pods (of this ReplicaSet, or of every
-            // ReplicaSet of its Deployment) on its node.
+            // number of active related pods (of every ReplicaSet of its
+            // Deployment; none without one) on its node.
             let mut on_node: BTreeMap<String, i32> = BTreeMap::new();
             for obj in related_pods(rs, ctx) {
                 if let Object::Pod(p) = &*obj {
@@ -435,10 +435,11 @@ impl<'a> Victim<'a> {
     fn deletion_key(&self, now: u64) -> impl Ord + '_ {
         use std::cmp::Reverse;
         let s = &self.summary;
-        // logarithmicRankDiff's rank: floor(log2(now - t in ns)), -1 at 0.
+        // logarithmicRankDiff's rank: floor(log2(now - t in ns)), -1 at 0
+        // (in integers: the same natively and in WASM).
         let bucket = |t: u64| match now.saturating_sub(t) {
             0 => -1i64,
-            d => ((d as f64) * 1e6).log2() as i64,
+            d => i64::from(d.saturating_mul(1_000_000).ilog2()),
         };
         (
             !self.node.is_empty(),
@@ -461,10 +462,12 @@ impl<'a> Victim<'a> {
 }
 
 /// `getIndirectlyRelatedPods`: the pods of every ReplicaSet of the same
-/// Deployment, or this ReplicaSet's own when it has no controller.
+/// controller (a Deployment's old and new ReplicaSets). A ReplicaSet without
+/// a controller has none (`getReplicaSetsWithSameController` returns nil),
+/// so its pods all rank 0. Simplified: the pods the sibling ReplicaSets own,
+/// where upstream counts every pod their selectors match.
 fn related_pods(rs: &apps::ReplicaSet, ctx: &Ctx) -> Vec<Arc<Object>> {
     let ns = rs.metadata.namespace.as_deref().unwrap_or("");
-    let own = rs.metadata.uid.as_deref().unwrap_or("");
     let siblings: Vec<String> = match podutil::get_controller_of(&rs.metadata) {
         Some(owner) => ctx
             .api
@@ -472,7 +475,7 @@ fn related_pods(rs: &apps::ReplicaSet, ctx: &Ctx) -> Vec<Arc<Object>> {
             .filter(|o| podutil::is_controlled_by(o.meta(), &owner.uid))
             .filter_map(|o| o.meta().uid.clone())
             .collect(),
-        None => vec![own.to_string()],
+        None => Vec::new(),
     };
     siblings
         .iter()
