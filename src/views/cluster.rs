@@ -218,10 +218,7 @@ fn terminated(pod: &Pod) -> bool {
 
 fn controller_ref(meta: &kubarium_engine::api::meta::ObjectMeta) -> Option<ObjRef> {
     let ns = meta.namespace.as_deref().unwrap_or("");
-    meta.owner_references
-        .iter()
-        .flatten()
-        .find(|r| r.controller == Some(true))
+    kubarium_engine::api::podutil::get_controller_of(meta)
         .map(|r| ObjRef::new(&r.kind, ns, &r.name))
 }
 

@@ -138,11 +138,7 @@ struct DrainOptions {
 }
 
 fn controller_ref(p: &core::Pod) -> Option<&kubarium_engine::api::meta::OwnerReference> {
-    p.metadata
-        .owner_references
-        .iter()
-        .flatten()
-        .find(|r| r.controller == Some(true))
+    kubarium_engine::api::podutil::get_controller_of(&p.metadata)
 }
 
 fn terminal(p: &core::Pod) -> bool {

@@ -44,12 +44,7 @@ pub(super) fn replica_sets_of(
         .iter()
         .filter_map(|o| match &**o {
             Object::ReplicaSet(rs)
-                if rs
-                    .metadata
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .any(|r| r.controller == Some(true) && r.uid == uid) =>
+                if kubarium_engine::api::podutil::is_controlled_by(&rs.metadata, &uid) =>
             {
                 Some((**rs).clone())
             }

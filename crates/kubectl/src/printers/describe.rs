@@ -182,11 +182,7 @@ fn tolerations_multiline(
 }
 
 fn controller_of(m: &meta::ObjectMeta) -> Option<String> {
-    m.owner_references
-        .iter()
-        .flatten()
-        .find(|r| r.controller == Some(true))
-        .map(|r| format!("{}/{}", r.kind, r.name))
+    kubarium_engine::api::podutil::get_controller_of(m).map(|r| format!("{}/{}", r.kind, r.name))
 }
 
 /// describe's `Events:` section (`DescribeEvents`): sorted by last

@@ -110,12 +110,7 @@ pub fn controller_revision_row(
     name: String,
     age: String,
 ) -> Vec<String> {
-    let controller = cr
-        .metadata
-        .owner_references
-        .iter()
-        .flatten()
-        .find(|r| r.controller == Some(true))
+    let controller = kubarium_engine::api::podutil::get_controller_of(&cr.metadata)
         .map(|r| {
             let group = r.api_version.split_once('/').map(|(g, _)| g).unwrap_or("");
             let kind = if group.is_empty() {
