@@ -56,16 +56,11 @@ impl LineBuffer {
         if line == "clear" {
             return Fed::Clear;
         }
-        if let Some(pos) = line.find("<<") {
-            let marker = line[pos + 2..]
-                .trim()
-                .trim_start_matches('-')
-                .trim_matches(|c| c == '\'' || c == '"')
-                .to_string();
-            if !marker.is_empty() && !marker.contains(char::is_whitespace) {
+        if let Some((cmd, marker)) = kubarium_kubectl::transcript::heredoc_start(line) {
+            if !marker.is_empty() {
                 self.open = Some(Heredoc {
-                    line: line[..pos].trim_end().to_string(),
-                    marker,
+                    line: cmd.to_string(),
+                    marker: marker.to_string(),
                     body: String::new(),
                 });
                 return Fed::More;

@@ -32,16 +32,11 @@ pub fn parse(text: &str) -> Result<Vec<Step>, String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if let Some(pos) = line.find("<<") {
-            let marker = line[pos + 2..]
-                .trim()
-                .trim_start_matches('-')
-                .trim_matches(|c| c == '\'' || c == '"')
-                .to_string();
+        if let Some((cmd, marker)) = heredoc_start(line) {
             if marker.is_empty() {
                 return Err(format!("line {i}: heredoc without a delimiter"));
             }
-            let cmd = line[..pos].trim_end().to_string();
+            let cmd = cmd.to_string();
             let start = i;
             let mut body = String::new();
             loop {
@@ -70,6 +65,23 @@ pub fn parse(text: &str) -> Result<Vec<Step>, String> {
         }
     }
     Ok(steps)
+}
+
+/// A line that opens a here-document (`kubectl apply -f - <<EOF`): the
+/// command before `<<` and the delimiter, the word after it without `<<-`'s
+/// dash or quotes, as a shell reads it. `None` without `<<`; an empty
+/// delimiter when none follows. The CLI's transcripts and the web
+/// terminal's line editor both use it.
+pub fn heredoc_start(line: &str) -> Option<(&str, &str)> {
+    let pos = line.find("<<")?;
+    let marker = line[pos + 2..]
+        .trim_start()
+        .trim_start_matches('-')
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c| c == '\'' || c == '"');
+    Some((line[..pos].trim_end(), marker))
 }
 
 /// Parses `30`, `30s`, `2m`, `1h`, `0.5` as `sleep` does.
@@ -138,6 +150,22 @@ pub fn run(session: &mut Session, steps: &[Step]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_heredoc_delimiter_is_the_word_after_the_arrows() {
+        let h = heredoc_start;
+        assert_eq!(
+            h("kubectl apply -f - <<EOF"),
+            Some(("kubectl apply -f -", "EOF"))
+        );
+        assert_eq!(
+            h("kubectl apply -f - << 'END'"),
+            Some(("kubectl apply -f -", "END"))
+        );
+        assert_eq!(h("cat <<-\"X\" > f"), Some(("cat", "X")));
+        assert_eq!(h("kubectl apply -f - <<"), Some(("kubectl apply -f -", "")));
+        assert_eq!(h("kubectl get pods"), None);
+    }
 
     #[test]
     fn heredocs_become_stdin() {

@@ -2,7 +2,7 @@
 //! autoscaling/v1 HorizontalPodAutoscaler for a Deployment, ReplicaSet or
 //! StatefulSet, named after it unless `--name` is given.
 
-use super::{dry_run, namespace, parse_flags, print_api_error, resolve_type, type_name};
+use super::{dry_run, namespace, parse_flags, print_api_error, type_name};
 use crate::args::{flag, Kind};
 use crate::{Output, Session};
 use kubarium_engine::api::{decode::hpa_from_v1, Object};
@@ -67,29 +67,9 @@ pub(super) fn autoscale(s: &mut Session, words: &[String], out: &mut Output) {
     let Ok(dry) = dry_run(&p, out) else {
         return;
     };
-    let args = &p.args;
-    if super::mixed_resource_forms(args, out) {
+    let Some(targets) = super::type_name_args(&p.args, out) else {
         return;
-    }
-    let mut targets = Vec::new();
-    if args.first().is_some_and(|a| a.contains('/')) {
-        for a in args {
-            let (t, n) = a.split_once('/').unwrap_or((a, ""));
-            let Some(r) = resolve_type(t, out) else {
-                return;
-            };
-            targets.push((r, n.to_string()));
-        }
-    } else if let Some((t, names)) = args.split_first() {
-        let Some(r) = resolve_type(t, out) else {
-            return;
-        };
-        targets.extend(names.iter().map(|n| (r, n.clone())));
-    }
-    if targets.is_empty() {
-        out.fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
-        return;
-    }
+    };
     let ns = namespace(s, &p);
     for (r, name) in targets {
         if s.sim.api().get(r, &ns, &name).is_none() {

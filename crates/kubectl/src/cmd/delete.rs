@@ -7,7 +7,6 @@ use crate::args::{flag, Kind};
 use crate::manifest;
 use crate::{Output, Session};
 use kubarium_engine::api::registry::{self, ResourceInfo};
-use kubarium_engine::api::selector;
 use kubarium_engine::apiserver::{DeleteOptions, Propagation};
 use kubarium_engine::clock::SECOND;
 
@@ -112,7 +111,7 @@ pub(super) fn delete(s: &mut Session, words: &[String], stdin: Option<&str>, out
         }
     } else {
         if p.args.is_empty() {
-            out.fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            out.fail(super::NO_RESOURCES);
             return;
         }
         if super::mixed_resource_forms(&p.args, out) {
@@ -140,12 +139,8 @@ pub(super) fn delete(s: &mut Session, words: &[String], stdin: Option<&str>, out
                 out.fail("error: resource(s) were provided, but no name was specified");
                 return;
             }
-            let sel = match p.get("selector").map(selector::parse).transpose() {
-                Ok(s) => s,
-                Err(e) => {
-                    out.fail(format!("error: {e}"));
-                    return;
-                }
+            let Ok(sel) = super::selector_flag(&p, out) else {
+                return;
             };
             for r in types {
                 if names.is_empty() {

@@ -72,12 +72,8 @@ pub(super) fn get(s: &mut Session, words: &[String], out: &mut Output) {
     }
     let ns = namespace(s, &p);
     let all_ns = p.bool("all-namespaces");
-    let sel = match p.get("selector").map(selector::parse).transpose() {
-        Ok(sel) => sel,
-        Err(e) => {
-            out.fail(format!("error: {e}"));
-            return;
-        }
+    let Ok(sel) = super::selector_flag(&p, out) else {
+        return;
     };
     let fsel = match p
         .get("field-selector")

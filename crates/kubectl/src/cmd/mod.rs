@@ -348,6 +348,47 @@ pub(crate) fn print_dry_run(obj: &Object, verb: &str, output: Option<&str>, out:
     }
 }
 
+/// resource.Builder's error when no resource is named.
+pub(super) const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
+/// `TYPE NAME...` or `TYPE/NAME...` (resource.Builder's
+/// `ResourceTypeOrNameArgs` for one type): the (resource, name) pairs, or
+/// kubectl's error printed (mixed forms, unknown type, nothing named).
+pub(super) fn type_name_args(
+    args: &[String],
+    out: &mut Output,
+) -> Option<Vec<(&'static ResourceInfo, String)>> {
+    if mixed_resource_forms(args, out) {
+        return None;
+    }
+    let mut targets = Vec::new();
+    if args.first().is_some_and(|a| a.contains('/')) {
+        for a in args {
+            let (t, n) = a.split_once('/').unwrap_or((a, ""));
+            targets.push((resolve_type(t, out)?, n.to_string()));
+        }
+    } else if let Some((t, names)) = args.split_first() {
+        let r = resolve_type(t, out)?;
+        targets.extend(names.iter().map(|n| (r, n.clone())));
+    }
+    if targets.is_empty() {
+        out.fail(NO_RESOURCES);
+        return None;
+    }
+    Some(targets)
+}
+
+/// `-l/--selector`, parsed; kubectl's error printed when it does not parse.
+pub(super) fn selector_flag(
+    p: &args::Parsed,
+    out: &mut Output,
+) -> Result<Option<kubarium_engine::api::selector::Selector>, ()> {
+    p.get("selector")
+        .map(kubarium_engine::api::selector::parse)
+        .transpose()
+        .map_err(|e| out.fail(format!("error: {e}")))
+}
+
 /// kubectl's error when `TYPE/NAME` and bare words are mixed
 /// (resource.Builder's `ResourceTypeOrNameArgs`).
 pub(super) const MIXED_RESOURCE_FORMS: &str = "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'";

@@ -122,7 +122,7 @@ pub(super) fn patch(s: &mut Session, words: &[String], out: &mut Output) {
             (r, n.clone())
         }
         [] => {
-            out.fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            out.fail(super::NO_RESOURCES);
             return;
         }
         _ => {

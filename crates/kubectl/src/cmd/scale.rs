@@ -2,7 +2,7 @@
 //! `spec.replicas` for Deployments, ReplicaSets and StatefulSets through their scale
 //! subresource, with the `--current-replicas` precondition.
 
-use super::{namespace, parse_flags, print_api_error, resolve_type, type_name};
+use super::{namespace, parse_flags, print_api_error, type_name};
 use crate::args::{flag, Kind};
 use crate::{Output, Session};
 use kubarium_engine::api::Object;
@@ -59,29 +59,9 @@ pub(super) fn scale(s: &mut Session, words: &[String], out: &mut Output) {
         return;
     }
     let ns = namespace(s, &p);
-    let mut targets = Vec::new();
-    let args = &p.args;
-    if super::mixed_resource_forms(args, out) {
+    let Some(targets) = super::type_name_args(&p.args, out) else {
         return;
-    }
-    if args.first().is_some_and(|a| a.contains('/')) {
-        for a in args {
-            let (t, n) = a.split_once('/').unwrap_or((a, ""));
-            let Some(r) = resolve_type(t, out) else {
-                return;
-            };
-            targets.push((r, n.to_string()));
-        }
-    } else if let Some((t, names)) = args.split_first() {
-        let Some(r) = resolve_type(t, out) else {
-            return;
-        };
-        targets.extend(names.iter().map(|n| (r, n.clone())));
-    }
-    if targets.is_empty() {
-        out.fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
-        return;
-    }
+    };
     for (r, name) in targets {
         let Some(mut obj) = s.sim.api().get(r, &ns, &name).cloned() else {
             out.fail(format!(

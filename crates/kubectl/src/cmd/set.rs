@@ -91,7 +91,7 @@ pub(super) fn set(s: &mut Session, words: &[String], out: &mut Output) {
     pairs.extend(words.cloned());
     pairs.extend(p.all("env"));
     if targets.is_empty() {
-        out.fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        out.fail(super::NO_RESOURCES);
         return;
     }
     let change = match sub.as_str() {

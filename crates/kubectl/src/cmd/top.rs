@@ -6,7 +6,7 @@ use super::{namespace, parse_flags};
 use crate::args::{flag, Kind};
 use crate::printers::table::{no_resources_message, TabWriter};
 use crate::{Output, Session};
-use kubarium_engine::api::{core, quantity, registry, selector};
+use kubarium_engine::api::{core, quantity, registry};
 use kubarium_engine::kubelet::stats::go_duration;
 use kubarium_engine::simulation::PodMetrics;
 
@@ -91,12 +91,8 @@ fn pods(s: &mut Session, words: &[String], out: &mut Output) {
         out.fail("error: \"kubectl top pod --field-selector\" is not simulated by Kubarium yet");
         return;
     }
-    let sel = match p.get("selector").map(selector::parse).transpose() {
-        Ok(sel) => sel,
-        Err(e) => {
-            out.fail(format!("error: {e}"));
-            return;
-        }
+    let Ok(sel) = super::selector_flag(&p, out) else {
+        return;
     };
     let all_ns = p.bool("all-namespaces");
     let ns = namespace(s, &p);
@@ -240,12 +236,8 @@ fn nodes(s: &mut Session, words: &[String], out: &mut Output) {
     let Some(sort_by_cpu) = sort_key(&p, out) else {
         return;
     };
-    let sel = match p.get("selector").map(selector::parse).transpose() {
-        Ok(sel) => sel,
-        Err(e) => {
-            out.fail(format!("error: {e}"));
-            return;
-        }
+    let Ok(sel) = super::selector_flag(&p, out) else {
+        return;
     };
     let name = p.args.first().cloned();
     if name.is_some() && sel.is_some() {

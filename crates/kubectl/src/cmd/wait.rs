@@ -7,7 +7,7 @@ use super::{namespace, parse_flags, type_name};
 use crate::args::{flag, Kind};
 use crate::{Output, Session};
 use kubarium_engine::api::registry::ResourceInfo;
-use kubarium_engine::api::{selector, Object};
+use kubarium_engine::api::Object;
 use serde_json::Value;
 
 pub(crate) const FLAGS: &[crate::args::FlagSpec] = &[
@@ -77,12 +77,8 @@ pub(super) fn wait(s: &mut Session, words: &[String], out: &mut Output) {
         ));
         return;
     }
-    let sel = match p.get("selector").map(selector::parse).transpose() {
-        Ok(sel) => sel,
-        Err(e) => {
-            out.fail(format!("error: {e}"));
-            return;
-        }
+    let Ok(sel) = super::selector_flag(&p, out) else {
+        return;
     };
     let ns = namespace(s, &p);
     let all_ns = p.bool("all-namespaces");
