@@ -329,23 +329,9 @@ pub fn hpa_metrics(
                 }
             }
             "Resource" | "ContainerResource" => {
-                let (name, target, cur) = if spec.type_ == "Resource" {
-                    let r = spec.resource.clone().unwrap_or_default();
-                    (
-                        r.name,
-                        r.target,
-                        st.and_then(|s| s.resource.as_ref())
-                            .map(|x| x.current.clone()),
-                    )
-                } else {
-                    let r = spec.container_resource.clone().unwrap_or_default();
-                    (
-                        r.name,
-                        r.target,
-                        st.and_then(|s| s.container_resource.as_ref())
-                            .map(|x| x.current.clone()),
-                    )
-                };
+                let ResourceMetric {
+                    name, target, cur, ..
+                } = resource_metric(spec, st);
                 if target.average_value.is_some() {
                     let c = cur.map_or_else(unknown, |c| q(c.average_value.as_ref()));
                     format!("{name}: {c}/{}", q(target.average_value.as_ref()))
@@ -369,6 +355,47 @@ pub fn hpa_metrics(
         return format!("{} + {} more...", list.join(", "), count - 2);
     }
     list.join(", ")
+}
+
+/// A Resource or ContainerResource metric of an HPA, with what its status
+/// says of it (`get hpa`'s TARGETS and `describe hpa`'s Metrics read both).
+pub(crate) struct ResourceMetric {
+    /// The resource (`cpu`, `memory`).
+    pub name: String,
+    /// The container, for a ContainerResource metric.
+    pub container: Option<String>,
+    /// The target.
+    pub target: kubarium_engine::api::autoscaling::MetricTarget,
+    /// The current value, once the controller has measured it.
+    pub cur: Option<kubarium_engine::api::autoscaling::MetricValueStatus>,
+}
+
+/// The [`ResourceMetric`] of `spec` (of type Resource or ContainerResource).
+pub(crate) fn resource_metric(
+    spec: &kubarium_engine::api::autoscaling::MetricSpec,
+    st: Option<&kubarium_engine::api::autoscaling::MetricStatus>,
+) -> ResourceMetric {
+    if spec.type_ == "Resource" {
+        let r = spec.resource.clone().unwrap_or_default();
+        ResourceMetric {
+            name: r.name,
+            container: None,
+            target: r.target,
+            cur: st
+                .and_then(|s| s.resource.as_ref())
+                .map(|x| x.current.clone()),
+        }
+    } else {
+        let r = spec.container_resource.clone().unwrap_or_default();
+        ResourceMetric {
+            name: r.name,
+            container: Some(r.container),
+            target: r.target,
+            cur: st
+                .and_then(|s| s.container_resource.as_ref())
+                .map(|x| x.current.clone()),
+        }
+    }
 }
 
 /// printPodDisruptionBudget: `N/A` for the bound that is not set.

@@ -2,6 +2,7 @@
 //! in k8s.io/kubectl/pkg/describe/describe.go).
 
 use super::{annotations_multiline, events_section, labels_multiline, time_text, W};
+use crate::printers::get::{resource_metric, ResourceMetric};
 use kubarium_engine::api::autoscaling::{HPAScalingRules, HorizontalPodAutoscaler, MetricStatus};
 use kubarium_engine::api::core;
 
@@ -151,32 +152,16 @@ pub fn describe_horizontal_pod_autoscaler(
                 }
             }
             "Resource" | "ContainerResource" => {
-                let (name, target, cur) = if metric.type_ == "Resource" {
-                    let r = metric.resource.clone().unwrap_or_default();
-                    w.w(1, &format!("resource {} on pods", r.name));
-                    (
-                        r.name,
-                        r.target,
-                        st.and_then(|s| s.resource.as_ref())
-                            .map(|x| x.current.clone()),
-                    )
-                } else {
-                    let r = metric.container_resource.clone().unwrap_or_default();
-                    w.w(
-                        1,
-                        &format!(
-                            "resource {} of container \"{}\" on pods",
-                            r.name, r.container
-                        ),
-                    );
-                    (
-                        r.name,
-                        r.target,
-                        st.and_then(|s| s.container_resource.as_ref())
-                            .map(|x| x.current.clone()),
-                    )
-                };
-                let _ = name;
+                let ResourceMetric {
+                    name,
+                    container,
+                    target,
+                    cur,
+                } = resource_metric(metric, st);
+                match container {
+                    None => w.w(1, &format!("resource {name} on pods")),
+                    Some(c) => w.w(1, &format!("resource {name} of container \"{c}\" on pods")),
+                }
                 if target.average_value.is_some() {
                     let c = cur.map_or("<unknown>".into(), |c| q(c.average_value.as_ref()));
                     w.w(
