@@ -89,7 +89,6 @@ pub struct HorizontalController {
 /// The target's scale subresource as the controller reads it.
 struct Scale {
     replicas: i32,
-    status_replicas: i32,
     selector: Option<meta::LabelSelector>,
 }
 
@@ -311,7 +310,6 @@ impl HorizontalController {
         if rescaled {
             status.last_scale_time = Some(ctx.api.clock.time());
         }
-        let _ = scale.status_replicas;
         write_status(ctx, &original, hpa);
         Some(SYNC_PERIOD)
     }
@@ -518,29 +516,25 @@ impl HorizontalController {
                 };
                 Ok((proposal, name, status))
             }
-            "Pods" => {
-                let metric = spec
-                    .pods
-                    .as_ref()
-                    .map(|p| p.metric.name.clone())
-                    .unwrap_or_default();
+            // Both come from the custom metrics API, which no adapter serves.
+            "Pods" | "Object" => {
+                let (reason, what, metric) = match spec.type_.as_str() {
+                    "Pods" => (
+                        "FailedGetPodsMetric",
+                        "pods",
+                        spec.pods.as_ref().map(|p| &p.metric),
+                    ),
+                    _ => (
+                        "FailedGetObjectMetric",
+                        "object",
+                        spec.object.as_ref().map(|o| &o.metric),
+                    ),
+                };
+                let metric = metric.map(|m| m.name.as_str()).unwrap_or_default();
                 unsupported(
                     ctx,
-                    "FailedGetPodsMetric",
-                    "failed to get pods metric value".into(),
-                    format!("unable to get metric {metric}: unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered"),
-                )
-            }
-            "Object" => {
-                let metric = spec
-                    .object
-                    .as_ref()
-                    .map(|p| p.metric.name.clone())
-                    .unwrap_or_default();
-                unsupported(
-                    ctx,
-                    "FailedGetObjectMetric",
-                    "failed to get object metric value".into(),
+                    reason,
+                    format!("failed to get {what} metric value"),
                     format!("unable to get metric {metric}: unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered"),
                 )
             }
@@ -731,12 +725,13 @@ fn scalable(kind: &str) -> bool {
     matches!(kind, "Deployment" | "ReplicaSet" | "StatefulSet")
 }
 
-/// `scaleForResourceMappings`: the target's replicas and selector.
-fn get_scale(
-    api: &ApiServer,
+/// The stored object behind a scale target reference (the REST mapping of
+/// its group and kind, then the object), or the scale client's error.
+fn scale_target<'a>(
+    api: &'a ApiServer,
     ns: &str,
     target: &v2::CrossVersionObjectReference,
-) -> Result<Scale, String> {
+) -> Result<&'a Object, String> {
     let api_version = target.api_version.as_deref().unwrap_or("");
     let (group, _) = api_version.rsplit_once('/').unwrap_or(("", api_version));
     let Some(res) = registry::RESOURCES
@@ -751,34 +746,33 @@ fn get_scale(
     if !scalable(res.kind) {
         return Err("the server could not find the requested resource".into());
     }
-    let Some(obj) = api.get(res, ns, &target.name) else {
-        return Err(format!(
-            "{} {:?} not found",
-            res.qualified_plural(),
-            target.name
-        ));
-    };
-    let (replicas, status_replicas, selector) = match obj {
+    api.get(res, ns, &target.name)
+        .ok_or_else(|| format!("{} {:?} not found", res.qualified_plural(), target.name))
+}
+
+/// `scaleForResourceMappings`: the target's replicas and selector.
+fn get_scale(
+    api: &ApiServer,
+    ns: &str,
+    target: &v2::CrossVersionObjectReference,
+) -> Result<Scale, String> {
+    let (replicas, selector) = match scale_target(api, ns, target)? {
         Object::Deployment(d) => (
-            d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1),
-            d.status.as_ref().and_then(|s| s.replicas).unwrap_or(0),
+            d.spec.as_ref().and_then(|s| s.replicas),
             d.spec.as_ref().map(|s| s.selector.clone()),
         ),
         Object::ReplicaSet(r) => (
-            r.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1),
-            r.status.as_ref().map(|s| s.replicas).unwrap_or(0),
+            r.spec.as_ref().and_then(|s| s.replicas),
             r.spec.as_ref().map(|s| s.selector.clone()),
         ),
         Object::StatefulSet(s) => (
-            s.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1),
-            s.status.as_ref().map(|s| s.replicas).unwrap_or(0),
+            s.spec.as_ref().and_then(|s| s.replicas),
             s.spec.as_ref().map(|s| s.selector.clone()),
         ),
         _ => return Err("the server could not find the requested resource".into()),
     };
     Ok(Scale {
-        replicas,
-        status_replicas,
+        replicas: replicas.unwrap_or(1),
         selector,
     })
 }
@@ -790,20 +784,7 @@ fn update_scale(
     target: &v2::CrossVersionObjectReference,
     replicas: i32,
 ) -> Result<(), String> {
-    let Some(res) = registry::RESOURCES
-        .iter()
-        .find(|r| r.kind == target.kind && scalable(r.kind))
-    else {
-        return Err("the server could not find the requested resource".into());
-    };
-    let Some(obj) = api.get(res, ns, &target.name) else {
-        return Err(format!(
-            "{} {:?} not found",
-            res.qualified_plural(),
-            target.name
-        ));
-    };
-    let mut obj = obj.clone();
+    let mut obj = scale_target(api, ns, target)?.clone();
     match &mut obj {
         Object::Deployment(d) => {
             d.spec.get_or_insert_with(Default::default).replicas = Some(replicas)
