@@ -4,6 +4,7 @@
 
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubarium_engine::api::{apps, registry, Object};
+use kubarium_engine::controller::deployment::util;
 use kubarium_engine::Simulation;
 
 use super::ObjRef;
@@ -79,23 +80,14 @@ impl DeploymentStory {
     }
 }
 
-/// Resolves an int-or-percent against `total`, rounding up or down
-/// (`intstr.GetScaledValueFromIntOrPercent`).
-pub fn scaled(v: Option<&IntOrString>, default: &str, total: i32, round_up: bool) -> (i32, String) {
-    let (text, n) = match v {
-        Some(IntOrString::Int(i)) => (i.to_string(), *i),
-        Some(IntOrString::String(s)) => (s.clone(), pct(s, total, round_up)),
-        None => (default.to_string(), pct(default, total, round_up)),
-    };
-    (n, text)
-}
-
-fn pct(s: &str, total: i32, round_up: bool) -> i32 {
-    let Some(p) = s.strip_suffix('%').and_then(|p| p.parse::<i64>().ok()) else {
-        return s.parse().unwrap_or(0);
-    };
-    let v = p * i64::from(total);
-    (if round_up { (v + 99) / 100 } else { v / 100 }) as i32
+/// The spec text of maxSurge or maxUnavailable (`25%`, `1`), with the API
+/// server's default when unset.
+fn budget_text(v: Option<&IntOrString>) -> String {
+    match v {
+        Some(IntOrString::Int(i)) => i.to_string(),
+        Some(IntOrString::String(s)) => s.clone(),
+        None => "25%".into(),
+    }
 }
 
 fn images(rs: &apps::ReplicaSet) -> String {
@@ -131,21 +123,16 @@ pub fn stories(sim: &Simulation) -> Vec<DeploymentStory> {
             .and_then(|s| s.type_.clone())
             .unwrap_or_else(|| "RollingUpdate".into());
         let ru = strategy.and_then(|s| s.rolling_update.as_ref());
-        let (mut surge, surge_text) =
-            scaled(ru.and_then(|r| r.max_surge.as_ref()), "25%", desired, true);
-        let (mut unavailable, unavailable_text) = scaled(
-            ru.and_then(|r| r.max_unavailable.as_ref()),
-            "25%",
-            desired,
-            false,
-        );
-        if kind == "Recreate" {
-            surge = 0;
-            unavailable = desired;
-        } else if surge == 0 && unavailable == 0 {
-            // ResolveFenceposts: both zero would block the rollout.
-            unavailable = 1;
-        }
+        let surge_text = budget_text(ru.and_then(|r| r.max_surge.as_ref()));
+        let unavailable_text = budget_text(ru.and_then(|r| r.max_unavailable.as_ref()));
+        // The controller's own budget (ResolveFenceposts); Recreate stops
+        // every old pod before it starts a new one.
+        let surge = util::max_surge(d);
+        let unavailable = if kind == "Recreate" {
+            desired
+        } else {
+            util::max_unavailable(d)
+        };
         let mut cards: Vec<RsCard> = api
             .dependents_of(uid)
             .iter()
@@ -213,23 +200,6 @@ mod tests {
     use kubarium_engine::clock::SECOND;
     use kubarium_engine::simulation::ClusterConfig;
     use kubarium_kubectl::Session;
-
-    #[test]
-    fn percentages_round_as_upstream() {
-        let s = |v: &str| IntOrString::String(v.into());
-        assert_eq!(scaled(None, "25%", 4, true).0, 1);
-        assert_eq!(scaled(None, "25%", 3, true).0, 1, "surge rounds up");
-        assert_eq!(
-            scaled(None, "25%", 3, false).0,
-            0,
-            "unavailable rounds down"
-        );
-        assert_eq!(scaled(Some(&s("50%")), "25%", 10, true), (5, "50%".into()));
-        assert_eq!(
-            scaled(Some(&IntOrString::Int(2)), "25%", 10, false),
-            (2, "2".into())
-        );
-    }
 
     #[test]
     fn rollout_shows_old_and_new_replicasets_with_budget_and_history() {
