@@ -147,6 +147,10 @@ pub struct ContainerRuntime {
     pub(crate) behavior: Option<std::sync::Arc<ImageBehavior>>,
     /// The environment the current process was started with (exec uses it).
     pub env: BTreeMap<String, String>,
+    /// The spec's image and its normalized name for `status.image`
+    /// (`nginx` → `docker.io/library/nginx:latest`), parsed once rather
+    /// than on every status computation.
+    pub(crate) status_image: (String, String),
 }
 
 /// A log line with its virtual timestamp.
@@ -195,6 +199,8 @@ pub struct Kubelet {
     /// What each image does, looked up once per image and shared by its
     /// containers (the catalogue entry is immutable).
     behaviors: BTreeMap<String, std::sync::Arc<ImageBehavior>>,
+    /// Each image's unpacked files, by name as `behaviors`.
+    image_fs: BTreeMap<String, ContainerFs>,
     next_lease_at: Millis,
     next_status_at: Millis,
     last_unschedulable: bool,
@@ -228,6 +234,7 @@ impl Kubelet {
             pod_cidr_prefix: String::new(),
             running: true,
             behaviors: BTreeMap::new(),
+            image_fs: BTreeMap::new(),
             next_lease_at: 0,
             next_status_at: 0,
             last_unschedulable: false,
@@ -473,16 +480,21 @@ impl Kubelet {
         message: &str,
     ) {
         let (ns, name) = key.split_once('/').unwrap_or(("", key));
-        let Some(pod) = ctx.api.get_typed::<core::Pod>(pod_res(), ns, name).cloned() else {
+        // The stored object is shared, not copied.
+        let Some(stored) = ctx.api.get_arc(pod_res(), ns, name) else {
             return;
         };
-        let spec = pod.spec.clone().unwrap_or_default();
+        let Object::Pod(pod) = &*stored else {
+            return;
+        };
+        let no_spec = core::PodSpec::default();
+        let spec = pod.spec.as_ref().unwrap_or(&no_spec);
         let field = self
             .workers
             .get(key)
             .and_then(|w| w.containers.iter().find(|c| c.name == container))
-            .map(|c| Self::field_path(c, &spec));
-        self.event(ctx, &pod, field, type_, reason, message);
+            .map(|c| Self::field_path(c, spec));
+        self.event(ctx, pod, field, type_, reason, message);
     }
 
     fn trace_state(&self, ctx: &mut Ctx, pod: &str, container: &str, state: &str) {
@@ -610,6 +622,7 @@ impl Kubelet {
                     probes: Vec::new(),
                     behavior: None,
                     env: BTreeMap::new(),
+                    status_image: status::image_names(c.image.as_deref().unwrap_or_default()),
                 });
             }
             // Init containers that are not the first wait with PodInitializing;
@@ -877,7 +890,8 @@ impl Kubelet {
                 "Pulling",
                 &format!("Pulling image \"{image_str}\""),
             );
-            match catalog::pull(&reference, &mut self.rng) {
+            let size = self.image_behavior(&reference).size_bytes;
+            match catalog::pull_with(&reference, || size, &mut self.rng) {
                 Ok(r) => {
                     let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
                     c.pulling = true;
@@ -1045,6 +1059,10 @@ impl Kubelet {
             },
             &behavior,
         );
+        let image_fs = self
+            .image_fs
+            .entry(reference.name())
+            .or_insert_with(|| behavior.image_fs());
         {
             let c = &mut self.workers.get_mut(&key).unwrap().containers[i];
             if c.generation > 0 || c.restart_count > 0 {
@@ -1052,12 +1070,16 @@ impl Kubelet {
             }
             c.generation += 1;
             c.container_id = container_id;
-            c.fs = behavior.root_fs(
-                &pod.spec
-                    .as_ref()
-                    .and_then(|s| s.hostname.clone())
-                    .unwrap_or_else(|| pod.metadata.name.clone().unwrap_or_default()),
-            );
+            // The image's files (copied from the node's unpacked image, as
+            // a container's writable layer starts from it) and its hostname.
+            c.fs = image_fs.clone();
+            let hostname = pod
+                .spec
+                .as_ref()
+                .and_then(|s| s.hostname.as_deref())
+                .or(pod.metadata.name.as_deref())
+                .unwrap_or_default();
+            c.fs.mount_file("/etc/hostname", &format!("{hostname}\n"));
             c.process = Some(process);
             c.behavior = Some(behavior);
             c.env = env;

@@ -7,6 +7,15 @@ use crate::api::core;
 use crate::clock::Clock;
 use crate::simulation::Ctx;
 
+/// A spec image and the name `status.image` shows for it (normalized as
+/// the runtime reports it; an unparsable name is shown as written).
+pub(super) fn image_names(spec_image: &str) -> (String, String) {
+    let normalized = crate::runtime::image::parse(spec_image)
+        .map(|r| r.normalized())
+        .unwrap_or_else(|_| spec_image.to_string());
+    (spec_image.to_string(), normalized)
+}
+
 fn container_status(
     c: &ContainerRuntime,
     spec_image: &str,
@@ -48,9 +57,11 @@ fn container_status(
     };
     let running = matches!(c.state, RunState::Running { .. });
     let has_run = !c.container_id.is_empty();
-    let image = crate::runtime::image::parse(spec_image)
-        .map(|r| r.normalized())
-        .unwrap_or_else(|_| spec_image.to_string());
+    let image = if c.status_image.0 == spec_image {
+        c.status_image.1.clone()
+    } else {
+        image_names(spec_image).1
+    };
     core::ContainerStatus {
         name: c.name.clone(),
         image,

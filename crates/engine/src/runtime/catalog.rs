@@ -264,11 +264,18 @@ impl ImageBehavior {
     /// A fresh container filesystem: the image's files plus `/etc/hostname`
     /// (which the kubelet writes for every container).
     pub fn root_fs(&self, hostname: &str) -> ContainerFs {
+        let mut fs = self.image_fs();
+        fs.mount_file("/etc/hostname", &format!("{hostname}\n"));
+        fs
+    }
+
+    /// The image's files alone: what [`ImageBehavior::root_fs`] starts from
+    /// (a kubelet keeps one per image and copies it for each container).
+    pub fn image_fs(&self) -> ContainerFs {
         let mut fs = ContainerFs::new();
         for (p, c) in &self.files {
             fs.mount_file(p, c);
         }
-        fs.mount_file("/etc/hostname", &format!("{hostname}\n"));
         fs
     }
 
@@ -1134,6 +1141,16 @@ pub fn is_reserved_host(host: &str) -> bool {
 /// of registry round trips, or containerd's error for a non-existent image
 /// (see the module docs for which those are).
 pub fn pull(image: &ImageRef, rng: &mut Rng) -> Result<PullResult, PullError> {
+    pull_with(image, || lookup(image).size_bytes, rng)
+}
+
+/// [`pull`], with the image's size from `size_bytes` (the kubelet keeps the
+/// catalogue's behaviours and need not build one per pull).
+pub fn pull_with(
+    image: &ImageRef,
+    size_bytes: impl FnOnce() -> u64,
+    rng: &mut Rng,
+) -> Result<PullResult, PullError> {
     let reference = image.normalized();
     let host = image.host();
     if is_reserved_host(host) {
@@ -1171,8 +1188,7 @@ pub fn pull(image: &ImageRef, rng: &mut Rng) -> Result<PullResult, PullError> {
             ),
         });
     }
-    let behavior = lookup(image);
-    let size_bytes = behavior.size_bytes;
+    let size_bytes = size_bytes();
     let mb_per_s = rng.between(20, 40);
     let transfer_ms = size_bytes / (mb_per_s * 1000);
     let duration_ms = transfer_ms + rng.between(300, 900);
@@ -1196,17 +1212,66 @@ pub fn render(
     hostname: &str,
     ip: &str,
 ) -> String {
-    let mut s = line
-        .text
-        .replace("{hostname}", hostname)
-        .replace("{ip}", ip);
-    if s.contains("{ts}") {
-        s = s.replace("{ts}", &now.format(format).to_string());
+    LogRenderer::new(format, now, hostname, ip).render(line)
+}
+
+/// Renders the log lines a process prints at one moment: the timestamps
+/// are formatted once for all of them (an image prints a dozen lines at
+/// start, and this runs for every container started).
+pub struct LogRenderer<'a> {
+    format: &'a str,
+    now: DateTime<Utc>,
+    hostname: &'a str,
+    ip: &'a str,
+    ts: Option<String>,
+    date: Option<String>,
+}
+
+impl<'a> LogRenderer<'a> {
+    /// A renderer for lines printed at `now`.
+    pub fn new(format: &'a str, now: DateTime<Utc>, hostname: &'a str, ip: &'a str) -> Self {
+        LogRenderer {
+            format,
+            now,
+            hostname,
+            ip,
+            ts: None,
+            date: None,
+        }
     }
-    if s.contains("{date}") {
-        s = s.replace("{date}", &now.format("%Y-%m-%d %H:%M:%S+00:00").to_string());
+
+    /// The line with `{hostname}`, `{ip}`, `{ts}` and `{date}` replaced.
+    pub fn render(&mut self, line: &LogLine) -> String {
+        let mut out = String::with_capacity(line.text.len() + 16);
+        let mut rest = line.text.as_str();
+        while let Some(i) = rest.find('{') {
+            out.push_str(&rest[..i]);
+            rest = &rest[i..];
+            let (value, len) = if rest.starts_with("{hostname}") {
+                (self.hostname, "{hostname}".len())
+            } else if rest.starts_with("{ip}") {
+                (self.ip, "{ip}".len())
+            } else if rest.starts_with("{ts}") {
+                let (now, format) = (self.now, self.format);
+                let ts = self
+                    .ts
+                    .get_or_insert_with(|| now.format(format).to_string());
+                (ts.as_str(), "{ts}".len())
+            } else if rest.starts_with("{date}") {
+                let now = self.now;
+                let date = self
+                    .date
+                    .get_or_insert_with(|| now.format("%Y-%m-%d %H:%M:%S+00:00").to_string());
+                (date.as_str(), "{date}".len())
+            } else {
+                ("{", 1)
+            };
+            out.push_str(value);
+            rest = &rest[len..];
+        }
+        out.push_str(rest);
+        out
     }
-    s
 }
 
 #[cfg(test)]
@@ -1413,5 +1478,17 @@ mod tests {
             "10.0.0.1",
         );
         assert_eq!(line, "2025/03/03 09:00:00 [notice] 1#1: nginx/1.27.4");
+    }
+
+    #[test]
+    fn every_placeholder_is_replaced_and_other_braces_kept() {
+        let line = LogLine {
+            stream: Stream::Stdout,
+            text: "{ts} {hostname}@{ip} {json} {date} {ts}{".into(),
+        };
+        assert_eq!(
+            render(&line, "%H:%M", t0(), "web-0", "10.0.0.1"),
+            "09:00 web-0@10.0.0.1 {json} 2025-03-03 09:00:00+00:00 09:00{"
+        );
     }
 }

@@ -90,7 +90,7 @@ impl ContainerFs {
         for d in [
             "/", "/bin", "/dev", "/etc", "/home", "/proc", "/root", "/tmp", "/usr", "/var",
         ] {
-            fs.dirs.insert(d.to_string());
+            fs.dirs.insert(String::from(d));
         }
         fs.files.insert("/dev/null".to_string(), String::new());
         fs
@@ -201,7 +201,7 @@ impl ContainerFs {
         let p = normalize("/", path);
         let mut cur = Some(p.as_str());
         while let Some(d) = cur {
-            self.dirs.insert(d.to_string());
+            self.dirs.insert(String::from(d));
             cur = parent(d);
         }
     }

@@ -39,7 +39,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::chrono::{DateTime, Utc};
 
-use super::catalog::{render, HttpResponse, ImageBehavior, LogLine, Service, Stream};
+use super::catalog::{HttpResponse, ImageBehavior, LogLine, LogRenderer, Service, Stream};
 use super::fs::ContainerFs;
 use super::interp::{Env, Flow, Machine, STEP_BUDGET};
 
@@ -269,9 +269,9 @@ impl Process {
     }
 
     fn log(&mut self, ctx: &mut ProcessCtx<'_>, lines: &[LogLine], format: &str) {
+        let mut r = LogRenderer::new(format, ctx.now, &self.hostname, &self.pod_ip);
         for l in lines {
-            let text = render(l, format, ctx.now, &self.hostname, &self.pod_ip);
-            ctx.output.push((l.stream, text));
+            ctx.output.push((l.stream, r.render(l)));
         }
     }
 
