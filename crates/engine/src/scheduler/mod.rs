@@ -332,27 +332,32 @@ impl Scheduler {
 
     fn schedule_one(&mut self, key: &str, ctx: &mut Ctx) {
         let (ns, name) = key.split_once('/').unwrap_or(("", key));
-        let Some(pod) = ctx.api.get_typed::<core::Pod>(pod_res(), ns, name).cloned() else {
+        // The stored object is shared, not copied (only a failure copies it).
+        let Some(stored) = ctx.api.get_arc(pod_res(), ns, name) else {
             return;
         };
-        if podutil::node_name(&pod).is_some() || pod.metadata.deletion_timestamp.is_some() {
+        let Object::Pod(pod) = &*stored else {
+            return;
+        };
+        let pod: &core::Pod = pod;
+        if podutil::node_name(pod).is_some() || pod.metadata.deletion_timestamp.is_some() {
             return;
         }
         let now = ctx.now();
         let uid = pod.metadata.uid.clone().unwrap_or_default();
-        self.state.default_spread_selector = default_selector(&pod, ctx).map(Arc::new);
+        self.state.default_spread_selector = default_selector(pod, ctx).map(Arc::new);
         // VolumeBinding's PreFilter reads claims, which the framework's
         // node snapshot does not carry.
         let claim_res = registry::by_kind("v1", "PersistentVolumeClaim").unwrap();
         let api = &*ctx.api;
-        let unbound = plugins::volume_binding::pre_filter(&pod, |c| {
+        let unbound = plugins::volume_binding::pre_filter(pod, |c| {
             api.get_typed::<core::PersistentVolumeClaim>(claim_res, ns, c)
         });
         let result = match unbound {
             Some(reason) if !self.nodes.is_empty() => {
                 Err(plugins::volume_binding::fit_error(self.nodes.len(), reason))
             }
-            _ => framework::schedule_one(&pod, &self.nodes, &mut self.state, &mut self.rng),
+            _ => framework::schedule_one(pod, &self.nodes, &mut self.state, &mut self.rng),
         };
         match result {
             Ok(result) => {
@@ -381,7 +386,7 @@ impl Scheduler {
                     result.diagnosis,
                 );
                 // Assume: the pod counts against the node before the binding lands.
-                self.place(key, &node, &pod);
+                self.place(key, &node, pod);
                 ctx.after(
                     BIND_LATENCY,
                     Event::Scheduler(Work::Bind {
@@ -408,19 +413,19 @@ impl Scheduler {
                     None => (None, Vec::new()),
                 };
                 if let Some(node) = nominated.as_deref() {
-                    preemption::prepare_candidate(&pod, node, &victims, ctx);
+                    preemption::prepare_candidate(pod, node, &victims, ctx);
                 }
 
                 ctx.api.record_event(
                     "default-scheduler",
                     None,
-                    crate::apiserver::Involved::pod(&pod),
+                    crate::apiserver::Involved::pod(pod),
                     None,
                     "Warning",
                     "FailedScheduling",
                     &msg,
                 );
-                let mut p = pod;
+                let mut p = pod.clone();
                 let now_t = ctx.api.clock.time();
                 let status = p.status.get_or_insert_with(Default::default);
                 crate::apiserver::set_condition(

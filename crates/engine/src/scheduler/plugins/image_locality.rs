@@ -75,15 +75,14 @@ fn candidate_names(pod: &Pod) -> Vec<Vec<String>> {
         .flatten()
         .chain(spec.containers.iter())
         .map(|c| {
+            // Kubarium's kubelet reports the full name: tried first (a
+            // node holds both names of one image with the same size).
             let img = c.image.as_deref().unwrap_or("");
-            let mut v = vec![normalized_image_name(img)];
-            if let Ok(r) = image::parse(img) {
-                let full = r.normalized();
-                if full != v[0] {
-                    v.push(full);
-                }
+            let short = normalized_image_name(img);
+            match image::parse(img).map(|r| r.normalized()) {
+                Ok(full) if full != short => vec![full, short],
+                _ => vec![short],
             }
-            v
         })
         .collect()
 }

@@ -410,6 +410,7 @@ impl ScorePlugin for PodTopologySpread {
         // Whether some feasible node carries the key: otherwise Score never
         // reads the counts of that constraint.
         let mut needed = vec![false; cs.len()];
+        let mut empty_seen = vec![false; cs.len()];
         for (k, &i) in feasible.iter().enumerate() {
             let node = &nodes[i];
             if require_all && !has_all_keys(node, &cs) {
@@ -423,9 +424,19 @@ impl ScorePlugin for PodTopologySpread {
                 }
                 // Upstream registers the pair even for a node without the
                 // key (value ""): it counts as a domain for the weight.
-                let v = node_value(node, c);
-                needed[j] |= v.is_some();
-                let v = v.unwrap_or("");
+                let v = match node_value(node, c) {
+                    Some(v) => {
+                        needed[j] = true;
+                        v
+                    }
+                    // Most clusters have no zone label: register the ""
+                    // pair once, not a map lookup per node.
+                    None if empty_seen[j] => continue,
+                    None => {
+                        empty_seen[j] = true;
+                        ""
+                    }
+                };
                 if !s.pair_counts[j].contains_key(v) {
                     s.pair_counts[j].insert(v.to_string(), 0);
                     topo_size[j] += 1;
@@ -459,12 +470,11 @@ impl ScorePlugin for PodTopologySpread {
                 let Some(v) = node_value(node, c) else {
                     continue;
                 };
-                if !s.pair_counts[j].contains_key(v) || !node_included(c, pod, node) {
+                let Some(e) = s.pair_counts[j].get_mut(v) else {
                     continue;
-                }
-                let n = count_matching(node, c, ns, &mut memos[j]);
-                if let Some(e) = s.pair_counts[j].get_mut(v) {
-                    *e += n;
+                };
+                if node_included(c, pod, node) {
+                    *e += count_matching(node, c, ns, &mut memos[j]);
                 }
             }
         }
