@@ -381,14 +381,13 @@ fn validate_object_meta(
             ));
         }
     }
-    errs.extend(validate_labels(
-        meta.labels.as_ref(),
-        &child(path, "labels"),
-    ));
-    errs.extend(validate_annotations(
-        meta.annotations.as_ref(),
-        &child(path, "annotations"),
-    ));
+    // (The field paths are only built when there is something to check.)
+    if let Some(labels) = meta.labels.as_ref().filter(|l| !l.is_empty()) {
+        errs.extend(validate_labels(Some(labels), &child(path, "labels")));
+    }
+    if let Some(ann) = meta.annotations.as_ref().filter(|a| !a.is_empty()) {
+        errs.extend(validate_annotations(Some(ann), &child(path, "annotations")));
+    }
     errs
 }
 

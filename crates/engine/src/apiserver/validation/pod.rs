@@ -115,6 +115,46 @@ pub(super) fn validate_pod_spec(spec: &PodSpec, path: &str, _is_pod: bool) -> Ve
     errs
 }
 
+/// The sources a volume sets, by their JSON names in the order the API
+/// serializes them (alphabetical): `validateVolumeSource` allows one.
+fn volume_sources(v: &Volume) -> Vec<&'static str> {
+    [
+        (v.aws_elastic_block_store.is_some(), "awsElasticBlockStore"),
+        (v.azure_disk.is_some(), "azureDisk"),
+        (v.azure_file.is_some(), "azureFile"),
+        (v.cephfs.is_some(), "cephfs"),
+        (v.cinder.is_some(), "cinder"),
+        (v.config_map.is_some(), "configMap"),
+        (v.csi.is_some(), "csi"),
+        (v.downward_api.is_some(), "downwardAPI"),
+        (v.empty_dir.is_some(), "emptyDir"),
+        (v.ephemeral.is_some(), "ephemeral"),
+        (v.fc.is_some(), "fc"),
+        (v.flex_volume.is_some(), "flexVolume"),
+        (v.flocker.is_some(), "flocker"),
+        (v.gce_persistent_disk.is_some(), "gcePersistentDisk"),
+        (v.git_repo.is_some(), "gitRepo"),
+        (v.glusterfs.is_some(), "glusterfs"),
+        (v.host_path.is_some(), "hostPath"),
+        (v.image.is_some(), "image"),
+        (v.iscsi.is_some(), "iscsi"),
+        (v.nfs.is_some(), "nfs"),
+        (v.persistent_volume_claim.is_some(), "persistentVolumeClaim"),
+        (v.photon_persistent_disk.is_some(), "photonPersistentDisk"),
+        (v.portworx_volume.is_some(), "portworxVolume"),
+        (v.projected.is_some(), "projected"),
+        (v.quobyte.is_some(), "quobyte"),
+        (v.rbd.is_some(), "rbd"),
+        (v.scale_io.is_some(), "scaleIO"),
+        (v.secret.is_some(), "secret"),
+        (v.storageos.is_some(), "storageos"),
+        (v.vsphere_volume.is_some(), "vsphereVolume"),
+    ]
+    .into_iter()
+    .filter_map(|(set, name)| set.then_some(name))
+    .collect()
+}
+
 /// `ValidateVolumes`: returns the names of the valid volumes.
 fn validate_volumes(vols: &[Volume], path: &str, errs: &mut Vec<FieldError>) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
@@ -122,13 +162,7 @@ fn validate_volumes(vols: &[Volume], path: &str, errs: &mut Vec<FieldError>) -> 
         let p = index(path, i);
         let mut el = Vec::new();
         // validateVolumeSource: exactly one source.
-        let sources: Vec<String> = serde_json::to_value(v)
-            .ok()
-            .and_then(|j| {
-                j.as_object()
-                    .map(|m| m.keys().filter(|k| *k != "name").cloned().collect())
-            })
-            .unwrap_or_default();
+        let sources = volume_sources(v);
         if sources.is_empty() {
             el.push(required(p.clone(), "must specify a volume type"));
         } else {
