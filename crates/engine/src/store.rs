@@ -98,8 +98,12 @@ pub enum StoreError {
     },
 }
 
-/// The default number of changes kept for watchers.
-pub const DEFAULT_HISTORY: usize = 20_000;
+/// The default number of changes kept for watchers: a client that lists and
+/// then watches from further back than the last 1,024 changes is told 410
+/// Gone and lists again, as with a compacted etcd revision. Every version
+/// kept pins a full copy of its object: with 20,000 kept, 3,000 pods on 300
+/// nodes peaked at 210 MB of heap instead of 143 MB (heaptrack).
+pub const DEFAULT_HISTORY: usize = 1_024;
 
 /// resource → namespace → name → object: the same order as [`Key`], but
 /// looked up by borrowed strings (a read allocates nothing).
