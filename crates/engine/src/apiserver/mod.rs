@@ -333,13 +333,24 @@ impl ApiServer {
                 }
                 match uid {
                     Some(uid) => {
-                        self.pods_by_controller
-                            .entry(uid.to_string())
-                            .or_default()
-                            .insert(key.clone(), ev.object.clone());
-                        self.pod_controller
-                            .entry(key)
-                            .or_insert_with(|| uid.to_string());
+                        // An update of a pod already indexed replaces the
+                        // object in place (no key or UID copied).
+                        let slot = self
+                            .pods_by_controller
+                            .get_mut(uid)
+                            .and_then(|set| set.get_mut(&key));
+                        match slot {
+                            Some(obj) => *obj = ev.object.clone(),
+                            None => {
+                                self.pods_by_controller
+                                    .entry(uid.to_string())
+                                    .or_default()
+                                    .insert(key.clone(), ev.object.clone());
+                            }
+                        }
+                        if !self.pod_controller.contains_key(&key) {
+                            self.pod_controller.insert(key, uid.to_string());
+                        }
                     }
                     None => {
                         self.orphan_pods.insert(key, ev.object.clone());
@@ -364,7 +375,22 @@ impl ApiServer {
     /// Keeps the owner → dependents graph current.
     fn index_owners(&mut self, ev: &WatchEvent) {
         let key = Key::of(&ev.object);
-        let owners: Vec<String> = if ev.event_type == crate::store::EventType::Deleted {
+        let deleted = ev.event_type == crate::store::EventType::Deleted;
+        // Most writes (status updates) keep the owners: nothing to move.
+        let refs = ev
+            .object
+            .meta()
+            .owner_references
+            .as_deref()
+            .unwrap_or_default();
+        let same = match self.owners_of.get(&key) {
+            Some(old) => !deleted && old.iter().eq(refs.iter().map(|r| &r.uid)),
+            None => deleted || refs.is_empty(),
+        };
+        if same {
+            return;
+        }
+        let owners: Vec<String> = if deleted {
             Vec::new()
         } else {
             ev.object
