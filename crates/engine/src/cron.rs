@@ -15,6 +15,7 @@
 //! robfig/cron's messages, and this is ~300 lines with no dependency and no
 //! cost to the WASM bundle.
 
+use crate::timezone::Location;
 use k8s_openapi::chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Timelike, Utc};
 
 const STAR_BIT: u64 = 1 << 63;
@@ -275,12 +276,39 @@ fn has(set: u64, n: u32) -> bool {
     set & (1 << n) != 0
 }
 
+/// Go's `time.Date(y, m, d, h, min, sec, 0, loc)` as Unix seconds: the
+/// fields normalised (month 13 is January of the next year, day 32 the
+/// first of the next month), then the wall time resolved with the offset in
+/// effect at `local - offset(local)`, which is what Go's `Date` computes
+/// (its lookup of the local time taken as UTC, corrected when the result
+/// falls outside that zone period). A time in a spring-forward gap thus
+/// lands an hour later, an ambiguous fall-back time on one of its two
+/// instants, as in Go.
+fn go_date(y: i32, m: u32, d: u32, h: u32, min: u32, sec: u32, loc: &Location) -> Option<i64> {
+    let (y, m) = (y + ((m - 1) / 12) as i32, (m - 1) % 12 + 1);
+    let local = NaiveDate::from_ymd_opt(y, m, 1)?.and_hms_opt(0, 0, 0)?
+        + Duration::days(i64::from(d) - 1)
+        + Duration::seconds(i64::from(h * 3600 + min * 60 + sec));
+    let unix = local.and_utc().timestamp();
+    let offset = loc.offset_at(unix - i64::from(loc.offset_at(unix)));
+    Some(unix - i64::from(offset))
+}
+
+/// The wall-clock fields of Unix time `u` in `loc`.
+fn fields(u: i64, loc: &Location) -> Option<NaiveDateTime> {
+    Some(DateTime::from_timestamp(u + i64::from(loc.offset_at(u)), 0)?.naive_utc())
+}
+
 impl Schedule {
-    /// The first activation strictly after `t`, where `t` and the result are
-    /// wall-clock times in the schedule's time zone (`offset_secs` east of
-    /// UTC, fixed). `None` when nothing matches within five years (robfig
-    /// gives up there too, e.g. `0 0 30 2 *`).
-    pub fn next_after(&self, t: DateTime<Utc>, offset_secs: i32) -> Option<DateTime<Utc>> {
+    /// robfig/cron's `Next`: the first activation strictly after `t`. A
+    /// five-field schedule runs in `loc` (`CRON_TZ`, i.e. `spec.timeZone`)
+    /// as robfig's `SpecSchedule.Next` walks it, field by field on the
+    /// zone's wall clock and adding whole hours: across a DST change a time
+    /// in the spring-forward gap is skipped that day and a time in the
+    /// fall-back hour runs twice, as on a real cluster. `None` when nothing
+    /// matches within five years (robfig gives up there too, e.g.
+    /// `0 0 30 2 *`).
+    pub fn next_after(&self, t: DateTime<Utc>, loc: &Location) -> Option<DateTime<Utc>> {
         let (minute, hour, dom, month, dow) = match *self {
             Schedule::Every(secs) => {
                 // ConstantDelaySchedule: whole seconds after t.
@@ -295,12 +323,6 @@ impl Schedule {
                 dow,
             } => (minute, hour, dom, month, dow),
         };
-        let off = Duration::seconds(offset_secs as i64);
-        let local = (t + off).naive_utc();
-        // Start at the next whole minute.
-        let mut cur: NaiveDateTime =
-            local.with_second(0)?.with_nanosecond(0)? + Duration::minutes(1);
-        let year_limit = local.year() + 5;
         let day_matches = |d: &NaiveDateTime| {
             let dom_match = has(dom, d.day());
             let dow_match = has(dow, d.weekday().num_days_from_sunday());
@@ -310,82 +332,98 @@ impl Schedule {
                 dom_match || dow_match
             }
         };
-        loop {
-            if cur.year() > year_limit {
+        // Start at the earliest possible time (the upcoming second).
+        let mut u = t.timestamp() + 1;
+        let mut added = false;
+        let year_limit = fields(u, loc)?.year() + 5;
+        'wrap: loop {
+            if fields(u, loc)?.year() > year_limit {
                 return None;
             }
-            if !has(month, cur.month()) {
-                let (y, m) = if cur.month() == 12 {
-                    (cur.year() + 1, 1)
-                } else {
-                    (cur.year(), cur.month() + 1)
-                };
-                cur = NaiveDate::from_ymd_opt(y, m, 1)?.and_hms_opt(0, 0, 0)?;
-                continue;
+            // On the first change of a field, the smaller ones are reset.
+            while !has(month, fields(u, loc)?.month()) {
+                if !added {
+                    added = true;
+                    let f = fields(u, loc)?;
+                    u = go_date(f.year(), f.month(), 1, 0, 0, 0, loc)?;
+                }
+                // t.AddDate(0, 1, 0).
+                let f = fields(u, loc)?;
+                u = go_date(
+                    f.year(),
+                    f.month() + 1,
+                    f.day(),
+                    f.hour(),
+                    f.minute(),
+                    f.second(),
+                    loc,
+                )?;
+                if fields(u, loc)?.month() == 1 {
+                    continue 'wrap;
+                }
             }
-            if !day_matches(&cur) {
-                cur = (cur.date() + Duration::days(1)).and_hms_opt(0, 0, 0)?;
-                continue;
+            while !day_matches(&fields(u, loc)?) {
+                if !added {
+                    added = true;
+                    let f = fields(u, loc)?;
+                    u = go_date(f.year(), f.month(), f.day(), 0, 0, 0, loc)?;
+                }
+                // t.AddDate(0, 0, 1).
+                let f = fields(u, loc)?;
+                u = go_date(
+                    f.year(),
+                    f.month(),
+                    f.day() + 1,
+                    f.hour(),
+                    f.minute(),
+                    f.second(),
+                    loc,
+                )?;
+                // Midnight moved by DST: back to the day's start.
+                let h = i64::from(fields(u, loc)?.hour());
+                if h != 0 {
+                    if h > 12 {
+                        u += (24 - h) * 3600;
+                    } else {
+                        u -= h * 3600;
+                    }
+                }
+                if fields(u, loc)?.day() == 1 {
+                    continue 'wrap;
+                }
             }
-            if !has(hour, cur.hour()) {
-                cur = cur.with_minute(0)? + Duration::hours(1);
-                continue;
+            while !has(hour, fields(u, loc)?.hour()) {
+                if !added {
+                    added = true;
+                    let f = fields(u, loc)?;
+                    u = go_date(f.year(), f.month(), f.day(), f.hour(), 0, 0, loc)?;
+                }
+                u += 3600;
+                if fields(u, loc)?.hour() == 0 {
+                    continue 'wrap;
+                }
             }
-            if !has(minute, cur.minute()) {
-                cur += Duration::minutes(1);
-                continue;
+            while !has(minute, fields(u, loc)?.minute()) {
+                if !added {
+                    added = true;
+                    u -= u.rem_euclid(60);
+                }
+                u += 60;
+                if fields(u, loc)?.minute() == 0 {
+                    continue 'wrap;
+                }
             }
-            return Some(DateTime::from_naive_utc_and_offset(cur - off, Utc));
+            // ParseStandard's seconds field is always 0.
+            while fields(u, loc)?.second() != 0 {
+                added = true;
+                u += 1;
+                if fields(u, loc)?.second() == 0 {
+                    continue 'wrap;
+                }
+            }
+            return DateTime::from_timestamp(u, 0);
         }
     }
-}
-
-/// Time zones the simulation knows: `(IANA name, fixed offset east of UTC
-/// in seconds)`. Only zones without daylight saving time are listed, so a
-/// fixed offset is exact; other IANA names are rejected as unknown (see the
-/// README's Simplifications).
-pub const TIME_ZONES: &[(&str, i32)] = &[
-    ("UTC", 0),
-    ("Etc/UTC", 0),
-    ("Etc/GMT", 0),
-    ("GMT", 0),
-    ("Africa/Lagos", 3600),
-    ("Africa/Nairobi", 3 * 3600),
-    ("America/Bogota", -5 * 3600),
-    ("America/Lima", -5 * 3600),
-    ("America/Sao_Paulo", -3 * 3600),
-    ("Asia/Bangkok", 7 * 3600),
-    ("Asia/Dubai", 4 * 3600),
-    ("Asia/Ho_Chi_Minh", 7 * 3600),
-    ("Asia/Hong_Kong", 8 * 3600),
-    ("Asia/Jakarta", 7 * 3600),
-    ("Asia/Kolkata", 5 * 3600 + 1800),
-    ("Asia/Manila", 8 * 3600),
-    ("Asia/Seoul", 9 * 3600),
-    ("Asia/Shanghai", 8 * 3600),
-    ("Asia/Singapore", 8 * 3600),
-    ("Asia/Taipei", 8 * 3600),
-    ("Asia/Tokyo", 9 * 3600),
-    ("Australia/Brisbane", 10 * 3600),
-    ("Europe/Istanbul", 3 * 3600),
-    ("Europe/Moscow", 3 * 3600),
-    ("Pacific/Honolulu", -10 * 3600),
-];
-
-/// The fixed UTC offset of a known zone (`Etc/GMT+5` style names too).
-pub fn zone_offset(name: &str) -> Option<i32> {
-    if let Some((_, o)) = TIME_ZONES.iter().find(|(n, _)| *n == name) {
-        return Some(*o);
-    }
-    // Etc/GMT+N is N hours *west* of Greenwich (POSIX sign convention).
-    let rest = name.strip_prefix("Etc/GMT")?;
-    let (sign, n) = match rest.split_at_checked(1)? {
-        ("+", n) => (-1, n),
-        ("-", n) => (1, n),
-        _ => return None,
-    };
-    let h: i32 = n.parse().ok().filter(|h| (0..=14).contains(h))?;
-    Some(sign * h * 3600)
 }
 
 #[cfg(test)]
@@ -400,7 +438,7 @@ mod tests {
     fn next(spec: &str, from: &str) -> String {
         parse_standard(spec)
             .unwrap()
-            .next_after(at(from), 0)
+            .next_after(at(from), &crate::timezone::UTC)
             .unwrap()
             .to_rfc3339()
     }
@@ -479,20 +517,136 @@ mod tests {
     #[test]
     fn impossible_dates_give_up_after_five_years() {
         let s = parse_standard("0 0 30 2 *").unwrap();
-        assert_eq!(s.next_after(at("2025-01-01T00:00:00Z"), 0), None);
+        assert_eq!(
+            s.next_after(at("2025-01-01T00:00:00Z"), &crate::timezone::UTC),
+            None
+        );
     }
 
     #[test]
     fn time_zone_offsets_shift_the_wall_clock() {
         // 09:00 in Seoul is 00:00 UTC.
+        let seoul = crate::timezone::load_location("Asia/Seoul").unwrap();
         let s = parse_standard("0 9 * * *").unwrap();
         let n = s
-            .next_after(Utc.with_ymd_and_hms(2025, 3, 3, 1, 0, 0).unwrap(), 9 * 3600)
+            .next_after(Utc.with_ymd_and_hms(2025, 3, 3, 1, 0, 0).unwrap(), &seoul)
             .unwrap();
         assert_eq!(n.to_rfc3339(), "2025-03-04T00:00:00+00:00");
-        assert_eq!(zone_offset("Asia/Seoul"), Some(9 * 3600));
-        assert_eq!(zone_offset("Etc/GMT+5"), Some(-5 * 3600));
-        assert_eq!(zone_offset("Mars/Olympus"), None);
+    }
+
+    /// robfig/cron v3's own DST cases (spec_test.go TestNext, the
+    /// `TZ=America/New_York` rows, as five-field schedules): the 2 am run is
+    /// skipped on the spring-forward day, the 1 am run happens twice on the
+    /// fall-back day, hourly runs follow the clock.
+    #[test]
+    fn schedules_in_a_dst_zone_follow_robfig_across_the_changes() {
+        let ny = crate::timezone::load_location("America/New_York").unwrap();
+        let cases = [
+            // 2 am EST (-5) -> 3 am EDT (-4).
+            (
+                "2012-03-11T00:00:00-05:00",
+                "30 2 11 Mar *",
+                "2013-03-11T02:30:00-04:00",
+            ),
+            (
+                "2012-03-11T00:00:00-05:00",
+                "0 * * * *",
+                "2012-03-11T01:00:00-05:00",
+            ),
+            (
+                "2012-03-11T01:00:00-05:00",
+                "0 * * * *",
+                "2012-03-11T03:00:00-04:00",
+            ),
+            (
+                "2012-03-11T03:00:00-04:00",
+                "0 * * * *",
+                "2012-03-11T04:00:00-04:00",
+            ),
+            (
+                "2012-03-11T00:00:00-05:00",
+                "0 1 * * *",
+                "2012-03-11T01:00:00-05:00",
+            ),
+            (
+                "2012-03-11T01:00:00-05:00",
+                "0 1 * * *",
+                "2012-03-12T01:00:00-04:00",
+            ),
+            (
+                "2012-03-11T00:00:00-05:00",
+                "0 2 * * *",
+                "2012-03-12T02:00:00-04:00",
+            ),
+            // 2 am EDT (-4) -> 1 am EST (-5).
+            (
+                "2012-11-04T00:00:00-04:00",
+                "30 2 04 Nov *",
+                "2012-11-04T02:30:00-05:00",
+            ),
+            (
+                "2012-11-04T01:45:00-04:00",
+                "30 1 04 Nov *",
+                "2012-11-04T01:30:00-05:00",
+            ),
+            (
+                "2012-11-04T00:00:00-04:00",
+                "0 * * * *",
+                "2012-11-04T01:00:00-04:00",
+            ),
+            (
+                "2012-11-04T01:00:00-04:00",
+                "0 * * * *",
+                "2012-11-04T01:00:00-05:00",
+            ),
+            (
+                "2012-11-04T01:00:00-05:00",
+                "0 * * * *",
+                "2012-11-04T02:00:00-05:00",
+            ),
+            (
+                "2012-11-04T00:00:00-04:00",
+                "0 1 * * *",
+                "2012-11-04T01:00:00-04:00",
+            ),
+            (
+                "2012-11-04T01:00:00-04:00",
+                "0 1 * * *",
+                "2012-11-04T01:00:00-05:00",
+            ),
+            (
+                "2012-11-04T01:00:00-05:00",
+                "0 1 * * *",
+                "2012-11-05T01:00:00-05:00",
+            ),
+            (
+                "2012-11-04T00:00:00-04:00",
+                "0 2 * * *",
+                "2012-11-04T02:00:00-05:00",
+            ),
+            (
+                "2012-11-04T02:00:00-05:00",
+                "0 2 * * *",
+                "2012-11-05T02:00:00-05:00",
+            ),
+            (
+                "2012-11-04T00:00:00-04:00",
+                "0 3 * * *",
+                "2012-11-04T03:00:00-05:00",
+            ),
+            (
+                "2012-11-04T03:00:00-05:00",
+                "0 3 * * *",
+                "2012-11-05T03:00:00-05:00",
+            ),
+        ];
+        for (from, spec, want) in cases {
+            let got = parse_standard(spec)
+                .unwrap()
+                .next_after(at(from), &ny)
+                .unwrap();
+            assert_eq!(got, at(want), "{spec} after {from}");
+        }
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod scenario;
 pub mod scheduler;
 pub mod simulation;
 pub mod store;
+pub mod timezone;
 pub mod trace;
 
 pub use clock::Millis;

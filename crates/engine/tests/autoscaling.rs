@@ -386,3 +386,47 @@ fn behavior_policies_are_validated_in_upstreams_words() {
         assert!(err.message.contains(want), "{}", err.message);
     }
 }
+
+/// horizontal.go validateAndParseSelector: two HPAs over the same pods both
+/// stop with ScalingActive=False/AmbiguousSelector instead of fighting over
+/// the replica count; deleting one lets the other scale again.
+#[test]
+fn two_autoscalers_over_the_same_pods_are_an_ambiguous_selector() {
+    let mut sim = cluster();
+    deployment(&mut sim, 1, 1, Some("400m"), None);
+    hpa_v2(&mut sim, 1, 5, 100);
+    hpa(
+        &mut sim,
+        json!({
+            "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "web-2", "namespace": "default"},
+            "spec": {
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                "minReplicas": 1, "maxReplicas": 8,
+                "metrics": [{"type": "Resource", "resource": {"name": "cpu",
+                    "target": {"type": "Utilization", "averageUtilization": 50}}}]
+            }
+        }),
+    );
+    sim.advance(120 * SECOND);
+    let msg =
+        "pods by selector app=web are controlled by multiple HPAs: [default/web default/web-2]";
+    let h = get_hpa(&sim);
+    assert_eq!(
+        condition(&h, "ScalingActive"),
+        ("False".into(), "AmbiguousSelector".into(), msg.into())
+    );
+    assert_eq!(spec_replicas(&sim), 1, "neither HPA may scale");
+    assert!(events(&sim, "AmbiguousSelector").iter().any(|m| m == msg));
+    assert!(events(&sim, "FailedComputeMetricsReplicas")
+        .iter()
+        .any(|m| m == msg));
+
+    let res = registry::by_kind("autoscaling/v2", "HorizontalPodAutoscaler").unwrap();
+    sim.with_api(|api| api.delete("kubectl", res, "default", "web-2", Default::default()))
+        .unwrap();
+    sim.advance(60 * SECOND);
+    let h = get_hpa(&sim);
+    assert_eq!(condition(&h, "ScalingActive").1, "ValidMetricFound");
+    assert!(spec_replicas(&sim) > 1, "the remaining HPA scales out");
+}

@@ -557,6 +557,49 @@ fn cronjob_time_zone_moves_the_schedule() {
     );
 }
 
+/// A schedule in a zone with daylight saving time follows the zone's wall
+/// clock as robfig/cron does: 02:30 in New York is 07:30Z in winter and
+/// 06:30Z in summer, and on 2025-03-09, when the clocks jump from 02:00 to
+/// 03:00, there is no 02:30, so no Job that day.
+#[test]
+fn cronjob_in_a_dst_zone_skips_the_missing_hour_and_follows_the_clock() {
+    // From Friday 2025-03-07T12:00Z, one worker, four days.
+    let mut sim = Simulation::new(ClusterConfig {
+        epoch_unix_ms: 1_741_348_800_000,
+        ..ClusterConfig::with_workers(1)
+    });
+    create(
+        &mut sim,
+        "CronJob",
+        json!({"metadata": {"name": "nyc"}, "spec": {
+            "schedule": "30 2 * * *", "timeZone": "America/New_York",
+            "successfulJobsHistoryLimit": 10,
+            "jobTemplate": {"spec": job_spec("true", json!({}))}}}),
+    )
+    .unwrap();
+    sim.advance(4 * 24 * 60 * MINUTE);
+    let r = registry::by_kind("batch/v1", "Job").unwrap();
+    let scheduled: Vec<String> = jobs(&sim)
+        .iter()
+        .map(|n| {
+            let j = sim.api().get_typed::<Job>(r, "default", n).unwrap();
+            j.metadata.annotations.as_ref().unwrap()
+                ["batch.kubernetes.io/cronjob-scheduled-timestamp"]
+                .clone()
+        })
+        .collect();
+    assert_eq!(
+        scheduled,
+        [
+            "2025-03-08T02:30:00-05:00",
+            "2025-03-10T02:30:00-04:00",
+            "2025-03-11T02:30:00-04:00",
+        ]
+    );
+    // Named after the UTC minute: 2025-03-10T06:30:00Z.
+    assert!(jobs(&sim).contains(&"nyc-29026470".to_string()));
+}
+
 #[test]
 fn suspending_a_job_deletes_its_pods_and_resuming_starts_them_again() {
     let mut sim = sim();

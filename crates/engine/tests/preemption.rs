@@ -150,3 +150,105 @@ fn preemption_policy_never_waits_instead() {
         .deletion_timestamp
         .is_none());
 }
+
+/// `pod` with labels and, when given, bound to `node` by `spec.nodeName`.
+fn labelled(name: &str, class: &str, cpu: &str, app: &str, node: Option<&str>) -> Object {
+    let mut o = pod(name, class, cpu);
+    if let Object::Pod(p) = &mut o {
+        p.metadata.labels = Some([("app".to_string(), app.to_string())].into());
+        p.spec.as_mut().unwrap().node_name = node.map(str::to_string);
+    }
+    o
+}
+
+/// A budget over `app=<app>` that allows no disruption of its single pod.
+fn pdb(app: &str) -> Object {
+    let v = serde_json::json!({
+        "apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+        "metadata": {"name": app, "namespace": "default"},
+        "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": app}}}
+    });
+    kubarium_engine::api::decode::decode(v).unwrap()
+}
+
+fn terminating(sim: &kubarium_engine::simulation::Simulation, names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .filter(|n| get_pod(sim, n).is_some_and(|p| p.metadata.deletion_timestamp.is_some()))
+        .map(|n| n.to_string())
+        .collect()
+}
+
+/// Three low pods that started one after the other, `a-db` last; the
+/// preemptor needs the room of one of them.
+fn three_low_pods(with_pdb: bool) -> kubarium_engine::simulation::Simulation {
+    let mut sim = scenario::cluster(1, 3);
+    sim.with_api(|api| {
+        api.create("kubectl", class("low", 10)).unwrap();
+        api.create("kubectl", class("high", 1000)).unwrap();
+    });
+    for (name, app) in [("c-old", "batch"), ("b-mid", "batch"), ("a-db", "db")] {
+        sim.with_api(|api| api.create("kubectl", labelled(name, "low", "1200m", app, None)))
+            .unwrap();
+        sim.advance(5 * SECOND);
+    }
+    if with_pdb {
+        sim.with_api(|api| api.create("kubectl", pdb("db")))
+            .unwrap();
+    }
+    sim.advance(10 * SECOND);
+    sim.with_api(|api| api.create("kubectl", pod("urgent", "high", "1200m")))
+        .unwrap();
+    sim.advance(10);
+    sim
+}
+
+/// MoreImportantPod: among equal priorities the pod that started last is
+/// the least important, so it is the one not reprieved (the dry run used to
+/// reprieve by name).
+#[test]
+fn the_victim_among_equal_priorities_is_the_latest_started() {
+    let sim = three_low_pods(false);
+    assert_eq!(terminating(&sim, &["a-db", "b-mid", "c-old"]), ["a-db"]);
+}
+
+/// filterPodsWithPDBViolation: a victim whose eviction would violate a
+/// budget is reprieved first, so another pod goes instead.
+#[test]
+fn a_pod_guarded_by_a_budget_is_reprieved_before_the_others() {
+    let sim = three_low_pods(true);
+    assert_eq!(terminating(&sim, &["a-db", "b-mid", "c-old"]), ["b-mid"]);
+}
+
+/// pickOneNodeForPreemption's first criterion: the node whose victims
+/// violate fewer budgets, even where the later criteria (the latest start
+/// time, the first node) would pick the other one.
+#[test]
+fn preemption_prefers_the_node_without_budget_violations() {
+    let mut sim = scenario::cluster(2, 3);
+    sim.with_api(|api| {
+        api.create("kubectl", class("low", 10)).unwrap();
+        api.create("kubectl", class("high", 1000)).unwrap();
+        api.create(
+            "kubectl",
+            labelled("web", "low", "3", "web", Some("node-2")),
+        )
+        .unwrap();
+    });
+    sim.advance(5 * SECOND);
+    sim.with_api(|api| {
+        api.create("kubectl", labelled("db", "low", "3", "db", Some("node-1")))
+            .unwrap();
+        api.create("kubectl", pdb("db")).unwrap();
+    });
+    sim.advance(10 * SECOND);
+    sim.with_api(|api| api.create("kubectl", pod("urgent", "high", "2")))
+        .unwrap();
+    sim.advance(10);
+    assert_eq!(terminating(&sim, &["db", "web"]), ["web"]);
+    let urgent = get_pod(&sim, "urgent").unwrap();
+    assert_eq!(
+        urgent.status.unwrap().nominated_node_name.as_deref(),
+        Some("node-2")
+    );
+}

@@ -207,6 +207,9 @@ pub struct ApiServer {
     pods_by_controller: BTreeMap<String, BTreeMap<(String, String), Arc<Object>>>,
     pod_controller: BTreeMap<(String, String), String>,
     orphan_pods: BTreeMap<(String, String), Arc<Object>>,
+    /// ReplicaSets without a controller (the Deployment controller adopts
+    /// matching ones), by (namespace, name).
+    orphan_replica_sets: BTreeMap<(String, String), Arc<Object>>,
     /// Every object with ownerReferences, by owner UID (the garbage
     /// collector's dependency graph), and the owners each object names.
     dependents: BTreeMap<String, BTreeSet<Key>>,
@@ -262,6 +265,7 @@ impl ApiServer {
             pods_by_controller: BTreeMap::new(),
             pod_controller: BTreeMap::new(),
             orphan_pods: BTreeMap::new(),
+            orphan_replica_sets: BTreeMap::new(),
             dependents: BTreeMap::new(),
             owners_of: BTreeMap::new(),
         }
@@ -357,6 +361,19 @@ impl ApiServer {
                     }
                 }
             }
+            Object::ReplicaSet(rs) => {
+                let key = (
+                    rs.metadata.namespace.clone().unwrap_or_default(),
+                    rs.metadata.name.clone().unwrap_or_default(),
+                );
+                if ev.event_type != crate::store::EventType::Deleted
+                    && crate::api::podutil::get_controller_of(&rs.metadata).is_none()
+                {
+                    self.orphan_replica_sets.insert(key, ev.object.clone());
+                } else {
+                    self.orphan_replica_sets.remove(&key);
+                }
+            }
             Object::Event(e) if ev.event_type == crate::store::EventType::Deleted => {
                 let key = (
                     e.metadata.namespace.clone().unwrap_or_default(),
@@ -443,6 +460,17 @@ impl ApiServer {
             .get(uid)
             .into_iter()
             .flat_map(|m| m.values())
+    }
+
+    /// ReplicaSets without a controller in `namespace`, as stored.
+    pub fn orphan_replica_sets_in<'a>(
+        &'a self,
+        namespace: &'a str,
+    ) -> impl Iterator<Item = &'a Arc<Object>> + 'a {
+        self.orphan_replica_sets
+            .range((namespace.to_string(), String::new())..)
+            .take_while(move |((ns, _), _)| ns == namespace)
+            .map(|(_, o)| o)
     }
 
     /// Pods without a controller in `namespace`, as stored.

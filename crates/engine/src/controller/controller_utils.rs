@@ -20,6 +20,89 @@ pub fn new_controller_ref(
     }
 }
 
+/// The writes of `PodControllerRefManager.ClaimPods`
+/// (controller_ref_manager.go `ClaimObject`): releases the pods `owner`
+/// controls whose labels no longer match `selector` (or that `member`
+/// rejects), and adopts the orphan pods of its namespace that match and are
+/// not being deleted; nothing while the owner is being deleted, nothing
+/// with an invalid or empty selector. The owner's pods are then those of
+/// the API server's controller index.
+pub fn claim_pods(
+    ctx: &mut crate::simulation::Ctx,
+    user: &str,
+    owner: (&str, &str, &meta::ObjectMeta),
+    selector: &meta::LabelSelector,
+    member: &dyn Fn(&core::Pod) -> bool,
+) {
+    use crate::api::Object;
+    let (api_version, kind, meta) = owner;
+    if meta.deletion_timestamp.is_some() {
+        return;
+    }
+    let Some(selector) =
+        crate::api::selector::from_label_selector(selector).filter(|s| !s.is_empty())
+    else {
+        return;
+    };
+    let matches = |p: &core::Pod| selector.matches(p.metadata.labels.as_ref()) && member(p);
+    let uid = meta.uid.clone().unwrap_or_default();
+    let ns = meta.namespace.clone().unwrap_or_default();
+    let release: Vec<core::Pod> = ctx
+        .api
+        .pods_of_controller(&uid)
+        .filter_map(|o| match &**o {
+            Object::Pod(p) if !matches(p) => Some((**p).clone()),
+            _ => None,
+        })
+        .collect();
+    let adopt: Vec<core::Pod> = ctx
+        .api
+        .orphan_pods_in(&ns)
+        .filter_map(|o| match &**o {
+            Object::Pod(p) if p.metadata.deletion_timestamp.is_none() && matches(p) => {
+                Some((**p).clone())
+            }
+            _ => None,
+        })
+        .collect();
+    for mut p in release {
+        if let Some(refs) = p.metadata.owner_references.as_mut() {
+            refs.retain(|r| r.uid != uid);
+        }
+        let _ = ctx.api.update(user, Object::Pod(Box::new(p)));
+    }
+    for mut p in adopt {
+        p.metadata
+            .owner_references
+            .get_or_insert_with(Vec::new)
+            .push(new_controller_ref(api_version, kind, meta));
+        let _ = ctx.api.update(user, Object::Pod(Box::new(p)));
+    }
+}
+
+/// Whether an orphan pod (no controller) should wake an owner of `kind`
+/// whose selector matches it (`getStatefulSetsForPod`,
+/// `getDaemonSetsForPod`): the keys of those owners in the pod's namespace.
+pub fn owners_selecting_orphan(
+    api: &crate::apiserver::ApiServer,
+    res: &crate::api::registry::ResourceInfo,
+    pod: &core::Pod,
+    selector_of: impl Fn(&crate::api::Object) -> Option<&meta::LabelSelector>,
+) -> Vec<String> {
+    if crate::api::podutil::get_controller_of(&pod.metadata).is_some() {
+        return Vec::new();
+    }
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("");
+    api.list(res, Some(ns))
+        .filter(|o| {
+            selector_of(o)
+                .and_then(crate::api::selector::from_label_selector)
+                .is_some_and(|s| !s.is_empty() && s.matches(pod.metadata.labels.as_ref()))
+        })
+        .map(|o| crate::api::key(ns, o.name()))
+        .collect()
+}
+
 /// `controller.GetPodFromTemplate`: a pod of `parent` from `template` — its
 /// labels, annotations, finalizers and spec, `generateName` `<parent>-`, in
 /// the parent's namespace, owned through `controller_ref`. Controllers then

@@ -78,6 +78,67 @@ pub fn new_revision(
     }
 }
 
+/// Claims the ControllerRevisions of `owner`'s namespace as upstream's
+/// controllers do before reading their history: orphans whose labels match
+/// `selector` are adopted (StatefulSet `adoptOrphanRevisions`, DaemonSet
+/// `controlledHistories`), and with `release` the owned ones whose labels
+/// no longer match are let go (the DaemonSet's
+/// `ClaimControllerRevisions`). Nothing while the owner is being deleted or
+/// with an invalid or empty selector.
+pub fn claim_revisions(
+    ctx: &mut crate::simulation::Ctx,
+    user: &str,
+    kind: &str,
+    owner: &meta::ObjectMeta,
+    selector: &meta::LabelSelector,
+    release: bool,
+) {
+    if owner.deletion_timestamp.is_some() {
+        return;
+    }
+    let Some(selector) =
+        crate::api::selector::from_label_selector(selector).filter(|s| !s.is_empty())
+    else {
+        return;
+    };
+    let uid = owner.uid.as_deref().unwrap_or("");
+    let res = crate::api::registry::by_kind("apps/v1", "ControllerRevision")
+        .expect("ControllerRevision is registered");
+    let changes: Vec<apps::ControllerRevision> = ctx
+        .api
+        .list(res, owner.namespace.as_deref())
+        .filter_map(|o| match o {
+            Object::ControllerRevision(cr) => {
+                let matches = selector.matches(cr.metadata.labels.as_ref());
+                let controller = crate::api::podutil::get_controller_of(&cr.metadata);
+                let mut cr = (**cr).clone();
+                match controller {
+                    None if matches && cr.metadata.deletion_timestamp.is_none() => {
+                        cr.metadata
+                            .owner_references
+                            .get_or_insert_with(Vec::new)
+                            .push(owner_ref(kind, owner));
+                        Some(cr)
+                    }
+                    Some(r) if release && r.uid == uid && !matches => {
+                        if let Some(refs) = cr.metadata.owner_references.as_mut() {
+                            refs.retain(|r| r.uid != uid);
+                        }
+                        Some(cr)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .collect();
+    for cr in changes {
+        let _ = ctx
+            .api
+            .update(user, Object::ControllerRevision(Box::new(cr)));
+    }
+}
+
 /// The revisions an owner controls, by revision number then name
 /// (`history.SortControllerRevisions`). Listed from the namespace's
 /// ControllerRevisions (few), not from the owner's dependents (which include

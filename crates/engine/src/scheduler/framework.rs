@@ -380,6 +380,9 @@ pub struct PodEntry {
     pub terminating: bool,
     /// The pod's UID (the `Preempted` event names it).
     pub uid: Arc<str>,
+    /// `status.startTime` in ms since the epoch, if the kubelet has set it
+    /// (preemption's `MoreImportantPod` and latest-start-time criterion).
+    pub start_time: Option<i64>,
 }
 
 impl PodEntry {
@@ -393,8 +396,15 @@ impl PodEntry {
             affinity: plugins::inter_pod_affinity::PodAffinityTerms::of(pod).map(Arc::new),
             terminating: pod.metadata.deletion_timestamp.is_some(),
             uid: Arc::from(pod.metadata.uid.as_deref().unwrap_or("")),
+            start_time: pod_start_time(pod),
         }
     }
+}
+
+/// `status.startTime` of `pod` in ms since the epoch.
+pub fn pod_start_time(pod: &Pod) -> Option<i64> {
+    let t = pod.status.as_ref()?.start_time.as_ref()?;
+    Some(t.0.timestamp_millis())
 }
 
 /// A pod's namespace and labels: what label selectors and affinity terms
@@ -811,6 +821,9 @@ pub struct CycleState {
     /// ImageLocality: per container, the names its image may be reported
     /// under (computed once per attempt).
     pub image_names: Vec<Vec<String>>,
+    /// The PodDisruptionBudgets DefaultPreemption honours (kept by the
+    /// caller from watch events, as upstream's PDB lister).
+    pub pdbs: Arc<plugins::default_preemption::Pdbs>,
     /// InterPodAffinity PreFilter state.
     pub inter_pod_affinity: Option<Box<plugins::inter_pod_affinity::PreFilterState>>,
     /// InterPodAffinity PreScore state.
@@ -1056,6 +1069,9 @@ pub struct SchedulerState {
     /// the Services, ReplicationControllers, ReplicaSets and StatefulSets
     /// selecting the pod, ANDed). The caller computes it from the API.
     pub default_spread_selector: Option<Arc<Selector>>,
+    /// Every PodDisruptionBudget, by `namespace/name` (kept by the caller
+    /// from watch events).
+    pub pdbs: Arc<plugins::default_preemption::Pdbs>,
 }
 
 // ---------------------------------------------------------------------------
@@ -1385,6 +1401,7 @@ pub fn schedule_one(
         namespace_labels,
         image_num_nodes,
         default_spread_selector,
+        pdbs,
     } = state;
     let percentage = profile
         .percentage_of_nodes_to_score
@@ -1393,6 +1410,7 @@ pub fn schedule_one(
         namespace_labels: namespace_labels.clone(),
         image_num_nodes: image_num_nodes.clone(),
         default_spread_selector: default_spread_selector.clone(),
+        pdbs: pdbs.clone(),
         num_all_nodes: nodes.len(),
         ..CycleState::default()
     };

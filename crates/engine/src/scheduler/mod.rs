@@ -142,6 +142,7 @@ impl Scheduler {
                     .and_then(|&i| self.nodes[i].pods().get(key))
                     .is_none_or(|e| {
                         e.terminating == pod.metadata.deletion_timestamp.is_some()
+                            && e.start_time == framework::pod_start_time(pod)
                             && same_labels(&e.labels, pod)
                     });
                 if unchanged {
@@ -300,6 +301,18 @@ impl Scheduler {
                         return;
                     }
                     self.enqueue(&key, framework::pod_priority(p), ctx);
+                }
+            }
+            Object::PodDisruptionBudget(pdb) => {
+                let key = crate::api::key(
+                    pdb.metadata.namespace.as_deref().unwrap_or(""),
+                    pdb.metadata.name.as_deref().unwrap_or(""),
+                );
+                let pdbs = Arc::make_mut(&mut self.state.pdbs);
+                if ev.event_type == EventType::Deleted {
+                    pdbs.remove(&key);
+                } else {
+                    pdbs.insert(key, plugins::default_preemption::Pdb::of(pdb));
                 }
             }
             Object::Namespace(ns) => {

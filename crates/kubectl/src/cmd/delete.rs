@@ -201,13 +201,12 @@ pub(super) fn delete(s: &mut Session, words: &[String], stdin: Option<&str>, out
     // kubectl waits for the objects to disappear (virtual time passes).
     let wait = p.get("wait").is_none_or(|w| w == "true");
     if wait && !deleted.is_empty() {
-        let deadline = s.sim.now() + (5 * 60 * SECOND).min(s.block_limit);
-        while s.sim.now() < deadline
-            && deleted
+        super::blocking::Wait::new(s, 5 * 60 * SECOND, 100).until(s, |s| {
+            let api = s.sim.api();
+            deleted
                 .iter()
-                .any(|(r, n, name)| s.sim.api().get(r, n, name).is_some())
-        {
-            s.sim.advance(100);
-        }
+                .all(|(r, n, name)| api.get(r, n, name).is_none())
+                .then_some(())
+        });
     }
 }

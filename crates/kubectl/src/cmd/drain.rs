@@ -365,12 +365,18 @@ fn evict_or_delete(
         ..Default::default()
     };
     let start = s.sim.now();
-    let limit = if timeout == 0 {
-        DRAIN_WAIT_CAP
-    } else {
-        timeout
-    }
-    .min(s.block_limit);
+    // The poll decides itself when each pod has timed out (after its last
+    // eviction attempt or wait), so the loop goes on until every pod is done.
+    let wait = super::blocking::Wait::new(
+        s,
+        if timeout == 0 {
+            DRAIN_WAIT_CAP
+        } else {
+            timeout
+        },
+        SECOND,
+    );
+    let limit = wait.limit;
     let mut states: Vec<Evicting> = pods
         .iter()
         .map(|p| Evicting {
@@ -384,6 +390,7 @@ fn evict_or_delete(
     let mut failures = Vec::new();
     loop {
         let now = s.sim.now();
+        let expired = wait.expired(s);
         // Eviction attempts due now, in list order.
         for st in states.iter_mut().filter(|st| !st.done) {
             if st.retry_at.is_none_or(|t| t > now) {
@@ -408,7 +415,7 @@ fn evict_or_delete(
             out.out(format!("evicting pod {}/{}\n", st.ns, st.name));
             // The global timeout is checked after this line is printed and
             // before the request, as upstream's loop does.
-            if now - start >= limit {
+            if expired {
                 failures.push(format!(
                     "error when evicting pods/\"{}\" -n \"{}\": global timeout reached: {}",
                     st.name,
@@ -458,7 +465,7 @@ fn evict_or_delete(
                     "evicted"
                 };
                 out.out(format!("pod/{} {verb}\n", st.name));
-            } else if now - start >= limit {
+            } else if expired {
                 // waitForDelete's poll gives up with wait.ErrWaitTimeout.
                 failures.push(format!(
                     "error when waiting for pod \"{}\" in namespace \"{}\" to terminate: timed out waiting for the condition",
@@ -470,7 +477,7 @@ fn evict_or_delete(
         if states.iter().all(|st| st.done) {
             break;
         }
-        s.sim.advance(SECOND);
+        wait.sleep(s);
     }
     if failures.is_empty() {
         return Ok(());

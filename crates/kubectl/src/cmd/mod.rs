@@ -3,6 +3,7 @@
 
 mod apply;
 mod autoscale;
+mod blocking;
 mod create_job;
 mod create_pdb;
 mod delete;

@@ -244,13 +244,17 @@ fn status(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
     };
     let watch = p.get("watch").is_none_or(|w| w == "true");
     for (r, name) in t {
-        let start = s.sim.now();
-        let limit = if timeout == 0 { STATUS_CAP_MS } else { timeout }.min(s.block_limit);
-        let mut last_rv: Option<String> = None;
-        if let Some(kind) = set_kind(r) {
+        let wait = super::blocking::Wait::new(
+            s,
+            if timeout == 0 { STATUS_CAP_MS } else { timeout },
+            STATUS_STEP_MS,
+        );
+        // Each poll answers `Some(Ok)` when the rollout is done (or when not
+        // watching), `Some(Err)` after printing an error.
+        let outcome = if let Some(kind) = set_kind(r) {
             // The DaemonSet/StatefulSet viewers: a line per new message.
             let mut last: Option<String> = None;
-            loop {
+            wait.until(s, |s| {
                 let r = match kind {
                     "DaemonSet" => super::rollout_sets::status_daemonset(s, ns, &name),
                     _ => super::rollout_sets::status_statefulset(s, ns, &name),
@@ -261,54 +265,51 @@ fn status(s: &mut Session, p: &Parsed, ns: &str, out: &mut Output) {
                             out.out(msg.clone());
                             last = Some(msg);
                         }
-                        if done || !watch {
-                            break;
-                        }
+                        (done || !watch).then_some(Ok(()))
                     }
                     Err(e) => {
                         out.fail(e);
-                        return;
+                        Some(Err(()))
                     }
                 }
-                if s.sim.now() - start >= limit {
-                    out.fail("error: timed out waiting for the condition");
-                    return;
+            })
+        } else {
+            // Deployments: a line per change of the object (a watch event).
+            let mut last_rv: Option<String> = None;
+            wait.until(s, |s| {
+                let Some(d) = get_deployment(
+                    s,
+                    r,
+                    ns,
+                    &name,
+                    "no status viewer has been implemented for",
+                    out,
+                ) else {
+                    return Some(Err(()));
+                };
+                if last_rv.as_deref() == d.metadata.resource_version.as_deref() {
+                    return None;
                 }
-                s.sim.advance(STATUS_STEP_MS);
-            }
-            continue;
-        }
-        loop {
-            let Some(d) = get_deployment(
-                s,
-                r,
-                ns,
-                &name,
-                "no status viewer has been implemented for",
-                out,
-            ) else {
-                return;
-            };
-            if last_rv.as_deref() != d.metadata.resource_version.as_deref() {
                 last_rv = d.metadata.resource_version.clone();
                 match status_message(&d) {
                     Ok((msg, done)) => {
                         out.out(msg);
-                        if done || !watch {
-                            break;
-                        }
+                        (done || !watch).then_some(Ok(()))
                     }
                     Err(e) => {
                         out.fail(format!("error: {e}"));
-                        return;
+                        Some(Err(()))
                     }
                 }
-            }
-            if s.sim.now() - start >= limit {
+            })
+        };
+        match outcome {
+            Some(Ok(())) => {}
+            Some(Err(())) => return,
+            None => {
                 out.fail("error: timed out waiting for the condition");
                 return;
             }
-            s.sim.advance(STATUS_STEP_MS);
         }
     }
 }

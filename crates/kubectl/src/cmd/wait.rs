@@ -132,23 +132,19 @@ pub(super) fn wait(s: &mut Session, words: &[String], out: &mut Output) {
         }
     }
     // One deadline for all objects: wait.go's context carries the timeout.
-    let deadline = s.sim.now().saturating_add(timeout.min(s.block_limit));
+    let wait = super::blocking::Wait::new(s, timeout, STEP_MS);
     for (r, ons, name) in targets {
-        loop {
-            let obj = s.sim.api().get(r, &ons, &name);
-            if met(&cond, obj) {
-                out.out(format!("{} condition met\n", type_name(r, &name)));
-                break;
-            }
-            if s.sim.now() >= deadline {
-                out.fail(format!(
-                    "error: timed out waiting for the condition on {}/{name}",
-                    r.plural
-                ));
-                return;
-            }
-            s.sim.advance(STEP_MS.min(deadline - s.sim.now()));
+        let met = wait.until(s, |s| {
+            met(&cond, s.sim.api().get(r, &ons, &name)).then_some(())
+        });
+        if met.is_none() {
+            out.fail(format!(
+                "error: timed out waiting for the condition on {}/{name}",
+                r.plural
+            ));
+            return;
         }
+        out.out(format!("{} condition met\n", type_name(r, &name)));
     }
 }
 

@@ -533,8 +533,8 @@ fn validate_time_zone(tz: &str) -> Vec<FieldError> {
             "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
         )];
     }
-    if crate::cron::zone_offset(tz).is_none() {
-        return vec![invalid(p, q(tz), format!("unknown time zone {tz}"))];
+    if let Err(e) = crate::timezone::load_location(tz) {
+        return vec![invalid(p, q(tz), e)];
     }
     Vec::new()
 }
@@ -607,6 +607,30 @@ mod tests {
                 None
             )),
             vec!["spec.timeZone: Invalid value: \"../etc\": unknown time zone ../etc"]
+        );
+    }
+
+    /// Every IANA name `time.LoadLocation` knows, daylight saving time and
+    /// `backward` links included; other well-formed names get its error.
+    #[test]
+    fn time_zones_with_daylight_saving_time_are_valid() {
+        for tz in [
+            "America/New_York",
+            "Europe/Berlin",
+            "Australia/Sydney",
+            "US/Pacific",
+        ] {
+            assert!(
+                messages(validate_cron_job(&cron_job("a", "@daily", Some(tz)), None)).is_empty(),
+                "{tz}"
+            );
+        }
+        assert_eq!(
+            messages(validate_cron_job(
+                &cron_job("a", "@daily", Some("Mars/Olympus")),
+                None
+            )),
+            vec!["spec.timeZone: Invalid value: \"Mars/Olympus\": unknown time zone Mars/Olympus"]
         );
     }
 

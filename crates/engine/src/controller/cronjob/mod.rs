@@ -19,6 +19,7 @@ use crate::apiserver::DeleteOptions;
 use crate::clock::Millis;
 use crate::simulation::Ctx;
 use crate::store::WatchEvent;
+use crate::timezone::Location;
 use k8s_openapi::chrono::{DateTime, Duration, FixedOffset, Utc};
 use std::collections::BTreeMap;
 use utils::{Missed, NEXT_SCHEDULE_DELTA_MS};
@@ -88,10 +89,12 @@ fn job_ref(job: &Job) -> core::ObjectReference {
 }
 
 /// The Job for one schedule time (`getJobFromTemplate2`).
-pub fn job_from_template(cj: &CronJob, scheduled: DateTime<Utc>, offset: i32) -> Job {
+pub fn job_from_template(cj: &CronJob, scheduled: DateTime<Utc>, loc: &Location) -> Job {
     let spec = cj.spec.clone().unwrap_or_default();
     let tm = spec.job_template.metadata.clone().unwrap_or_default();
     let mut annotations = tm.annotations.unwrap_or_default();
+    // scheduledTime.In(location).Format(time.RFC3339).
+    let offset = loc.offset_at(scheduled.timestamp());
     let tz = FixedOffset::east_opt(offset).unwrap_or(FixedOffset::east_opt(0).unwrap());
     annotations.insert(
         SCHEDULED_TIMESTAMP_ANNOTATION.into(),
@@ -225,12 +228,12 @@ fn schedule(
     now: DateTime<Utc>,
     ctx: &mut Ctx,
 ) -> Option<Millis> {
-    let offset = match &spec.time_zone {
-        None => 0,
-        Some(tz) => match crate::cron::zone_offset(tz) {
-            Some(o) => o,
-            None => {
-                let msg = format!("invalid timeZone: {tz:?}: unknown time zone {tz}");
+    let loc = match &spec.time_zone {
+        None => crate::timezone::UTC,
+        Some(tz) => match crate::timezone::load_location(tz) {
+            Ok(l) => l,
+            Err(e) => {
+                let msg = format!("invalid timeZone: {tz:?}: {e}");
                 record(ctx, cj_obj, "Warning", "UnknownTimeZone", &msg);
                 return None;
             }
@@ -259,13 +262,13 @@ fn schedule(
         // nextScheduleTimeDuration (without startingDeadlineSeconds).
         let earliest = status_last.unwrap_or(created);
         let (recent, missed) =
-            utils::most_recent_schedule_time(&sched, offset, earliest, now).ok()?;
+            utils::most_recent_schedule_time(&sched, &loc, earliest, now).ok()?;
         let from = match (recent, missed) {
             (Some(t), _) => t,
             (None, Missed::None) => earliest,
             _ => return None,
         };
-        let next = sched.next_after(from, offset)?;
+        let next = sched.next_after(from, &loc)?;
         let d = (next + Duration::milliseconds(NEXT_SCHEDULE_DELTA_MS) - now).num_milliseconds();
         Some(d.max(1) as Millis)
     };
@@ -277,7 +280,7 @@ fn schedule(
             earliest = deadline;
         }
     }
-    let (recent, missed) = match utils::most_recent_schedule_time(&sched, offset, earliest, now) {
+    let (recent, missed) = match utils::most_recent_schedule_time(&sched, &loc, earliest, now) {
         Ok(r) => r,
         Err(e) => {
             let msg = format!("invalid schedule: {} : {e}", spec.schedule);
@@ -339,7 +342,7 @@ fn schedule(
         }
         _ => {}
     }
-    let job = job_from_template(cj, scheduled, offset);
+    let job = job_from_template(cj, scheduled, &loc);
     match ctx.api.create(USER, Object::Job(Box::new(job))) {
         Ok(created) => {
             let msg = format!("Created job {}", created.name());

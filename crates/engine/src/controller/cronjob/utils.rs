@@ -3,6 +3,7 @@
 //! the delay until the next one, and the names of the Jobs it creates.
 
 use crate::cron::Schedule;
+use crate::timezone::Location;
 use k8s_openapi::chrono::{DateTime, Duration, Utc};
 
 /// How many schedules were missed (`missedSchedulesType`).
@@ -25,17 +26,17 @@ pub const NEXT_SCHEDULE_DELTA_MS: i64 = 100;
 /// approximation for several missed ones (`t1 + k × (t2 − t1)`).
 pub fn most_recent_schedule_time(
     sched: &Schedule,
-    offset: i32,
+    loc: &Location,
     earliest: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(Option<DateTime<Utc>>, Missed), String> {
-    let Some(t1) = sched.next_after(earliest, offset) else {
+    let Some(t1) = sched.next_after(earliest, loc) else {
         return Ok((None, Missed::None));
     };
     if now < t1 {
         return Ok((None, Missed::None));
     }
-    let Some(t2) = sched.next_after(t1, offset) else {
+    let Some(t2) = sched.next_after(t1, loc) else {
         return Ok((Some(t1), Missed::None));
     };
     if now < t2 {
@@ -83,7 +84,7 @@ mod tests {
         let s = parse_standard("*/5 * * * *").unwrap();
         let r = most_recent_schedule_time(
             &s,
-            0,
+            &crate::timezone::UTC,
             at("2025-03-03T09:01:00Z"),
             at("2025-03-03T09:04:59Z"),
         );
@@ -95,15 +96,31 @@ mod tests {
         let s = parse_standard("* * * * *").unwrap();
         let earliest = at("2025-03-03T09:00:00Z");
         assert_eq!(
-            most_recent_schedule_time(&s, 0, earliest, at("2025-03-03T09:01:00.100Z")),
+            most_recent_schedule_time(
+                &s,
+                &crate::timezone::UTC,
+                earliest,
+                at("2025-03-03T09:01:00.100Z")
+            ),
             Ok((Some(at("2025-03-03T09:01:00Z")), Missed::None))
         );
         assert_eq!(
-            most_recent_schedule_time(&s, 0, earliest, at("2025-03-03T09:05:30Z")),
+            most_recent_schedule_time(
+                &s,
+                &crate::timezone::UTC,
+                earliest,
+                at("2025-03-03T09:05:30Z")
+            ),
             Ok((Some(at("2025-03-03T09:05:00Z")), Missed::Few))
         );
         assert_eq!(
-            most_recent_schedule_time(&s, 0, earliest, at("2025-03-03T12:00:00Z")).map(|r| r.1),
+            most_recent_schedule_time(
+                &s,
+                &crate::timezone::UTC,
+                earliest,
+                at("2025-03-03T12:00:00Z")
+            )
+            .map(|r| r.1),
             Ok(Missed::Many)
         );
     }

@@ -105,6 +105,22 @@ impl DaemonSetController {
                 );
                 q.add(ControllerName::DaemonSet, key, ctx, QUEUE_LATENCY);
             }
+            Object::Pod(p)
+                if ev.event_type != EventType::Deleted
+                    && crate::api::podutil::get_controller_of(&p.metadata).is_none() =>
+            {
+                // An orphan: the DaemonSets whose selector matches may adopt it.
+                let keys =
+                    super::controller_utils::owners_selecting_orphan(ctx.api, ds_res(), p, |o| {
+                        match o {
+                            Object::DaemonSet(d) => d.spec.as_ref().map(|s| &s.selector),
+                            _ => None,
+                        }
+                    });
+                for key in keys {
+                    q.add(ControllerName::DaemonSet, key, ctx, QUEUE_LATENCY);
+                }
+            }
             Object::Pod(p) => {
                 let ns = p.metadata.namespace.as_deref().unwrap_or("");
                 if let Some(r) = crate::api::podutil::get_controller_of(&p.metadata)
@@ -151,6 +167,17 @@ impl DaemonSetController {
             .clone();
         if ds.metadata.deletion_timestamp.is_some() {
             return None;
+        }
+        // getDaemonPods: adopt matching orphans, release what stops matching.
+        if let Some(spec) = &ds.spec {
+            history::claim_revisions(ctx, USER, "DaemonSet", &ds.metadata, &spec.selector, true);
+            super::controller_utils::claim_pods(
+                ctx,
+                USER,
+                ("apps/v1", "DaemonSet", &ds.metadata),
+                &spec.selector,
+                &|_| true,
+            );
         }
         let hash = construct_history(&ds, ctx);
         let nodes = self.node_verdicts(&ds, &hash, ctx);

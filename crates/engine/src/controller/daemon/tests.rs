@@ -351,3 +351,52 @@ fn invalid_daemonsets_are_rejected_in_upstream_words() {
         );
     }
 }
+
+/// getDaemonPods / controlledHistories: a DaemonSet deleted with
+/// `--cascade=orphan` leaves its pods and revision; a new one with the same
+/// selector and template adopts them instead of replacing every pod.
+#[test]
+fn a_new_daemonset_adopts_the_orphans_of_the_old_one() {
+    let mut sim = crate::scenario::cluster(2, 1);
+    create(&mut sim, ds_json("agent", json!({})));
+    sim.advance(20 * SECOND);
+    let before: Vec<String> = pods_of(&sim, "agent")
+        .iter()
+        .filter_map(|p| p.metadata.name.clone())
+        .collect();
+    assert_eq!(before.len(), 2);
+    let res = registry::by_kind("apps/v1", "DaemonSet").unwrap();
+    sim.with_api(|api| {
+        api.delete(
+            "kubectl",
+            res,
+            "default",
+            "agent",
+            crate::apiserver::DeleteOptions {
+                propagation: crate::apiserver::Propagation::Orphan,
+                ..Default::default()
+            },
+        )
+    })
+    .unwrap();
+    sim.advance(5 * SECOND);
+    let orphans = pods_of(&sim, "agent");
+    assert!(orphans
+        .iter()
+        .all(|p| crate::api::podutil::get_controller_of(&p.metadata).is_none()));
+
+    create(&mut sim, ds_json("agent", json!({})));
+    sim.advance(20 * SECOND);
+    let uid = ds(&sim, "agent").metadata.uid.unwrap();
+    let after = pods_of(&sim, "agent");
+    let names: Vec<String> = after
+        .iter()
+        .filter_map(|p| p.metadata.name.clone())
+        .collect();
+    assert_eq!(names, before, "the same pods, not new ones");
+    assert!(after
+        .iter()
+        .all(|p| crate::api::podutil::is_controlled_by(&p.metadata, &uid)));
+    let revs = crate::controller::history::revisions_of(sim.api(), "default", &uid);
+    assert_eq!(revs.len(), 1, "the old revision adopted, no second one");
+}

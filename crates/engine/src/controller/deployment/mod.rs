@@ -47,6 +47,35 @@ pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
             d.metadata.namespace.as_deref().unwrap_or(""),
             d.metadata.name.as_deref().unwrap_or(""),
         )),
+        Object::ReplicaSet(rs)
+            if crate::api::podutil::get_controller_of(&rs.metadata).is_none() =>
+        {
+            // An orphan (addReplicaSet/updateReplicaSet): every Deployment
+            // whose selector matches may adopt it (getDeploymentsForReplicaSet;
+            // an empty selector matches nothing).
+            if ev.event_type != EventType::Deleted {
+                let ns = rs.metadata.namespace.as_deref().unwrap_or("");
+                let keys: Vec<String> = ctx
+                    .api
+                    .list(deploy_res(), Some(ns))
+                    .filter_map(|o| match o {
+                        Object::Deployment(d) => {
+                            let sel = d.spec.as_ref().and_then(|s| {
+                                crate::api::selector::from_label_selector(&s.selector)
+                            })?;
+                            (!sel.is_empty() && sel.matches(rs.metadata.labels.as_ref())).then(
+                                || crate::api::key(ns, d.metadata.name.as_deref().unwrap_or("")),
+                            )
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                for key in keys {
+                    q.add(ControllerName::Deployment, key, ctx, QUEUE_LATENCY);
+                }
+            }
+            None
+        }
         Object::ReplicaSet(rs) => deployment_owner(&rs.metadata)
             .map(|name| crate::api::key(rs.metadata.namespace.as_deref().unwrap_or(""), name)),
         // deletePod: a Recreate rollout waits for the old pods to be gone.
@@ -75,7 +104,7 @@ pub fn sync(key: &str, ctx: &mut Ctx) -> Option<u64> {
         .api
         .get_typed::<apps::Deployment>(deploy_res(), ns, name)?
         .clone();
-    let rs_list = sync::replica_sets_of(&d, ctx);
+    let rs_list = sync::claim_replica_sets(&d, ctx);
     if d.metadata.deletion_timestamp.is_some() {
         sync::sync_status_only(&mut d, &rs_list, ctx);
         return None;

@@ -28,6 +28,77 @@ pub fn replica_sets_of(d: &apps::Deployment, ctx: &Ctx) -> Vec<apps::ReplicaSet>
     v
 }
 
+/// `getReplicaSetsForDeployment` (ControllerRefManager.ClaimReplicaSets):
+/// the ReplicaSets the Deployment controls, oldest first, after releasing
+/// the ones it controls whose labels no longer match its selector and
+/// adopting the orphans whose labels do — neither while the Deployment is
+/// being deleted (controller_ref_manager.go ClaimObject). A Deployment with
+/// an invalid or empty selector claims nothing new.
+pub fn claim_replica_sets(d: &apps::Deployment, ctx: &mut Ctx) -> Vec<apps::ReplicaSet> {
+    let mut owned = replica_sets_of(d, ctx);
+    let deleting = d.metadata.deletion_timestamp.is_some();
+    let selector = d
+        .spec
+        .as_ref()
+        .and_then(|s| crate::api::selector::from_label_selector(&s.selector))
+        .filter(|s| !s.is_empty());
+    if deleting {
+        return owned;
+    }
+    let Some(selector) = selector else {
+        return owned;
+    };
+    let uid = d.metadata.uid.clone().unwrap_or_default();
+    let ns = d.metadata.namespace.clone().unwrap_or_default();
+    // Release: owned but no longer matching.
+    let (keep, release): (Vec<_>, Vec<_>) = owned
+        .into_iter()
+        .partition(|rs| selector.matches(rs.metadata.labels.as_ref()));
+    owned = keep;
+    for mut rs in release {
+        if let Some(refs) = rs.metadata.owner_references.as_mut() {
+            refs.retain(|r| r.uid != uid);
+        }
+        let _ = ctx
+            .api
+            .update(super::USER, Object::ReplicaSet(Box::new(rs)));
+    }
+    // Adopt: orphans that match and are not being deleted.
+    let orphans: Vec<apps::ReplicaSet> = ctx
+        .api
+        .orphan_replica_sets_in(&ns)
+        .filter_map(|o| match &**o {
+            Object::ReplicaSet(rs)
+                if rs.metadata.deletion_timestamp.is_none()
+                    && selector.matches(rs.metadata.labels.as_ref()) =>
+            {
+                Some((**rs).clone())
+            }
+            _ => None,
+        })
+        .collect();
+    for mut rs in orphans {
+        rs.metadata
+            .owner_references
+            .get_or_insert_with(Vec::new)
+            .push(crate::controller::controller_utils::new_controller_ref(
+                "apps/v1",
+                "Deployment",
+                &d.metadata,
+            ));
+        if let Ok(stored) = ctx
+            .api
+            .update(super::USER, Object::ReplicaSet(Box::new(rs)))
+        {
+            if let Object::ReplicaSet(rs) = &*stored {
+                owned.push((**rs).clone());
+            }
+        }
+    }
+    sort_by_creation(&mut owned);
+    owned
+}
+
 /// `ReplicaSetsByCreationTimestamp`.
 pub fn sort_by_creation(v: &mut [apps::ReplicaSet]) {
     v.sort_by(|a, b| {

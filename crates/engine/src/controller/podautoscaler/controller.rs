@@ -84,6 +84,11 @@ pub struct HorizontalController {
     recommendations: BTreeMap<String, Vec<TimedRecommendation>>,
     scale_up_events: BTreeMap<String, Vec<ScaleEvent>>,
     scale_down_events: BTreeMap<String, Vec<ScaleEvent>>,
+    /// `hpaSelectors`: the selector of each HPA's target as its last
+    /// reconcile read it (upstream registers an HPA with a selector that
+    /// matches nothing until its first reconcile), to detect HPAs whose
+    /// targets' pods overlap (`AmbiguousSelector`).
+    selectors: BTreeMap<String, meta::LabelSelector>,
 }
 
 /// The target's scale subresource as the controller reads it.
@@ -102,6 +107,7 @@ impl HorizontalController {
         self.recommendations.remove(key);
         self.scale_up_events.remove(key);
         self.scale_down_events.remove(key);
+        self.selectors.remove(key);
     }
 
     /// `reconcileAutoscaler`. Returns the requeue-after (every sync period
@@ -319,7 +325,7 @@ impl HorizontalController {
     /// are invalid or some are and the valid ones would scale down.
     #[allow(clippy::type_complexity)]
     fn compute_replicas(
-        &self,
+        &mut self,
         ctx: &mut Ctx,
         hpa: &mut HorizontalPodAutoscaler,
         scale: &Scale,
@@ -345,6 +351,8 @@ impl HorizontalController {
             return Err(("selector is required".into(), None));
         };
         let ns = hpa.metadata.namespace.clone().unwrap_or_default();
+        let key = crate::api::key(&ns, hpa.metadata.name.as_deref().unwrap_or(""));
+        self.selectors.insert(key, selector.clone());
         let pods: Vec<core::Pod> = ctx
             .api
             .list(registry::by_kind("v1", "Pod").expect("pods"), Some(&ns))
@@ -355,6 +363,19 @@ impl HorizontalController {
                 _ => None,
             })
             .collect();
+        // validateAndParseSelector: the pods must not be controlled by
+        // another HPA too (hpasControllingPodsUnderSelector).
+        let selecting = self.hpas_selecting(ctx.api, &ns, &pods);
+        if selecting.len() > 1 {
+            let err = format!(
+                "pods by selector {} are controlled by multiple HPAs: [{}]",
+                selector_string(selector),
+                selecting.join(" ")
+            );
+            event(ctx, hpa, "Warning", "AmbiguousSelector", &err);
+            set_condition(hpa, ctx, "ScalingActive", false, "AmbiguousSelector", &err);
+            return Err((err, None));
+        }
         let usage = metrics.pod_metrics(ctx.api, &ns);
         let now = ctx.now();
         let mut statuses = vec![MetricStatus::default(); specs.len()];
@@ -400,6 +421,27 @@ impl HorizontalController {
             &format!("the HPA was able to successfully calculate a replica count from {metric}"),
         );
         Ok((replicas, metric, statuses))
+    }
+
+    /// `hpasControllingPodsUnderSelector`: the HPAs of `ns` (as
+    /// `namespace/name`) whose last known selector matches one of `pods`.
+    /// Upstream returns them in Go map order; here they are sorted, so the
+    /// message is the same on every run.
+    fn hpas_selecting(&self, api: &ApiServer, ns: &str, pods: &[core::Pod]) -> Vec<String> {
+        let prefix = format!("{ns}/");
+        self.selectors
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter(|(k, sel)| {
+                // A deleted HPA leaves the map at once upstream (deleteHPA);
+                // here it is forgotten at its next sync, so check the store.
+                api.get(hpa_res(), ns, &k[prefix.len()..]).is_some()
+                    && pods
+                        .iter()
+                        .any(|p| label_selector_matches(sel, p.metadata.labels.as_ref()))
+            })
+            .map(|(k, _)| k.clone())
+            .collect()
     }
 
     /// `computeReplicasForMetric` for one metric spec.
@@ -822,6 +864,31 @@ fn set_reason(hpa: &mut HorizontalPodAutoscaler, ctx: &Ctx, type_: &str, status:
 
 /// upstream `setCondition`: the transition time moves only when the status
 /// changes.
+/// A selector as apimachinery's `labels.Selector.String()` renders it (the
+/// scale subresource's `status.selector`): requirements sorted by key,
+/// `k=v`, `k in (a,b)` with sorted values, `k notin (...)`, `k`, `!k`.
+fn selector_string(s: &meta::LabelSelector) -> String {
+    let mut parts: Vec<(String, String)> = Vec::new();
+    for (k, v) in s.match_labels.iter().flatten() {
+        parts.push((k.clone(), format!("{k}={v}")));
+    }
+    for e in s.match_expressions.iter().flatten() {
+        let mut vals = e.values.clone().unwrap_or_default();
+        vals.sort();
+        let vals = vals.join(",");
+        let text = match e.operator.as_str() {
+            "In" => format!("{} in ({vals})", e.key),
+            "NotIn" => format!("{} notin ({vals})", e.key),
+            "Exists" => e.key.clone(),
+            "DoesNotExist" => format!("!{}", e.key),
+            op => format!("{} {op} ({vals})", e.key),
+        };
+        parts.push((e.key.clone(), text));
+    }
+    parts.sort_by(|a, b| a.0.cmp(&b.0));
+    parts.into_iter().map(|p| p.1).collect::<Vec<_>>().join(",")
+}
+
 fn set_condition(
     hpa: &mut HorizontalPodAutoscaler,
     ctx: &Ctx,

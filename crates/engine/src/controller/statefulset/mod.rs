@@ -5,9 +5,13 @@
 //! the update revision), then create, delete and update pods in ordinal
 //! order (see [`control`]), and write the status.
 //!
+//! Pods are claimed as `getPodsForStatefulSet` claims them: orphans whose
+//! labels match the selector and whose name is `<set>-<ordinal>`
+//! (`isMemberOf`) are adopted, owned pods that stop matching released.
+//!
 //! Simplifications: the informer cache is the store (no expectations);
-//! orphan pods are not adopted by selector; claims are created but nothing
-//! binds them (no PersistentVolume controller yet), so they stay Pending.
+//! claims are created but nothing binds them (no PersistentVolume
+//! controller yet), so they stay Pending.
 
 mod control;
 pub mod utils;
@@ -35,6 +39,24 @@ pub fn on_watch(q: &mut WorkQueue, ev: &WatchEvent, ctx: &mut Ctx) {
             );
             q.add(ControllerName::StatefulSet, key, ctx, QUEUE_LATENCY);
         }
+        Object::Pod(p)
+            if ev.event_type != crate::store::EventType::Deleted
+                && crate::api::podutil::get_controller_of(&p.metadata).is_none() =>
+        {
+            // An orphan: the sets whose selector matches may adopt it.
+            let keys = super::controller_utils::owners_selecting_orphan(
+                ctx.api,
+                sts_res(),
+                p,
+                |o| match o {
+                    Object::StatefulSet(s) => s.spec.as_ref().map(|s| &s.selector),
+                    _ => None,
+                },
+            );
+            for key in keys {
+                q.add(ControllerName::StatefulSet, key, ctx, QUEUE_LATENCY);
+            }
+        }
         Object::Pod(p) => {
             if let Some(r) = crate::api::podutil::get_controller_of(&p.metadata)
                 .filter(|r| r.kind == "StatefulSet")
@@ -60,6 +82,24 @@ pub fn sync(key: &str, ctx: &mut Ctx) -> Option<u64> {
         .api
         .get_typed::<apps::StatefulSet>(sts_res(), ns, name)?
         .clone();
+    if let Some(spec) = &set.spec {
+        super::history::claim_revisions(
+            ctx,
+            USER,
+            "StatefulSet",
+            &set.metadata,
+            &spec.selector,
+            false,
+        );
+        let name = set.metadata.name.clone().unwrap_or_default();
+        super::controller_utils::claim_pods(
+            ctx,
+            USER,
+            ("apps/v1", "StatefulSet", &set.metadata),
+            &spec.selector,
+            &|p| utils::ordinal_of(&name, p.metadata.name.as_deref().unwrap_or("")).is_some(),
+        );
+    }
     let (status, requeue) = control::update_stateful_set(&set, ctx);
     if let Some(mut cur) = ctx
         .api
