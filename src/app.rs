@@ -24,7 +24,7 @@ use yew::prelude::*;
 use crate::browser;
 use crate::components::{ChaosBar, Clock, EditorPanel, Terminal, TimeAction, TimeBar, Views};
 use crate::embed::{self, PageOptions};
-use crate::i18n;
+use crate::i18n::{fill, strings};
 use crate::model::{Playground, TerminalEntry};
 use crate::persist::{self, Layout, Panel, Saved};
 use crate::scenarios;
@@ -93,7 +93,7 @@ impl Shell {
                 // An empty playground; the kept session stays kept until
                 // the learner gives an input (a reload brings it back).
                 Err(why) => {
-                    shell.notice = Some(i18n::link_notice(&why));
+                    shell.notice = Some(fill(strings().link_notice, &[("why", &why)]));
                     shell.hold_save = true;
                 }
             }
@@ -107,11 +107,11 @@ impl Shell {
                 // As for a bad link: the kept session stays kept until the
                 // learner gives an input.
                 Some(Err(why)) => {
-                    shell.notice = Some(i18n::link_notice(&why));
+                    shell.notice = Some(fill(strings().link_notice, &[("why", &why)]));
                     shell.hold_save = true;
                 }
                 None => {
-                    shell.notice = Some(i18n::scenario_notice(&name));
+                    shell.notice = Some(fill(strings().scenario_notice, &[("name", &name)]));
                     shell.hold_save = true;
                 }
             }
@@ -136,9 +136,14 @@ impl Shell {
                         shell.editor = saved.editor;
                         shell.layout = saved.layout;
                     }
-                    Err(e) => shell.notice = Some(i18n::storage_notice(&e.to_string())),
+                    Err(e) => {
+                        shell.notice =
+                            Some(fill(strings().storage_notice, &[("why", &e.to_string())]))
+                    }
                 },
-                Err(e) => shell.notice = Some(i18n::storage_notice(&e.to_string())),
+                Err(e) => {
+                    shell.notice = Some(fill(strings().storage_notice, &[("why", &e.to_string())]))
+                }
             }
         }
         shell
@@ -326,7 +331,8 @@ pub fn app() -> Html {
                     TimeAction::Settle => s.playground.settle(),
                     TimeAction::Rewind(t) => {
                         if let Err(e) = s.playground.rewind(t) {
-                            s.notice = Some(i18n::rewind_notice(&e.to_string()));
+                            s.notice =
+                                Some(fill(strings().rewind_notice, &[("why", &e.to_string())]));
                         }
                         views.borrow_mut().cluster_replaced();
                     }
@@ -442,9 +448,9 @@ pub fn app() -> Html {
             let share_status = share_status.clone();
             browser::copy_text(&link, move |ok| {
                 share_status.set(Some(if ok {
-                    i18n::LINK_COPIED
+                    strings().link_copied
                 } else {
-                    i18n::LINK_READY
+                    strings().link_ready
                 }));
             });
         })
@@ -471,7 +477,7 @@ pub fn app() -> Html {
             view_panel => match views_tab(view_panel) {
                 Some(tab) => html! {
                     <Views model={views.borrow_mut().model(p.sim(), tab)}
-                           label={i18n::panel_name(view_panel.id())}
+                           label={strings().panel_name(view_panel)}
                            on_action={on_view_action.clone()} />
                 },
                 None => placeholder(view_panel),
@@ -483,7 +489,7 @@ pub fn app() -> Html {
         html! {
             <div class="notice" id="notice" role="alert">
                 <p>{ n.clone() }</p>
-                <button class="btn" onclick={on_dismiss}>{ i18n::DISMISS }</button>
+                <button class="btn" onclick={on_dismiss}>{ strings().dismiss }</button>
             </div>
         }
     });
@@ -498,7 +504,7 @@ pub fn app() -> Html {
         return html! {
             <div class="shell embed-shell">
                 <div class="embed-bar">
-                    <span class="embed-name">{ i18n::APP_NAME }</span>
+                    <span class="embed-name">{ strings().app_name }</span>
                     { clock }
                     { timebar(true) }
                 </div>
@@ -518,22 +524,22 @@ pub fn app() -> Html {
     };
     html! {
         <div class="shell">
-            <a class="skip-link" href="#panels">{ i18n::SKIP_TO_PANELS }</a>
+            <a class="skip-link" href="#panels">{ strings().skip_to_panels }</a>
             <header class="topbar">
                 <div class="brand">
-                    <h1>{ i18n::APP_NAME }</h1>
-                    <span class="tagline">{ i18n::TAGLINE }</span>
+                    <h1>{ strings().app_name }</h1>
+                    <span class="tagline">{ strings().tagline }</span>
                 </div>
                 { clock }
                 { timebar(false) }
                 <div class="actions">
-                    <button id="share" class="btn" onclick={on_share}>{ i18n::COPY_LINK }</button>
-                    <button id="reset" class="btn" title={i18n::RESET_TITLE} onclick={on_reset}>{ i18n::RESET }</button>
+                    <button id="share" class="btn" onclick={on_share}>{ strings().copy_link }</button>
+                    <button id="reset" class="btn" title={strings().reset_title} onclick={on_reset}>{ strings().reset }</button>
                 </div>
                 if let Some(link) = &*share_link {
                     <div class="share-out">
                         <input id="share-link" type="text" readonly=true value={link.clone()}
-                               aria-label={i18n::SHARE_LINK_LABEL}
+                               aria-label={strings().share_link_label}
                                onfocus={Callback::from(|e: FocusEvent| {
                                    let el: web_sys::HtmlInputElement = e.target_unchecked_into();
                                    el.select();
@@ -545,8 +551,8 @@ pub fn app() -> Html {
                 }
             </header>
             { for notice }
-            <nav class="tabs" aria-label={i18n::NAV_LABEL}>
-                <div class="tab-group" role="tablist" aria-label={i18n::VIEWS_LABEL}>
+            <nav class="tabs" aria-label={strings().nav_label}>
+                <div class="tab-group" role="tablist" aria-label={strings().views_label}>
                     { for Panel::ALL.iter().filter(|p| !p.is_tool()).map(|&panel| {
                         let selected = panel == layout.view;
                         let class = classes!("tab", selected.then_some("shown"), (panel == layout.focus).then_some("focus"));
@@ -556,19 +562,19 @@ pub fn app() -> Html {
                                     aria-controls={VIEW_PANEL_ID}
                                     tabindex={if selected { "0" } else { "-1" }}
                                     onclick={on_select(panel)} onkeydown={on_tab_key(panel)}>
-                                { i18n::panel_name(panel.id()) }
+                                { strings().panel_name(panel) }
                             </button>
                         }
                     }) }
                 </div>
-                <div class="tab-group tools" role="group" aria-label={i18n::TOOLS_LABEL}>
+                <div class="tab-group tools" role="group" aria-label={strings().tools_label}>
                     { for Panel::ALL.iter().filter(|p| p.is_tool()).map(|&panel| {
                         let shown = panel == layout.tool;
                         let class = classes!("tab", "tool", shown.then_some("shown"), (panel == layout.focus).then_some("focus"));
                         html! {
                             <button id={format!("tab-{}", panel.id())} {class}
                                     aria-pressed={if shown { "true" } else { "false" }}
-                                    onclick={on_select(panel)}>{ i18n::panel_name(panel.id()) }</button>
+                                    onclick={on_select(panel)}>{ strings().panel_name(panel) }</button>
                         }
                     }) }
                 </div>
@@ -598,13 +604,13 @@ fn views_tab(panel: Panel) -> Option<Tab> {
 /// A view still to come.
 fn placeholder(panel: Panel) -> Html {
     let text = match panel {
-        Panel::Volumes => i18n::COMES_WITH_STORAGE,
-        _ => i18n::COMES_WITH_NETWORKING,
+        Panel::Volumes => strings().comes_with_storage,
+        _ => strings().comes_with_networking,
     };
     let heading = format!("{}-heading", panel.id());
     html! {
         <section class="panel placeholder" id={format!("panel-{}", panel.id())} aria-labelledby={heading.clone()}>
-            <h2 id={heading}>{ i18n::panel_name(panel.id()) }</h2>
+            <h2 id={heading}>{ strings().panel_name(panel) }</h2>
             <p class="empty">{ text }</p>
         </section>
     }

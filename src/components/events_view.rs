@@ -7,8 +7,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::components::cluster_view::width_class;
+use crate::i18n::strings;
 use crate::views::events::{EventFilter, EventsModel, Timeline, BUCKET_MS};
-use crate::views::strings::strings;
 use crate::views::ViewAction;
 
 /// Props of [`EventsView`].

@@ -7,8 +7,8 @@ use yew::prelude::*;
 
 use crate::components::cluster_view::width_class;
 use crate::components::views::object_link;
+use crate::i18n::{fill, strings};
 use crate::views::rollout::{DeploymentStory, RsCard};
-use crate::views::strings::{fill, strings};
 use crate::views::ViewAction;
 
 /// Props of [`WorkloadsView`].
