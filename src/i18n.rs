@@ -200,10 +200,8 @@ pub struct Strings {
     /// A status count's label for running pods not all ready (kubectl's
     /// READY column); `{ready}` is filled in (`1/2`).
     pub running_ready: &'static str,
-    /// A count of one pod.
-    pub one_pod: &'static str,
-    /// A count of pods other than one; `{n}` is filled in.
-    pub n_pods: &'static str,
+    /// A count of pods ([`pods`]).
+    pub pods: Plural,
     /// Where the control plane runs; `{node}` is filled in.
     pub control_plane_on: &'static str,
     /// Shown when the cluster has no nodes.
@@ -266,10 +264,10 @@ pub struct Strings {
     pub any: &'static str,
     /// Events: nothing matches.
     pub no_matching_events: &'static str,
-    /// Events: more rows than shown.
-    pub more_rows: &'static str,
-    /// Timeline: bucket tooltip suffix.
-    pub entries_word: &'static str,
+    /// Events: how many rows are not shown.
+    pub more_rows: Plural,
+    /// Timeline: a count of trace entries.
+    pub trace_entries: Plural,
     /// Timeline: accessible label of the bars.
     pub timeline: &'static str,
     /// Timeline: hint.
@@ -288,9 +286,11 @@ pub struct Strings {
     pub max_surge: &'static str,
     /// Workloads: max unavailable.
     pub max_unavailable: &'static str,
-    /// Workloads: the surge budget; `{spec}`, `{n}`, `{total}` are filled in.
+    /// Workloads: the surge budget; `{spec}`, `{n}` and `{pods}` (a count of
+    /// pods, [`pods`]) are filled in.
     pub surge_budget: &'static str,
-    /// Workloads: the unavailability budget; `{spec}`, `{n}`, `{min}` are filled in.
+    /// Workloads: the unavailability budget; `{spec}`, `{n}` and `{pods}` are
+    /// filled in.
     pub unavailable_budget: &'static str,
     /// Workloads: the deployment's counts; `{desired}`, `{updated}`, `{ready}`, `{available}`.
     pub deployment_counts: &'static str,
@@ -439,8 +439,10 @@ pub const EN: Strings = Strings {
     allocatable: "allocatable",
     aggregated_note: "Many pods: counts per status are shown instead of each pod.",
     running_ready: "Running {ready}",
-    one_pod: "1 pod",
-    n_pods: "{n} pods",
+    pods: Plural {
+        one: "{n} pod",
+        other: "{n} pods",
+    },
     control_plane_on: "static pods on {node}",
     no_nodes: "No nodes yet",
     close: "Close",
@@ -472,8 +474,14 @@ pub const EN: Strings = Strings {
     filter_object: "Object",
     any: "(any)",
     no_matching_events: "No events match.",
-    more_rows: "older rows not shown",
-    entries_word: "trace entries",
+    more_rows: Plural {
+        one: "{n} older row not shown",
+        other: "{n} older rows not shown",
+    },
+    trace_entries: Plural {
+        one: "{n} trace entry",
+        other: "{n} trace entries",
+    },
     timeline: "Trace timeline",
     timeline_hint: "Trace entries per bucket of virtual time. Click a bar to list its entries.",
     no_deployments:
@@ -484,8 +492,8 @@ pub const EN: Strings = Strings {
     available: "available",
     max_surge: "maxSurge",
     max_unavailable: "maxUnavailable",
-    surge_budget: "maxSurge {spec} → {n}: at most {total} pods at once",
-    unavailable_budget: "maxUnavailable {spec} → {n}: at least {min} pods available",
+    surge_budget: "maxSurge {spec} → {n}: at most {pods} at once",
+    unavailable_budget: "maxUnavailable {spec} → {n}: at least {pods} available",
     deployment_counts:
         "{desired} desired · {updated} up-to-date · {ready} ready · {available} available",
     revisions: "Revision history",
@@ -521,13 +529,27 @@ pub fn fill(template: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String
     out
 }
 
+/// A counted noun: the sentence for one and for any other count, each with
+/// `{n}`. (English needs two forms; a language without plurals gives the
+/// same text twice; one with more forms would add fields here.)
+#[derive(Debug)]
+pub struct Plural {
+    /// For a count of 1.
+    pub one: &'static str,
+    /// For any other count.
+    pub other: &'static str,
+}
+
+impl Plural {
+    /// The sentence for `n`.
+    pub fn of(&self, n: usize) -> String {
+        fill(if n == 1 { self.one } else { self.other }, &[("n", &n)])
+    }
+}
+
 /// `1 pod`, `3 pods`.
 pub fn pods(n: usize) -> String {
-    if n == 1 {
-        strings().one_pod.to_string()
-    } else {
-        fill(strings().n_pods, &[("n", &n)])
-    }
+    strings().pods.of(n)
 }
 
 /// The strings in the current language (English until a language switch exists).
@@ -570,10 +592,23 @@ mod tests {
     fn templates_fill_every_placeholder() {
         let t = fill(
             EN.surge_budget,
-            &[("spec", &"25%"), ("n", &1), ("total", &5)],
+            &[("spec", &"25%"), ("n", &1), ("pods", &pods(5))],
         );
         assert_eq!(t, "maxSurge 25% → 1: at most 5 pods at once");
         assert!(!t.contains('{'));
+    }
+
+    #[test]
+    fn a_count_of_one_pod_is_singular() {
+        assert_eq!(pods(1), "1 pod");
+        assert_eq!(pods(0), "0 pods");
+        assert_eq!(
+            fill(
+                EN.unavailable_budget,
+                &[("spec", &"25%"), ("n", &0), ("pods", &pods(1))]
+            ),
+            "maxUnavailable 25% → 0: at least 1 pod available"
+        );
     }
 
     #[test]
@@ -594,5 +629,7 @@ mod tests {
         );
         assert_eq!(EN.error_at(3, None), "Line 3");
         assert_eq!(EN.stage_probe, "kubelet: probe");
+        assert_eq!(EN.trace_entries.of(1), "1 trace entry");
+        assert_eq!(EN.more_rows.of(2), "2 older rows not shown");
     }
 }
