@@ -361,6 +361,13 @@ export default function register({ test, assert, shots }) {
     await page.click("#settle");
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert(width <= 360, `page is ${width} px wide at 360`);
+    // Long output lines wrap, as in a terminal: nothing is hidden to the right.
+    await type(page, "echo " + "0123456789".repeat(12));
+    await page.locator(".term-stdout", { hasText: "0123456789".repeat(12) }).waitFor({ timeout: 5_000 });
+    await type(page, "kubectl get pods -A -o wide");
+    await page.locator(".term-stdout", { hasText: "NOMINATED NODE" }).waitFor({ timeout: 5_000 });
+    const term = await page.$eval("#terminal-output", (el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    assert(term.scroll <= term.client, `the terminal scrolls sideways: ${JSON.stringify(term)}`);
     // One column: the terminal shows, the cluster does not, until picked.
     assert(await page.locator("#terminal-output").isVisible(), "terminal hidden at 360");
     assert(!(await page.locator(".view-col").isVisible()), "both columns show at 360");
