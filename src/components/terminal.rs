@@ -71,6 +71,14 @@ pub fn terminal(props: &TerminalProps) -> Html {
         let history_pos = history_pos.clone();
         let candidates = candidates.clone();
         Callback::from(move |e: KeyboardEvent| {
+            // While an input method composes (Korean, Japanese, Chinese),
+            // Enter, Tab and the arrows belong to it: Enter commits the
+            // syllable, it does not run the line. Chromium and Firefox say
+            // so with `isComposing`; Safari sends the committing Enter after
+            // `compositionend` with keyCode 229 only.
+            if is_ime_key(&e) {
+                return;
+            }
             let Some(field) = input.cast::<HtmlInputElement>() else {
                 return;
             };
@@ -272,4 +280,10 @@ fn entry(e: &TerminalEntry) -> Html {
             }
         </div>
     }
+}
+
+/// Whether a key press belongs to an input method's composition (keyCode
+/// 229 is what browsers report for keys the IME took).
+pub fn is_ime_key(e: &KeyboardEvent) -> bool {
+    e.is_composing() || e.key_code() == 229
 }
