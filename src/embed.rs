@@ -57,6 +57,35 @@ pub fn without(query: &str, key: &str) -> String {
         .join("&")
 }
 
+/// The `targetOrigin` of the messages an embedded playground posts to its
+/// parent: the parent's origin when the browser tells it — the frame's
+/// first `location.ancestorOrigins` entry (Chromium, Safari), else the
+/// origin of `document.referrer` (the page that loaded the frame; its
+/// referrer policy may hide it) — so no other page that might be the parent
+/// by then (the frame's parent navigated away) reads them. `*` when neither
+/// tells (Firefox with a `no-referrer` policy, an opaque `null` origin):
+/// the messages carry only the embedded session's progress.
+pub fn target_origin(ancestor: Option<&str>, referrer: &str) -> String {
+    ancestor
+        .and_then(origin_of)
+        .or_else(|| origin_of(referrer))
+        .unwrap_or_else(|| "*".to_string())
+}
+
+/// The origin (`scheme://host[:port]`) of an http(s) URL or origin; `None`
+/// for anything else (empty, `null`, `about:`, `file:`, `data:`).
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return None;
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.contains('@') || host.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(format!("{}://{}", scheme.to_ascii_lowercase(), host))
+}
+
 /// Percent-decoding (`%2C`, `+` as space); bad escapes are kept as typed.
 fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
@@ -108,6 +137,28 @@ mod tests {
         assert_eq!(decode("a%"), "a%");
         assert_eq!(decode("a%4"), "a%4");
         assert_eq!(decode("%e2%9c%93+x"), "✓ x");
+    }
+
+    #[test]
+    fn messages_go_to_the_parents_origin_when_the_browser_tells_it() {
+        let t = |a, r| target_origin(a, r);
+        // ancestorOrigins wins: it is the parent's, whatever loaded the frame.
+        assert_eq!(
+            t(Some("https://lessons.example"), "https://other.example/x"),
+            "https://lessons.example"
+        );
+        // Otherwise the referrer's origin (a full URL or an origin alone).
+        assert_eq!(
+            t(None, "https://docs.example:8443/k8s/lesson?id=1#top"),
+            "https://docs.example:8443"
+        );
+        assert_eq!(t(None, "http://127.0.0.1:5000"), "http://127.0.0.1:5000");
+        assert_eq!(t(Some("null"), "HTTPS://a.example/"), "https://a.example");
+        // Nothing known: any origin (as before).
+        assert_eq!(t(None, ""), "*");
+        assert_eq!(t(Some("null"), "about:srcdoc"), "*");
+        assert_eq!(t(None, "file:///home/me/page.html"), "*");
+        assert_eq!(t(None, "https://"), "*");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 // Each test gets a fresh page at the site's URL; the browser context (and so
 // localStorage) is shared by all tests, so each starts from a clean storage.
 
+import { createServer } from "node:http";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -252,9 +253,24 @@ export default function register({ test, assert, shots }) {
         <script>window.msgs = []; addEventListener("message", (e) => msgs.push(e.data));</script>
         <iframe id="f" src="${src}" style="width:360px;height:400px;border:0"></iframe></body>`,
     }));
+    // Record the targetOrigin of every message the frame posts to its
+    // parent (same origin here, so the frame may wrap the parent's method).
+    await page.addInitScript(() => {
+      if (window.parent === window) return;
+      const host = window.parent;
+      const real = host.postMessage;
+      host.postMessage = function (m, origin) {
+        (host.targets ||= []).push(origin);
+        return real.call(host, m, origin);
+      };
+    });
     await page.goto(base + "embed-host.html", { waitUntil: "load" });
     problems.length = 0; // requests of the page we left, cut short
     await page.waitForFunction(() => msgs.some((m) => m.type === "ready"), null, { timeout: 30_000 });
+    const targets = await page.evaluate(() => window.targets ?? []);
+    const origin = await page.evaluate(() => location.origin);
+    assert(targets.length > 0 && targets.every((t) => t === origin),
+      `messages were posted to ${JSON.stringify(targets)}, not only to the parent's origin ${origin}`);
     await page.waitForFunction(() => msgs.some((m) => m.type === "height" && m.height > 200), null, { timeout: 5_000 });
     const frame = page.frame({ url: /embed=1/ });
     assert(frame, "no embed frame");
@@ -272,6 +288,36 @@ export default function register({ test, assert, shots }) {
     await page.evaluate(() => { const f = document.querySelector("#f"); const h = msgs.filter((m) => m.type === "height").pop().height; f.style.height = h + "px"; });
     await shot(page, "shell-embed");
     noProblems(problems);
+  });
+
+  test("shell: embedded in a page of another origin, messages reach that page", async ({ page, problems }) => {
+    // The host page is served from another port: another origin. Messages
+    // posted to the frame's own origin (or to any origin but the host's)
+    // would never arrive. (Both on 127.0.0.1: Chromium blocks a frame on a
+    // loopback address in a page it does not know to be local.)
+    const frameUrl = new URL(page.url().split("#")[0].split("?")[0]);
+    const src = `${frameUrl.href}?embed=1&panels=terminal`;
+    const host = createServer((req, res) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(`<!doctype html><body style="margin:0">
+        <script>window.msgs = []; addEventListener("message", (e) => msgs.push({ origin: e.origin, ...e.data }));</script>
+        <iframe id="f" src="${src}" style="width:360px;height:400px;border:0"></iframe></body>`);
+    });
+    await new Promise((ok) => host.listen(0, "127.0.0.1", ok));
+    try {
+      const hostOrigin = `http://127.0.0.1:${host.address().port}`;
+      assert(hostOrigin !== frameUrl.origin, "the host page is on the frame's origin");
+      await page.goto(`${hostOrigin}/lesson.html`, { waitUntil: "load" });
+      problems.length = 0;
+      await page.waitForFunction(() => msgs.some((m) => m.type === "ready"), null, { timeout: 30_000 });
+      const from = await page.evaluate(() => [...new Set(msgs.map((m) => m.origin))]);
+      assert(from.length === 1 && from[0] === frameUrl.origin, `messages came from ${from}`);
+      await page.evaluate(() => document.querySelector("#f").contentWindow.postMessage({ type: "run", command: "kubectl get nodes" }, "*"));
+      await page.waitForFunction(() => msgs.some((m) => m.type === "progress" && m.command === "kubectl get nodes"), null, { timeout: 5_000 });
+      noProblems(problems);
+    } finally {
+      host.close();
+    }
   });
 
   test("shell: one navigation: a single tab list with unique ids, keys, and the layout kept", async ({ page, problems }) => {
