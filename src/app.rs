@@ -22,12 +22,16 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::browser;
-use crate::components::{ChaosBar, Clock, EditorPanel, Terminal, TimeAction, TimeBar, Views};
+use crate::components::{
+    ChaosBar, Clock, EditorPanel, NewSession, NewSessionChoice, Terminal, TimeAction, TimeBar,
+    Views,
+};
 use crate::embed::{self, PageOptions};
 use crate::i18n::{fill, strings};
 use crate::model::{Playground, TerminalEntry};
 use crate::persist::{self, Layout, Panel, Saved};
 use crate::scenarios;
+use crate::session::{parse_workers, Live, DEFAULT_WORKERS, MAX_WORKERS};
 use crate::share;
 use crate::views::{Tab, ViewAction, ViewsHost};
 
@@ -82,12 +86,7 @@ impl Shell {
                     shell.playground = p;
                     // The opened link becomes the kept session (the editor
                     // and layout stay the learner's own).
-                    if let Some(text) = browser::storage_get(persist::STORAGE_KEY) {
-                        if let Ok(saved) = persist::from_json(&text) {
-                            shell.editor = saved.editor;
-                            shell.layout = saved.layout;
-                        }
-                    }
+                    shell.keep_own_editor_and_layout();
                     shell.save();
                 }
                 // An empty playground; the kept session stays kept until
@@ -99,28 +98,43 @@ impl Shell {
             }
             return shell;
         }
-        if let Some(name) = shell.options.scenario.clone() {
-            match scenarios::find(&name).map(|t| {
-                crate::session::Live::from_transcript(kubarium_engine::rng::DEFAULT_SEED, t)
-            }) {
-                Some(Ok(live)) => shell.playground = Playground::from_live(live),
+        // `nodes=N`: the shape of the cluster a scenario or a fresh session
+        // starts on (a share link and a kept session carry their own).
+        let workers = match shell.options.nodes.as_deref() {
+            None => None,
+            Some(text) => {
+                let n = parse_workers(text);
+                if n.is_none() {
+                    shell.notice = Some(fill(
+                        strings().nodes_notice,
+                        &[("value", &text), ("max", &MAX_WORKERS)],
+                    ));
+                }
+                n
+            }
+        };
+        if shell.persist && shell.options.nodes.is_some() {
+            browser::replace_query(&embed::without(&browser::query(), "nodes"));
+        }
+        if shell.options.scenario.is_some() || workers.is_some() {
+            let scenario = shell.options.scenario.clone();
+            match Shell::start(scenario.as_deref(), workers.unwrap_or(DEFAULT_WORKERS)) {
+                Ok(p) => shell.playground = p,
                 // As for a bad link: the kept session stays kept until the
                 // learner gives an input.
-                Some(Err(why)) => {
-                    shell.notice = Some(fill(strings().link_notice, &[("why", &why)]));
-                    shell.hold_save = true;
-                }
-                None => {
-                    shell.notice = Some(fill(strings().scenario_notice, &[("name", &name)]));
+                Err(notice) => {
+                    shell.notice = Some(notice);
                     shell.hold_save = true;
                 }
             }
             if shell.persist {
-                // The scenario becomes the kept session, and leaves the
-                // address bar: a reload shows the session as the learner
-                // left it instead of starting the scenario over. (Embedded,
-                // nothing is kept; a reload starts the scenario again.)
+                // The new session becomes the kept one, and the scenario
+                // leaves the address bar: a reload shows the session as the
+                // learner left it instead of starting the scenario over.
+                // (Embedded, nothing is kept; a reload starts it again.)
+                // The editor's text and the layout stay the learner's own.
                 browser::replace_query(&embed::without(&browser::query(), "scenario"));
+                shell.keep_own_editor_and_layout();
                 shell.save();
             }
             return shell;
@@ -147,6 +161,34 @@ impl Shell {
             }
         }
         shell
+    }
+
+    /// A new playground: a shipped scenario's transcript run on a fresh
+    /// cluster of `workers` workers, or just the cluster. `Err` is the
+    /// notice to show (an unknown scenario, a transcript that does not parse).
+    fn start(scenario: Option<&str>, workers: u32) -> Result<Playground, String> {
+        let seed = kubarium_engine::rng::DEFAULT_SEED;
+        let live = match scenario {
+            None => Live::fresh(seed, workers),
+            Some(name) => {
+                let text = scenarios::find(name)
+                    .ok_or_else(|| fill(strings().scenario_notice, &[("name", &name)]))?;
+                Live::from_transcript(seed, workers, text)
+                    .map_err(|why| fill(strings().link_notice, &[("why", &why)]))?
+            }
+        };
+        Ok(Playground::from_live(live))
+    }
+
+    /// Takes the editor's text and the layout from the kept session, if
+    /// any: a new session replaces the cluster, not the learner's text.
+    fn keep_own_editor_and_layout(&mut self) {
+        if let Some(text) = browser::storage_get(persist::STORAGE_KEY) {
+            if let Ok(saved) = persist::from_json(&text) {
+                self.editor = saved.editor;
+                self.layout = saved.layout;
+            }
+        }
     }
 
     /// Keeps the session in storage (unless embedded).
@@ -206,6 +248,7 @@ pub fn app() -> Html {
     let views = use_mut_ref(ViewsHost::default);
     let share_link = use_state(|| None::<String>);
     let share_status = use_state(|| None::<&'static str>);
+    let new_open = use_state(|| false);
 
     // Remove the static loading indicator once the app is on screen, start
     // the clock, and (embedded) greet the parent and take its commands.
@@ -437,6 +480,33 @@ pub fn app() -> Html {
             redraw.force_update();
         })
     };
+    let on_new_toggle = {
+        let new_open = new_open.clone();
+        Callback::from(move |_: MouseEvent| new_open.set(!*new_open))
+    };
+    let on_start = {
+        let shell = shell.clone();
+        let redraw = redraw.clone();
+        let views = views.clone();
+        let share_link = share_link.clone();
+        let new_open = new_open.clone();
+        Callback::from(move |c: NewSessionChoice| {
+            let mut s = shell.borrow_mut();
+            match Shell::start(c.scenario, c.workers) {
+                Ok(p) => {
+                    s.playground = p;
+                    s.notice = None;
+                    views.borrow_mut().cluster_replaced();
+                }
+                Err(notice) => s.notice = Some(notice),
+            }
+            s.touch();
+            drop(s);
+            share_link.set(None);
+            new_open.set(false);
+            redraw.force_update();
+        })
+    };
     let on_share = {
         let shell = shell.clone();
         let share_link = share_link.clone();
@@ -534,8 +604,14 @@ pub fn app() -> Html {
                 { timebar(false) }
                 <div class="actions">
                     <button id="share" class="btn" onclick={on_share}>{ strings().copy_link }</button>
+                    <button id="new-session" class="btn" title={strings().new_session_title}
+                            aria-expanded={if *new_open { "true" } else { "false" }}
+                            aria-controls="new-session-form" onclick={on_new_toggle}>{ strings().new_session }</button>
                     <button id="reset" class="btn" title={strings().reset_title} onclick={on_reset}>{ strings().reset }</button>
                 </div>
+                if *new_open {
+                    <NewSession workers={p.log().workers} {on_start} />
+                }
                 if let Some(link) = &*share_link {
                     <div class="share-out">
                         <input id="share-link" type="text" readonly=true value={link.clone()}

@@ -1,4 +1,4 @@
-//! The page's query string: `?embed=1&panels=terminal,cluster&scenario=NAME`.
+//! The page's query string: `?embed=1&panels=terminal,cluster&scenario=NAME&nodes=N`.
 //! Embed mode shows only the listed panels with minimal chrome (for an
 //! `<iframe>` in a lesson page) and talks to the embedding page with
 //! `postMessage` (see README, Embedding).
@@ -15,6 +15,9 @@ pub struct PageOptions {
     pub panels: Vec<Panel>,
     /// `scenario=NAME`: a shipped scenario to start from.
     pub scenario: Option<String>,
+    /// `nodes=N`: start on a cluster of N workers (as typed; checked by
+    /// [`crate::session::parse_workers`]).
+    pub nodes: Option<String>,
 }
 
 /// The panels an embed shows when `panels` names none.
@@ -38,6 +41,7 @@ pub fn parse(query: &str) -> PageOptions {
                 }
             }
             "scenario" if !value.is_empty() => o.scenario = Some(value),
+            "nodes" => o.nodes = Some(value),
             _ => {}
         }
     }
@@ -119,8 +123,9 @@ mod tests {
 
     #[test]
     fn the_embed_query_names_panels_and_a_scenario() {
-        let o = parse("embed=1&panels=terminal,cluster&scenario=deployment");
+        let o = parse("embed=1&panels=terminal,cluster&scenario=deployment&nodes=5");
         assert!(o.embed);
+        assert_eq!(o.nodes.as_deref(), Some("5"));
         assert_eq!(o.panels, vec![Panel::Terminal, Panel::Cluster]);
         assert_eq!(o.scenario.as_deref(), Some("deployment"));
     }

@@ -78,6 +78,29 @@ pub struct Strings {
     pub scenario_notice: &'static str,
     /// Notice when a rewind failed; `{why}` is filled in.
     pub rewind_notice: &'static str,
+    /// Notice when `?nodes=` is not a worker count; `{value}` and `{max}`
+    /// are filled in.
+    pub nodes_notice: &'static str,
+
+    // ---- New session: a scenario and the cluster's shape.
+    /// The button that opens the form.
+    pub new_session: &'static str,
+    /// Its tooltip.
+    pub new_session_title: &'static str,
+    /// Accessible label of the form.
+    pub new_session_label: &'static str,
+    /// Label of the scenario picker.
+    pub scenario_label: &'static str,
+    /// The picker's first choice: no scenario.
+    pub no_scenario: &'static str,
+    /// What the empty choice gives.
+    pub no_scenario_summary: &'static str,
+    /// Label of the worker count.
+    pub workers_label: &'static str,
+    /// The start button.
+    pub start: &'static str,
+    /// What starting does to the current session.
+    pub new_session_note: &'static str,
 
     // ---- Clock and time controls.
     /// Label before the virtual clock.
@@ -376,6 +399,17 @@ pub const EN: Strings = Strings {
     scenario_notice:
         "There is no scenario named \u{201c}{name}\u{201d}. An empty playground is shown instead.",
     rewind_notice: "Could not rewind: {why}.",
+    nodes_notice: "\u{201c}nodes={value}\u{201d} is not a number of worker nodes from 1 to {max}: the playground has the default two.",
+
+    new_session: "New session…",
+    new_session_title: "Start again from a shipped scenario, on as many worker nodes as you like",
+    new_session_label: "New session",
+    scenario_label: "Scenario",
+    no_scenario: "Empty cluster",
+    no_scenario_summary: "A control plane and the worker nodes, with nothing of yours running yet.",
+    workers_label: "Worker nodes",
+    start: "Start",
+    new_session_note: "This replaces your session (copy its link first to keep it). The number of nodes is part of the session and of its link.",
 
     clock_label: "Cluster time",
     clock_title:

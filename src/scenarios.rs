@@ -33,12 +33,12 @@ pub fn find(name: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::Live;
+    use crate::session::{Live, DEFAULT_WORKERS};
 
     #[test]
     fn every_scenario_runs_without_an_error() {
         for s in SCENARIOS {
-            let live = Live::from_transcript(1, s.transcript)
+            let live = Live::from_transcript(1, DEFAULT_WORKERS, s.transcript)
                 .unwrap_or_else(|e| panic!("{}: {e}", s.name));
             for o in &live.outputs {
                 assert_eq!(
@@ -73,7 +73,7 @@ mod tests {
 
     #[test]
     fn the_deployment_scenario_ends_with_three_running_pods() {
-        let live = Live::from_transcript(1, find("deployment").unwrap()).unwrap();
+        let live = Live::from_transcript(1, DEFAULT_WORKERS, find("deployment").unwrap()).unwrap();
         let pods = &live.outputs.last().unwrap().output.stdout;
         assert_eq!(pods.matches("Running").count(), 3, "{pods}");
         assert_eq!(find("nope"), None);

@@ -1,16 +1,16 @@
 // Browser checks of the app shell: terminal, time controls, keeping,
 // sharing, embedding, editor, small screens. Registered by run.mjs:
-//   (await import("./shell.mjs")).default({ test, assert, shots });
+//   (await import("./shell.mjs")).default({ test, assert, shots, dist });
 // Each test gets a fresh page at the site's URL; the browser context (and so
 // localStorage) is shared by all tests, so each starts from a clean storage.
 
 import { createServer } from "node:http";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 
 const KEY = "kubarium.session.v1";
 
-export default function register({ test, assert, shots }) {
+export default function register({ test, assert, shots, dist }) {
   const shot = async (page, name, opts = {}) => {
     await mkdir(shots, { recursive: true });
     await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, ...opts });
@@ -396,6 +396,72 @@ export default function register({ test, assert, shots }) {
     assert(!page.url().includes("scenario="), `the unknown scenario stays in the address bar: ${page.url()}`);
     await page.reload({ waitUntil: "load" });
     await page.locator(".term-command", { hasText: "$ kubectl get replicasets" }).waitFor({ timeout: 30_000 });
+    await page.evaluate(() => localStorage.clear());
+    noProblems(problems);
+  });
+
+  test("shell: the new-session form lists the shipped scenarios and starts one on N nodes, kept and shared", async ({ page, problems }) => {
+    await fresh(page);
+    await page.click("#new-session");
+    assert(await page.getAttribute("#new-session", "aria-expanded") === "true", "the form's button is not expanded");
+    assert(await page.evaluate(() => document.activeElement.id) === "new-scenario", "focus did not move into the form");
+    // The picker lists exactly the transcripts shipped in dist/scenarios/.
+    const files = (await readdir(join(dist, "scenarios"))).filter((f) => f.endsWith(".sh")).map((f) => f.slice(0, -3)).sort();
+    const options = await page.$$eval("#new-scenario option", (os) => os.map((o) => o.value));
+    assert(JSON.stringify(options) === JSON.stringify(["", ...files]), `picker: ${options} vs files ${files}`);
+    await page.selectOption("#new-scenario", "node-failure");
+    await page.locator("#new-scenario-summary", { hasText: "A node loses power" }).waitFor({ timeout: 2_000 });
+    // Out of bounds: Start is disabled.
+    await page.fill("#new-nodes", "0");
+    assert(await page.isDisabled("#new-start"), "Start is enabled for 0 nodes");
+    await page.fill("#new-nodes", "4");
+    await shot(page, "shell-new-session");
+    await page.click("#new-start");
+    assert(await page.locator("#new-session-form").count() === 0, "the form stays open after Start");
+    await page.locator(".term-command", { hasText: "$ kubarium node stop node-1" }).waitFor({ timeout: 30_000 });
+    await page.click("#pause");
+    for (const n of ["node-1", "node-2", "node-3", "node-4"]) {
+      await page.locator(`[data-node='${n}']`).waitFor({ timeout: 5_000 });
+    }
+    assert(await page.locator("[data-node='node-5']").count() === 0, "a fifth worker");
+    const pods = await podNames(page);
+    // Kept across a reload, with its four workers.
+    await page.reload({ waitUntil: "load" });
+    await page.locator("[data-node='node-4']").waitFor({ timeout: 30_000 });
+    await page.click("#pause");
+    assert(JSON.stringify(await podNames(page)) === JSON.stringify(pods), "the reload changed the cluster");
+    // A share link carries the shape.
+    await page.click("#share");
+    const link = await page.locator("#share-link").inputValue();
+    await page.evaluate(() => localStorage.clear());
+    const page2 = await page.context().newPage();
+    await page2.goto(link, { waitUntil: "load" });
+    await page2.locator("[data-node='node-4']").waitFor({ timeout: 30_000 });
+    await page2.click("#pause");
+    assert(JSON.stringify(await podNames(page2)) === JSON.stringify(pods), "the shared session differs");
+    await page2.close();
+    await page.evaluate(() => localStorage.clear());
+    noProblems(problems);
+  });
+
+  test("shell: ?nodes=N starts a playground of N workers; a bad count gives a notice", async ({ page, problems }) => {
+    await fresh(page);
+    const base = page.url().split("#")[0].split("?")[0];
+    await page.goto(`${base}?nodes=3`, { waitUntil: "load" });
+    problems.length = 0; // requests of the page we left, cut short
+    await page.locator("[data-node='node-3']").waitFor({ timeout: 30_000 });
+    assert(await page.locator("[data-node='node-4']").count() === 0, "more than three workers");
+    assert(!page.url().includes("nodes="), `nodes stays in the address bar: ${page.url()}`);
+    await type(page, "kubectl get nodes --no-headers -o name");
+    await page.locator(".term-stdout", { hasText: "node/node-3" }).waitFor({ timeout: 5_000 });
+    // Kept: a reload shows the same three workers and the command.
+    await page.reload({ waitUntil: "load" });
+    await page.locator("[data-node='node-3']").waitFor({ timeout: 30_000 });
+    await page.locator(".term-command", { hasText: "$ kubectl get nodes --no-headers -o name" }).waitFor({ timeout: 5_000 });
+    await page.goto(`${base}?nodes=500`, { waitUntil: "load" });
+    problems.length = 0;
+    await page.locator("#notice", { hasText: "nodes=500" }).waitFor({ timeout: 30_000 });
+    await page.locator("[data-node='node-3']").waitFor({ timeout: 5_000 }); // the kept session
     await page.evaluate(() => localStorage.clear());
     noProblems(problems);
   });
