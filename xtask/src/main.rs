@@ -29,7 +29,8 @@ commands:
   serve [--port N] [--public-url URL]   build the release site and serve dist/ on http://127.0.0.1:N (default 8080)
         [--watch]                       instead: `trunk serve --release` (rebuilds on change; reload by hand)
   build [--public-url URL]              release build into dist/ (URL: where the site is served, default /)
-  test                                  fmt, clippy, tests, wasm check, dependency check, release build, browser e2e
+  test                                  fmt, clippy, tests, wasm checks, component tests in Chromium,
+                                        dependency check, release build, browser e2e
   bench [ARGS...]                       cargo bench -p kubarium-engine [ARGS...]
   size [WASM]                           what costs what in the wasm of the last build (default:
                                         target/wasm-bindgen/release/kubarium-web_bg.wasm, which has names)
@@ -342,6 +343,10 @@ fn test_cmd(args: &[String]) -> Result<(), Error> {
             .env("PATH", tools::tool_path())
             .run()
     })?;
+    stage(
+        "web components in Chromium (wasm-bindgen-test)",
+        &mut || tools::run_component_tests(),
+    )?;
     stage("dependency direction", &mut || {
         check_deps("kubarium-engine", ENGINE_FORBIDDEN)?;
         check_deps("kubarium-kubectl", KUBECTL_FORBIDDEN)
