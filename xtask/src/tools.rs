@@ -370,9 +370,10 @@ fn webdriver_json(browser: &str) -> String {
     )
 }
 
-/// The component tests (`tests/components.rs`): the app's Yew components
-/// mounted in headless Chromium by wasm-bindgen-test, through ChromeDriver.
-pub fn run_component_tests() -> Result<(), Error> {
+/// `cargo test -p PACKAGE --target wasm32-unknown-unknown --test TEST
+/// [--profile PROFILE]`, run by wasm-bindgen-test-runner in headless
+/// Chromium through ChromeDriver (the test configures `run_in_browser`).
+pub fn browser_wasm_test(package: &str, test: &str, profile: Option<&str>) -> Result<Cmd, Error> {
     let browser = chromium().ok_or_else(|| fail("chromium not found"))?;
     if chromedriver().is_none() {
         return Err(fail(
@@ -383,19 +384,28 @@ pub fn run_component_tests() -> Result<(), Error> {
     std::fs::create_dir_all(root().join("target"))
         .and_then(|()| std::fs::write(&caps, webdriver_json(&browser)))
         .map_err(|e| fail(format!("cannot write {}: {e}", caps.display())))?;
-    cargo()
-        .args(["test", "-p", "kubarium-web", "--target", WASM_TARGET])
-        .args(["--test", "components"])
+    let mut cmd = cargo()
+        .args(["test", "-p", package, "--target", WASM_TARGET])
+        .args(["--test", test]);
+    if let Some(p) = profile {
+        cmd = cmd.args(["--profile", p]);
+    }
+    Ok(cmd
         .env(
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
             "wasm-bindgen-test-runner",
         )
         .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &caps)
-        // The runner's default (20 s for the whole suite) is short for a
-        // debug build on a busy 2-core machine; the suite takes seconds.
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "300")
-        .env("PATH", tool_path())
-        .run()
+        // The runner's default (20 s for the whole run) is short for a
+        // debug build on a busy 2-core machine, or a large benchmark.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
+        .env("PATH", tool_path()))
+}
+
+/// The component tests (`tests/components.rs`): the app's Yew components
+/// mounted in headless Chromium by wasm-bindgen-test, through ChromeDriver.
+pub fn run_component_tests() -> Result<(), Error> {
+    browser_wasm_test("kubarium-web", "components", None)?.run()
 }
 
 /// Runs the browser end-to-end tests against `dist`, served under `base`.
