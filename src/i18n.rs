@@ -399,7 +399,8 @@ pub const EN: Strings = Strings {
     scenario_notice:
         "There is no scenario named \u{201c}{name}\u{201d}. An empty playground is shown instead.",
     rewind_notice: "Could not rewind: {why}.",
-    nodes_notice: "\u{201c}nodes={value}\u{201d} is not a number of worker nodes from 1 to {max}: the playground has the default two.",
+    nodes_notice:
+        "\u{201c}nodes={value}\u{201d} was ignored: the number of worker nodes is a whole number from 1 to {max}.",
 
     new_session: "New session…",
     new_session_title: "Start again from a shipped scenario, on as many worker nodes as you like",
