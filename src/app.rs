@@ -22,12 +22,16 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::browser;
-use crate::components::{ChaosBar, Clock, EditorPanel, Terminal, TimeAction, TimeBar, Views};
+use crate::components::{
+    ChaosBar, Clock, EditorPanel, NewSession, NewSessionChoice, Terminal, TimeAction, TimeBar,
+    Views,
+};
 use crate::embed::{self, PageOptions};
-use crate::i18n;
+use crate::i18n::{fill, strings};
 use crate::model::{Playground, TerminalEntry};
 use crate::persist::{self, Layout, Panel, Saved};
 use crate::scenarios;
+use crate::session::{parse_workers, Live, DEFAULT_WORKERS, MAX_WORKERS};
 use crate::share;
 use crate::views::{Tab, ViewAction, ViewsHost};
 
@@ -82,45 +86,55 @@ impl Shell {
                     shell.playground = p;
                     // The opened link becomes the kept session (the editor
                     // and layout stay the learner's own).
-                    if let Some(text) = browser::storage_get(persist::STORAGE_KEY) {
-                        if let Ok(saved) = persist::from_json(&text) {
-                            shell.editor = saved.editor;
-                            shell.layout = saved.layout;
-                        }
-                    }
+                    shell.keep_own_editor_and_layout();
                     shell.save();
                 }
                 // An empty playground; the kept session stays kept until
                 // the learner gives an input (a reload brings it back).
                 Err(why) => {
-                    shell.notice = Some(i18n::link_notice(&why));
+                    shell.notice = Some(fill(strings().link_notice, &[("why", &why)]));
                     shell.hold_save = true;
                 }
             }
             return shell;
         }
-        if let Some(name) = shell.options.scenario.clone() {
-            match scenarios::find(&name).map(|t| {
-                crate::session::Live::from_transcript(kubarium_engine::rng::DEFAULT_SEED, t)
-            }) {
-                Some(Ok(live)) => shell.playground = Playground::from_live(live),
+        // `nodes=N`: the shape of the cluster a scenario or a fresh session
+        // starts on (a share link and a kept session carry their own).
+        let workers = match shell.options.nodes.as_deref() {
+            None => None,
+            Some(text) => {
+                let n = parse_workers(text);
+                if n.is_none() {
+                    shell.notice = Some(fill(
+                        strings().nodes_notice,
+                        &[("value", &text), ("max", &MAX_WORKERS)],
+                    ));
+                }
+                n
+            }
+        };
+        if shell.persist && shell.options.nodes.is_some() {
+            browser::replace_query(&embed::without(&browser::query(), "nodes"));
+        }
+        if shell.options.scenario.is_some() || workers.is_some() {
+            let scenario = shell.options.scenario.clone();
+            match Shell::start(scenario.as_deref(), workers.unwrap_or(DEFAULT_WORKERS)) {
+                Ok(p) => shell.playground = p,
                 // As for a bad link: the kept session stays kept until the
                 // learner gives an input.
-                Some(Err(why)) => {
-                    shell.notice = Some(i18n::link_notice(&why));
-                    shell.hold_save = true;
-                }
-                None => {
-                    shell.notice = Some(i18n::scenario_notice(&name));
+                Err(notice) => {
+                    shell.notice = Some(notice);
                     shell.hold_save = true;
                 }
             }
             if shell.persist {
-                // The scenario becomes the kept session, and leaves the
-                // address bar: a reload shows the session as the learner
-                // left it instead of starting the scenario over. (Embedded,
-                // nothing is kept; a reload starts the scenario again.)
+                // The new session becomes the kept one, and the scenario
+                // leaves the address bar: a reload shows the session as the
+                // learner left it instead of starting the scenario over.
+                // (Embedded, nothing is kept; a reload starts it again.)
+                // The editor's text and the layout stay the learner's own.
                 browser::replace_query(&embed::without(&browser::query(), "scenario"));
+                shell.keep_own_editor_and_layout();
                 shell.save();
             }
             return shell;
@@ -136,12 +150,45 @@ impl Shell {
                         shell.editor = saved.editor;
                         shell.layout = saved.layout;
                     }
-                    Err(e) => shell.notice = Some(i18n::storage_notice(&e.to_string())),
+                    Err(e) => {
+                        shell.notice =
+                            Some(fill(strings().storage_notice, &[("why", &e.to_string())]))
+                    }
                 },
-                Err(e) => shell.notice = Some(i18n::storage_notice(&e.to_string())),
+                Err(e) => {
+                    shell.notice = Some(fill(strings().storage_notice, &[("why", &e.to_string())]))
+                }
             }
         }
         shell
+    }
+
+    /// A new playground: a shipped scenario's transcript run on a fresh
+    /// cluster of `workers` workers, or just the cluster. `Err` is the
+    /// notice to show (an unknown scenario, a transcript that does not parse).
+    fn start(scenario: Option<&str>, workers: u32) -> Result<Playground, String> {
+        let seed = kubarium_engine::rng::DEFAULT_SEED;
+        let live = match scenario {
+            None => Live::fresh(seed, workers),
+            Some(name) => {
+                let text = scenarios::find(name)
+                    .ok_or_else(|| fill(strings().scenario_notice, &[("name", &name)]))?;
+                Live::from_transcript(seed, workers, text)
+                    .map_err(|why| fill(strings().link_notice, &[("why", &why)]))?
+            }
+        };
+        Ok(Playground::from_live(live))
+    }
+
+    /// Takes the editor's text and the layout from the kept session, if
+    /// any: a new session replaces the cluster, not the learner's text.
+    fn keep_own_editor_and_layout(&mut self) {
+        if let Some(text) = browser::storage_get(persist::STORAGE_KEY) {
+            if let Ok(saved) = persist::from_json(&text) {
+                self.editor = saved.editor;
+                self.layout = saved.layout;
+            }
+        }
     }
 
     /// Keeps the session in storage (unless embedded).
@@ -201,6 +248,7 @@ pub fn app() -> Html {
     let views = use_mut_ref(ViewsHost::default);
     let share_link = use_state(|| None::<String>);
     let share_status = use_state(|| None::<&'static str>);
+    let new_open = use_state(|| false);
 
     // Remove the static loading indicator once the app is on screen, start
     // the clock, and (embedded) greet the parent and take its commands.
@@ -326,7 +374,8 @@ pub fn app() -> Html {
                     TimeAction::Settle => s.playground.settle(),
                     TimeAction::Rewind(t) => {
                         if let Err(e) = s.playground.rewind(t) {
-                            s.notice = Some(i18n::rewind_notice(&e.to_string()));
+                            s.notice =
+                                Some(fill(strings().rewind_notice, &[("why", &e.to_string())]));
                         }
                         views.borrow_mut().cluster_replaced();
                     }
@@ -431,6 +480,33 @@ pub fn app() -> Html {
             redraw.force_update();
         })
     };
+    let on_new_toggle = {
+        let new_open = new_open.clone();
+        Callback::from(move |_: MouseEvent| new_open.set(!*new_open))
+    };
+    let on_start = {
+        let shell = shell.clone();
+        let redraw = redraw.clone();
+        let views = views.clone();
+        let share_link = share_link.clone();
+        let new_open = new_open.clone();
+        Callback::from(move |c: NewSessionChoice| {
+            let mut s = shell.borrow_mut();
+            match Shell::start(c.scenario, c.workers) {
+                Ok(p) => {
+                    s.playground = p;
+                    s.notice = None;
+                    views.borrow_mut().cluster_replaced();
+                }
+                Err(notice) => s.notice = Some(notice),
+            }
+            s.touch();
+            drop(s);
+            share_link.set(None);
+            new_open.set(false);
+            redraw.force_update();
+        })
+    };
     let on_share = {
         let shell = shell.clone();
         let share_link = share_link.clone();
@@ -442,9 +518,9 @@ pub fn app() -> Html {
             let share_status = share_status.clone();
             browser::copy_text(&link, move |ok| {
                 share_status.set(Some(if ok {
-                    i18n::LINK_COPIED
+                    strings().link_copied
                 } else {
-                    i18n::LINK_READY
+                    strings().link_ready
                 }));
             });
         })
@@ -471,7 +547,7 @@ pub fn app() -> Html {
             view_panel => match views_tab(view_panel) {
                 Some(tab) => html! {
                     <Views model={views.borrow_mut().model(p.sim(), tab)}
-                           label={i18n::panel_name(view_panel.id())}
+                           label={strings().panel_name(view_panel)}
                            on_action={on_view_action.clone()} />
                 },
                 None => placeholder(view_panel),
@@ -483,7 +559,7 @@ pub fn app() -> Html {
         html! {
             <div class="notice" id="notice" role="alert">
                 <p>{ n.clone() }</p>
-                <button class="btn" onclick={on_dismiss}>{ i18n::DISMISS }</button>
+                <button class="btn" onclick={on_dismiss}>{ strings().dismiss }</button>
             </div>
         }
     });
@@ -498,7 +574,7 @@ pub fn app() -> Html {
         return html! {
             <div class="shell embed-shell">
                 <div class="embed-bar">
-                    <span class="embed-name">{ i18n::APP_NAME }</span>
+                    <span class="embed-name">{ strings().app_name }</span>
                     { clock }
                     { timebar(true) }
                 </div>
@@ -518,22 +594,28 @@ pub fn app() -> Html {
     };
     html! {
         <div class="shell">
-            <a class="skip-link" href="#panels">{ i18n::SKIP_TO_PANELS }</a>
+            <a class="skip-link" href="#panels">{ strings().skip_to_panels }</a>
             <header class="topbar">
                 <div class="brand">
-                    <h1>{ i18n::APP_NAME }</h1>
-                    <span class="tagline">{ i18n::TAGLINE }</span>
+                    <h1>{ strings().app_name }</h1>
+                    <span class="tagline">{ strings().tagline }</span>
                 </div>
                 { clock }
                 { timebar(false) }
                 <div class="actions">
-                    <button id="share" class="btn" onclick={on_share}>{ i18n::COPY_LINK }</button>
-                    <button id="reset" class="btn" title={i18n::RESET_TITLE} onclick={on_reset}>{ i18n::RESET }</button>
+                    <button id="share" class="btn" onclick={on_share}>{ strings().copy_link }</button>
+                    <button id="new-session" class="btn" title={strings().new_session_title}
+                            aria-expanded={if *new_open { "true" } else { "false" }}
+                            aria-controls="new-session-form" onclick={on_new_toggle}>{ strings().new_session }</button>
+                    <button id="reset" class="btn" title={strings().reset_title} onclick={on_reset}>{ strings().reset }</button>
                 </div>
+                if *new_open {
+                    <NewSession workers={p.log().workers} {on_start} />
+                }
                 if let Some(link) = &*share_link {
                     <div class="share-out">
                         <input id="share-link" type="text" readonly=true value={link.clone()}
-                               aria-label={i18n::SHARE_LINK_LABEL}
+                               aria-label={strings().share_link_label}
                                onfocus={Callback::from(|e: FocusEvent| {
                                    let el: web_sys::HtmlInputElement = e.target_unchecked_into();
                                    el.select();
@@ -545,8 +627,8 @@ pub fn app() -> Html {
                 }
             </header>
             { for notice }
-            <nav class="tabs" aria-label={i18n::NAV_LABEL}>
-                <div class="tab-group" role="tablist" aria-label={i18n::VIEWS_LABEL}>
+            <nav class="tabs" aria-label={strings().nav_label}>
+                <div class="tab-group" role="tablist" aria-label={strings().views_label}>
                     { for Panel::ALL.iter().filter(|p| !p.is_tool()).map(|&panel| {
                         let selected = panel == layout.view;
                         let class = classes!("tab", selected.then_some("shown"), (panel == layout.focus).then_some("focus"));
@@ -556,19 +638,19 @@ pub fn app() -> Html {
                                     aria-controls={VIEW_PANEL_ID}
                                     tabindex={if selected { "0" } else { "-1" }}
                                     onclick={on_select(panel)} onkeydown={on_tab_key(panel)}>
-                                { i18n::panel_name(panel.id()) }
+                                { strings().panel_name(panel) }
                             </button>
                         }
                     }) }
                 </div>
-                <div class="tab-group tools" role="group" aria-label={i18n::TOOLS_LABEL}>
+                <div class="tab-group tools" role="group" aria-label={strings().tools_label}>
                     { for Panel::ALL.iter().filter(|p| p.is_tool()).map(|&panel| {
                         let shown = panel == layout.tool;
                         let class = classes!("tab", "tool", shown.then_some("shown"), (panel == layout.focus).then_some("focus"));
                         html! {
                             <button id={format!("tab-{}", panel.id())} {class}
                                     aria-pressed={if shown { "true" } else { "false" }}
-                                    onclick={on_select(panel)}>{ i18n::panel_name(panel.id()) }</button>
+                                    onclick={on_select(panel)}>{ strings().panel_name(panel) }</button>
                         }
                     }) }
                 </div>
@@ -598,13 +680,13 @@ fn views_tab(panel: Panel) -> Option<Tab> {
 /// A view still to come.
 fn placeholder(panel: Panel) -> Html {
     let text = match panel {
-        Panel::Volumes => i18n::COMES_WITH_STORAGE,
-        _ => i18n::COMES_WITH_NETWORKING,
+        Panel::Volumes => strings().comes_with_storage,
+        _ => strings().comes_with_networking,
     };
     let heading = format!("{}-heading", panel.id());
     html! {
         <section class="panel placeholder" id={format!("panel-{}", panel.id())} aria-labelledby={heading.clone()}>
-            <h2 id={heading}>{ i18n::panel_name(panel.id()) }</h2>
+            <h2 id={heading}>{ strings().panel_name(panel) }</h2>
             <p class="empty">{ text }</p>
         </section>
     }

@@ -130,9 +130,30 @@ pub fn post_to_parent(message: &serde_json::Value) {
     let Ok(value) = js_sys::JSON::parse(&message.to_string()) else {
         return;
     };
-    // The messages carry nothing private (the embedded scenario's progress),
-    // so any embedding origin may read them.
-    let _ = parent.post_message(&value, "*");
+    // Only the embedding page may read them; `*` only when the browser does
+    // not say who that is (see `crate::embed::target_origin`).
+    let target = PARENT_ORIGIN.with(|o| o.get_or_init(parent_target_origin).clone());
+    let _ = parent.post_message(&value, &target);
+}
+
+thread_local! {
+    /// The embedding page's origin as a `postMessage` target, found once:
+    /// a frame's ancestors do not change while its document lives.
+    static PARENT_ORIGIN: std::cell::OnceCell<String> = const { std::cell::OnceCell::new() };
+}
+
+/// The `targetOrigin` for messages to the parent: its origin from
+/// `location.ancestorOrigins` (Chromium, Safari) or `document.referrer`
+/// (the page that loaded the frame), `*` when neither tells.
+fn parent_target_origin() -> String {
+    let window = gloo::utils::window();
+    let ancestor = js_sys::Reflect::get(&window.location(), &JsValue::from_str("ancestorOrigins"))
+        .ok()
+        .filter(|list| !list.is_undefined() && !list.is_null())
+        .and_then(|list| js_sys::Reflect::get(&list, &JsValue::from_f64(0.0)).ok())
+        .and_then(|first| first.as_string());
+    let referrer = gloo::utils::document().referrer();
+    crate::embed::target_origin(ancestor.as_deref(), &referrer)
 }
 
 /// Listens for `{type: "run", command}` messages from the embedding page

@@ -188,6 +188,15 @@ impl InputLog {
     }
 }
 
+/// A worker count as typed (`?nodes=N`, the new-session form): a whole
+/// number from 1 to [`MAX_WORKERS`].
+pub fn parse_workers(text: &str) -> Option<u32> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=MAX_WORKERS).contains(n))
+}
+
 /// `sleep N` → N in ms.
 fn sleep_of(line: &str) -> Option<Millis> {
     let mut words = line.split_whitespace();
@@ -229,10 +238,10 @@ impl Live {
     }
 
     /// A log built by running a transcript's steps one after another (a
-    /// scenario shipped with the site).
-    pub fn from_transcript(seed: u64, text: &str) -> Result<Live, String> {
+    /// scenario shipped with the site) on a cluster of `workers` workers.
+    pub fn from_transcript(seed: u64, workers: u32, text: &str) -> Result<Live, String> {
         let steps = transcript::parse(text)?;
-        let mut live = Live::fresh(seed, DEFAULT_WORKERS);
+        let mut live = Live::fresh(seed, workers);
         for Step::Command { line, stdin } in &steps {
             live.input(line, stdin.as_deref());
         }
@@ -537,9 +546,44 @@ mod tests {
     }
 
     #[test]
+    fn the_cluster_shape_is_part_of_the_log_and_its_replay() {
+        // Ten workers: a thousand pods fit (110 each), and a replay of the
+        // log (a kept session, a share link) builds the same ten.
+        let mut live = Live::fresh(SEED, 10);
+        assert_eq!(live.log.workers, 10);
+        let nodes = live.input("kubectl get nodes --no-headers -o name", None);
+        assert_eq!(nodes.output.stdout.lines().count(), 11);
+        assert!(nodes.output.stdout.contains("node/node-10\n"));
+        live.input(
+            "kubectl create deployment web --image=nginx --replicas=30",
+            None,
+        );
+        live.advance(30 * SECOND);
+        let json = serde_json::to_string(&live.log).unwrap();
+        let back: InputLog = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.workers, 10);
+        assert_eq!(fingerprint(&back.replay().unwrap()), fingerprint(&live));
+        let on_two = Live::from_transcript(SEED, 2, "kubectl get nodes").unwrap();
+        let on_five = Live::from_transcript(SEED, 5, "kubectl get nodes").unwrap();
+        assert_eq!(on_two.outputs[0].output.stdout.lines().count(), 4);
+        assert_eq!(on_five.outputs[0].output.stdout.lines().count(), 7);
+        assert_eq!(on_five.log.workers, 5);
+    }
+
+    #[test]
+    fn worker_counts_are_whole_numbers_within_bounds() {
+        assert_eq!(parse_workers("10"), Some(10));
+        assert_eq!(parse_workers(" 1 "), Some(1));
+        assert_eq!(parse_workers("20"), Some(MAX_WORKERS));
+        for bad in ["21", "0", "ten", "-3", "", "2.5"] {
+            assert_eq!(parse_workers(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn a_transcript_becomes_a_log_that_replays_to_the_same_cluster() {
         let text = "# scenario\nkubectl create deployment web --image=nginx\nsleep 20\nkubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\nEOF\n";
-        let live = Live::from_transcript(SEED, text).unwrap();
+        let live = Live::from_transcript(SEED, DEFAULT_WORKERS, text).unwrap();
         assert_eq!(live.log.entries.len(), 3);
         assert!(live.log.entries[2]
             .stdin
@@ -547,6 +591,8 @@ mod tests {
             .unwrap()
             .contains("kind: ConfigMap"));
         assert_eq!(fingerprint(&live.log.replay().unwrap()), fingerprint(&live));
-        assert!(Live::from_transcript(SEED, "kubectl apply -f - <<EOF\n").is_err());
+        assert!(
+            Live::from_transcript(SEED, DEFAULT_WORKERS, "kubectl apply -f - <<EOF\n").is_err()
+        );
     }
 }

@@ -5,7 +5,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::i18n;
+use crate::i18n::strings;
 use crate::model::{NodeRow, PodRow};
 
 /// Props of [`ChaosBar`].
@@ -90,28 +90,28 @@ pub fn chaos_bar(props: &ChaosBarProps) -> Html {
     html! {
         // Folded by default: a secondary tool, and room is short on phones.
         <details class="chaos" id="chaos">
-            <summary class="chaos-title">{ i18n::CHAOS_LABEL }</summary>
-            <div class="chaos-body" role="group" aria-label={i18n::CHAOS_LABEL}>
+            <summary class="chaos-title">{ strings().chaos_label }</summary>
+            <div class="chaos-body" role="group" aria-label={strings().chaos_label}>
             <label class="pick">
-                <span>{ i18n::CHAOS_NODE }</span>
+                <span>{ strings().chaos_node }</span>
                 <select id="chaos-node" onchange={on_node}>
                     { for workers.iter().map(|n| html! {
                         <option value={n.name.clone()} selected={n.name == node_value}>{ &n.name }</option>
                     }) }
                 </select>
             </label>
-            <button id="node-stop" class="btn" onclick={node_action("stop")}>{ i18n::NODE_STOP }</button>
-            <button id="node-start" class="btn" onclick={node_action("start")}>{ i18n::NODE_START }</button>
+            <button id="node-stop" class="btn" onclick={node_action("stop")}>{ strings().node_stop }</button>
+            <button id="node-start" class="btn" onclick={node_action("start")}>{ strings().node_start }</button>
             <label class="pick">
-                <span>{ i18n::CHAOS_POD }</span>
+                <span>{ strings().chaos_pod }</span>
                 <select id="chaos-pod" onchange={on_pod} disabled={props.pods.is_empty()}>
                     { for props.pods.iter().map(|p| { let k = pod_key(p); html! {
                         <option value={k.clone()} selected={k == pod_value}>{ k }</option>
                     }}) }
                 </select>
             </label>
-            <button id="container-kill" class="btn" disabled={props.pods.is_empty()} onclick={pod_action(kill_line)}>{ i18n::CONTAINER_KILL }</button>
-            <button id="pod-delete" class="btn" disabled={props.pods.is_empty()} onclick={pod_action(delete_line)}>{ i18n::POD_DELETE }</button>
+            <button id="container-kill" class="btn" disabled={props.pods.is_empty()} onclick={pod_action(kill_line)}>{ strings().container_kill }</button>
+            <button id="pod-delete" class="btn" disabled={props.pods.is_empty()} onclick={pod_action(delete_line)}>{ strings().pod_delete }</button>
             </div>
         </details>
     }

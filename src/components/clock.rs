@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::i18n;
+use crate::i18n::strings;
 
 /// Props of [`Clock`].
 #[derive(Properties, PartialEq)]
@@ -15,8 +15,8 @@ pub struct ClockProps {
 #[function_component(Clock)]
 pub fn clock(props: &ClockProps) -> Html {
     html! {
-        <div class="clock" title={i18n::CLOCK_TITLE}>
-            <span class="clock-label">{ i18n::CLOCK_LABEL }</span>
+        <div class="clock" title={strings().clock_title}>
+            <span class="clock-label">{ strings().clock_label }</span>
             <time id="virtual-clock" class="clock-time" datetime={props.time.clone()}>
                 { props.time.clone() }
             </time>

@@ -8,10 +8,10 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::views::object_link;
+use crate::i18n::{fill, pods, strings};
 use crate::views::cluster::{
     bytes_text, cpu_text, ClusterModel, NodeView, OwnerGroup, PodChip, ResourceUse, StatusCount,
 };
-use crate::views::strings::{fill, pods, strings};
 use crate::views::{ObjRef, ViewAction};
 
 /// Props of [`ClusterView`].

@@ -8,9 +8,9 @@ use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::components::views::object_link;
+use crate::i18n::{fill, strings};
 use crate::views::flow::{offset_text, FlowStep};
 use crate::views::host::DetailsModel;
-use crate::views::strings::{fill, strings};
 use crate::views::verdicts::{Cell, VerdictTable};
 use crate::views::ViewAction;
 

@@ -7,7 +7,7 @@ use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::editor::{locate, TEMPLATES};
-use crate::i18n;
+use crate::i18n::strings;
 use crate::model::TerminalEntry;
 
 /// Props of [`EditorPanel`].
@@ -78,19 +78,19 @@ pub fn editor_panel(props: &EditorProps) -> Html {
     };
     html! {
         <section class="panel editor" aria-labelledby="editor-heading">
-            <h2 id="editor-heading">{ i18n::EDITOR }</h2>
+            <h2 id="editor-heading">{ strings().editor }</h2>
             <div class="editor-bar">
                 <label class="pick">
-                    <span>{ i18n::TEMPLATE_LABEL }</span>
+                    <span>{ strings().template_label }</span>
                     <select id="editor-template" onchange={on_template}>
-                        <option value="" selected=true>{ i18n::TEMPLATE_PICK }</option>
+                        <option value="" selected=true>{ strings().template_pick }</option>
                         { for TEMPLATES.iter().map(|(n, _)| html! { <option value={*n}>{ *n }</option> }) }
                     </select>
                 </label>
-                <button id="editor-apply" class="btn primary" onclick={submit("apply")}>{ i18n::APPLY }</button>
-                <button id="editor-delete" class="btn" onclick={submit("delete")}>{ i18n::DELETE }</button>
+                <button id="editor-apply" class="btn primary" onclick={submit("apply")}>{ strings().apply }</button>
+                <button id="editor-delete" class="btn" onclick={submit("delete")}>{ strings().delete }</button>
             </div>
-            <textarea id="editor" ref={area} class="editor-text" aria-label={i18n::EDITOR_LABEL}
+            <textarea id="editor" ref={area} class="editor-text" aria-label={strings().editor_label}
                       spellcheck="false" autocapitalize="off" autocomplete="off"
                       value={props.text.clone()} {oninput} />
             if let Some(r) = &*result {
@@ -98,7 +98,7 @@ pub fn editor_panel(props: &EditorProps) -> Html {
                      role="status">
                     if let Some(s) = &spot {
                         <button id="editor-error-line" class="btn link" onclick={goto}>
-                            { i18n::error_at(s.line, s.path.as_deref()) }
+                            { strings().error_at(s.line, s.path.as_deref()) }
                         </button>
                     }
                     <pre>{ format!("{}{}", r.stdout, r.stderr) }</pre>

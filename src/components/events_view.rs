@@ -7,8 +7,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::components::cluster_view::width_class;
+use crate::i18n::strings;
 use crate::views::events::{EventFilter, EventsModel, Timeline, BUCKET_MS};
-use crate::views::strings::strings;
 use crate::views::ViewAction;
 
 /// Props of [`EventsView`].
@@ -92,7 +92,7 @@ pub fn events_view(props: &EventsProps) -> Html {
                 <p class="empty" id="no-events">{ s.no_matching_events }</p>
             } else {
                 if m.matching > m.rows.len() {
-                    <p class="muted">{ format!("{} {}", m.matching - m.rows.len(), s.more_rows) }</p>
+                    <p class="muted">{ s.more_rows.of(m.matching - m.rows.len()) }</p>
                 }
                 <div class="table-scroll"><table id="events-table" class="events-table">
                     <thead><tr>{ for m.headers.iter().map(|h| html! { <th>{ h }</th> }) }</tr></thead>
@@ -131,7 +131,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                     let on_action = props.on_action.clone();
                     let start = b.start;
                     let is_sel = sel == Some(start);
-                    let label = format!("{}: {} {}", b.label, b.count, s.entries_word);
+                    let label = format!("{}: {}", b.label, s.trace_entries.of(b.count));
                     html! {
                         <button key={start.to_string()} class={classes!("tl-bar", is_sel.then_some("selected"))}
                                 title={label.clone()} aria-label={label}
@@ -146,9 +146,9 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                 <span>{ m.buckets.last().map(|b| b.label.clone()).unwrap_or_default() }</span>
             </div>
             if let Some((start, lines)) = &m.selected {
-                <h4>{ format!("{} + {} s · {} {}",
+                <h4>{ format!("{} + {} s · {}",
                     m.buckets.iter().find(|b| b.start == *start).map(|b| b.label.clone()).unwrap_or_default(),
-                    BUCKET_MS / 1000, lines.len() + m.more, s.entries_word) }</h4>
+                    BUCKET_MS / 1000, s.trace_entries.of(lines.len() + m.more)) }</h4>
                 <pre class="trace-lines" id="timeline-entries">{ lines.join("\n") }</pre>
             }
         </div>

@@ -11,7 +11,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::complete::Completion;
-use crate::i18n;
+use crate::i18n::strings;
 use crate::model::TerminalEntry;
 
 /// Props of [`Terminal`].
@@ -71,6 +71,14 @@ pub fn terminal(props: &TerminalProps) -> Html {
         let history_pos = history_pos.clone();
         let candidates = candidates.clone();
         Callback::from(move |e: KeyboardEvent| {
+            // While an input method composes (Korean, Japanese, Chinese),
+            // Enter, Tab and the arrows belong to it: Enter commits the
+            // syllable, it does not run the line. Chromium and Firefox say
+            // so with `isComposing`; Safari sends the committing Enter after
+            // `compositionend` with keyCode 229 only.
+            if is_ime_key(&e) {
+                return;
+            }
             let Some(field) = input.cast::<HtmlInputElement>() else {
                 return;
             };
@@ -217,25 +225,25 @@ pub fn terminal(props: &TerminalProps) -> Html {
     };
 
     let prompt = if props.pending.is_some() {
-        i18n::HEREDOC_PROMPT
+        strings().heredoc_prompt
     } else {
         "$"
     };
 
     html! {
         <section class="panel terminal" aria-labelledby="terminal-heading">
-            <h2 id="terminal-heading">{ i18n::TERMINAL }</h2>
+            <h2 id="terminal-heading">{ strings().terminal }</h2>
             <div class="term-output" id="terminal-output" ref={output} onclick={focus_input}
                  role="log" aria-live="polite">
                 if props.entries.is_empty() && props.pending.is_none() {
-                    <p class="term-hint">{ i18n::TERMINAL_HINT }</p>
+                    <p class="term-hint">{ strings().terminal_hint }</p>
                 }
                 { for props.entries.iter().map(entry) }
                 if let Some(p) = &props.pending {
                     <pre class="term-command term-pending" id="terminal-pending">{ format!("$ {p}") }</pre>
                 }
                 if !candidates.is_empty() {
-                    <pre class="term-candidates" id="completions" aria-label={i18n::COMPLETIONS_LABEL}>
+                    <pre class="term-candidates" id="completions" aria-label={strings().completions_label}>
                         { candidates.join("  ") }
                     </pre>
                 }
@@ -243,13 +251,13 @@ pub fn terminal(props: &TerminalProps) -> Html {
             <div class="term-input">
                 <span class="prompt" aria-hidden="true">{ prompt }</span>
                 <input ref={input} id="command" type="text" {onkeydown} {onpaste} {oninput}
-                       placeholder={i18n::COMMAND_PLACEHOLDER}
-                       aria-label={i18n::COMMAND_LABEL}
+                       placeholder={strings().command_placeholder}
+                       aria-label={strings().command_label}
                        aria-describedby="terminal-keys"
                        autocomplete="off" autocapitalize="off" spellcheck="false"
                        autofocus={props.autofocus} />
             </div>
-            <p class="term-keys" id="terminal-keys">{ i18n::TERMINAL_KEYS }</p>
+            <p class="term-keys" id="terminal-keys">{ strings().terminal_keys }</p>
         </section>
     }
 }
@@ -272,4 +280,10 @@ fn entry(e: &TerminalEntry) -> Html {
             }
         </div>
     }
+}
+
+/// Whether a key press belongs to an input method's composition (keyCode
+/// 229 is what browsers report for keys the IME took).
+pub fn is_ime_key(e: &KeyboardEvent) -> bool {
+    e.is_composing() || e.key_code() == 229
 }

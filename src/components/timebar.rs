@@ -4,7 +4,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::i18n;
+use crate::i18n::strings;
 use crate::model::SPEEDS;
 
 /// What the time controls ask for.
@@ -92,31 +92,31 @@ pub fn time_bar(props: &TimeBarProps) -> Html {
         })
     };
     let play = if props.playing {
-        html! { <button id="pause" class="btn" aria-pressed="false" onclick={act(TimeAction::Play(false))}>{ icon("M3 2h3v12H3zM10 2h3v12h-3z") }{ i18n::PAUSE }</button> }
+        html! { <button id="pause" class="btn" aria-pressed="false" onclick={act(TimeAction::Play(false))}>{ icon("M3 2h3v12H3zM10 2h3v12h-3z") }{ strings().pause }</button> }
     } else {
-        html! { <button id="play" class="btn" aria-pressed="false" onclick={act(TimeAction::Play(true))}>{ icon("M4 2l10 6-10 6z") }{ i18n::PLAY }</button> }
+        html! { <button id="play" class="btn" aria-pressed="false" onclick={act(TimeAction::Play(true))}>{ icon("M4 2l10 6-10 6z") }{ strings().play }</button> }
     };
     html! {
-        <div class="timebar" role="group" aria-label={i18n::TIME_LABEL}>
+        <div class="timebar" role="group" aria-label={strings().time_label}>
             { play }
-            <button id="step" class="btn" title={i18n::STEP_TITLE} onclick={act(TimeAction::Step)}>{ icon("M2 2l8 6-8 6zM11 2h3v12h-3z") }{ i18n::STEP }</button>
+            <button id="step" class="btn" title={strings().step_title} onclick={act(TimeAction::Step)}>{ icon("M2 2l8 6-8 6zM11 2h3v12h-3z") }{ strings().step }</button>
             if !props.compact {
-                <span class="speeds" role="group" aria-label={i18n::SPEED_LABEL}>
+                <span class="speeds" role="group" aria-label={strings().speed_label}>
                     { for SPEEDS.iter().map(|&s| html! {
                         <button id={format!("speed-{s}")} class="btn seg"
                                 aria-pressed={(props.speed == s).to_string()}
                                 onclick={act(TimeAction::Speed(s))}>{ format!("{s}×") }</button>
                     }) }
                 </span>
-                <button id="settle" class="btn" title={i18n::SETTLE_TITLE} onclick={act(TimeAction::Settle)}>{ i18n::SETTLE }</button>
+                <button id="settle" class="btn" title={strings().settle_title} onclick={act(TimeAction::Settle)}>{ strings().settle }</button>
                 <span class="rewind">
-                    <label for="rewind-to">{ i18n::REWIND_LABEL }</label>
+                    <label for="rewind-to">{ strings().rewind_label }</label>
                     <input id="rewind-to" type="range" min="0" max={span_s.to_string()} step="1"
                            value={chosen.to_string()} {oninput}
                            aria-valuetext={elapsed(chosen * 1000)} />
                     <output for="rewind-to" class="rewind-value">{ elapsed(chosen * 1000) }</output>
-                    <button id="rewind" class="btn" title={i18n::REWIND_TITLE}
-                            disabled={target.is_none()} onclick={rewind}>{ icon("M8 2v12L1 8zM15 2v12L8 8z") }{ i18n::REWIND }</button>
+                    <button id="rewind" class="btn" title={strings().rewind_title}
+                            disabled={target.is_none()} onclick={rewind}>{ icon("M8 2v12L1 8zM15 2v12L8 8z") }{ strings().rewind }</button>
                 </span>
             }
         </div>

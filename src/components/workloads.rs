@@ -7,8 +7,8 @@ use yew::prelude::*;
 
 use crate::components::cluster_view::width_class;
 use crate::components::views::object_link;
+use crate::i18n::{fill, pods, strings};
 use crate::views::rollout::{DeploymentStory, RsCard};
-use crate::views::strings::{fill, strings};
 use crate::views::ViewAction;
 
 /// Props of [`WorkloadsView`].
@@ -64,9 +64,9 @@ fn story(d: &DeploymentStory, on_action: &Callback<ViewAction>) -> Html {
                 <span class="muted">{ fill(s.deployment_counts, &[("desired", &d.desired), ("updated", &d.updated), ("ready", &d.ready), ("available", &d.available)]) }</span>
             </header>
             <p class="budget">
-                { fill(s.surge_budget, &[("spec", &d.surge_text), ("n", &d.max_surge), ("total", &d.max_pods())]) }
+                { fill(s.surge_budget, &[("spec", &d.surge_text), ("n", &d.max_surge), ("pods", &pods(d.max_pods().max(0) as usize))]) }
                 <br />
-                { fill(s.unavailable_budget, &[("spec", &d.unavailable_text), ("n", &d.max_unavailable), ("min", &d.min_available())]) }
+                { fill(s.unavailable_budget, &[("spec", &d.unavailable_text), ("n", &d.max_unavailable), ("pods", &pods(d.min_available() as usize))]) }
             </p>
             <div class="rs-cards">{ for d.active.iter().map(|c| rs_card(c, scale, on_action)) }</div>
             <details class="history">

@@ -10,8 +10,8 @@ use kubarium_engine::api::{quantity, registry, Object};
 use kubarium_engine::Simulation;
 
 use super::status::{node_status, pod_status, PodStatus};
-use super::strings::{fill, strings};
 use super::{ObjRef, Tone};
+use crate::i18n::{fill, strings};
 
 /// Above this many pods in the cluster, nodes show counts per status
 /// instead of drawing every pod.

@@ -17,8 +17,8 @@ use kubarium_engine::apiserver::ApiServer;
 use kubarium_engine::trace::{TraceEntry, TraceKind};
 use kubarium_engine::Millis;
 
-use super::strings::strings;
 use super::{ObjRef, Tone};
+use crate::i18n::strings;
 
 /// What kind of step it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

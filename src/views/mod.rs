@@ -15,7 +15,6 @@ pub mod flow;
 pub mod host;
 pub mod rollout;
 pub mod status;
-pub mod strings;
 pub mod verdicts;
 
 pub use host::{Tab, ViewAction, ViewsHost, ViewsModel};

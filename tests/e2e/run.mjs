@@ -1,7 +1,8 @@
 // Browser end-to-end tests of the built site (dist/), in Debian's Chromium
 // driven by playwright-core (which never downloads a browser).
 //
-//   node tests/e2e/run.mjs [DIST_DIR [BASE_PATH]]   (CHROMIUM=/path/to/chromium optional)
+//   node tests/e2e/run.mjs [DIST_DIR [BASE_PATH]]   (CHROMIUM=/path/to/chromium optional,
+//                                                   E2E_GREP=text: only tests whose name contains it)
 //
 // BASE_PATH is the path the site was built for (`--public-url`, default /).
 // Starts a static server on 127.0.0.1 (random port) that serves DIST_DIR
@@ -126,7 +127,7 @@ test("dark color scheme renders", async ({ page, problems }) => {
   assert(problems.length === 0, `console errors:\n  ${problems.join("\n  ")}`);
 });
 
-(await import("./shell.mjs")).default({ test, assert, shots });
+(await import("./shell.mjs")).default({ test, assert, shots, dist });
 (await import("./views.mjs")).register({ test, assert, shots, base });
 
 // ---------------------------------------------------------------- runner
@@ -155,7 +156,9 @@ async function main() {
   let passed = 0;
   let failed = 0;
   try {
-    for (const t of tests) {
+    // E2E_GREP=text runs only the tests whose name contains it (while working on them).
+    const only = process.env.E2E_GREP;
+    for (const t of tests.filter((t) => !only || t.name.includes(only))) {
       const page = await browser.newPage();
       const problems = [];
       const warnings = [];

@@ -1,15 +1,16 @@
 // Browser checks of the app shell: terminal, time controls, keeping,
 // sharing, embedding, editor, small screens. Registered by run.mjs:
-//   (await import("./shell.mjs")).default({ test, assert, shots });
+//   (await import("./shell.mjs")).default({ test, assert, shots, dist });
 // Each test gets a fresh page at the site's URL; the browser context (and so
 // localStorage) is shared by all tests, so each starts from a clean storage.
 
-import { mkdir } from "node:fs/promises";
+import { createServer } from "node:http";
+import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 
 const KEY = "kubarium.session.v1";
 
-export default function register({ test, assert, shots }) {
+export default function register({ test, assert, shots, dist }) {
   const shot = async (page, name, opts = {}) => {
     await mkdir(shots, { recursive: true });
     await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, ...opts });
@@ -252,9 +253,24 @@ export default function register({ test, assert, shots }) {
         <script>window.msgs = []; addEventListener("message", (e) => msgs.push(e.data));</script>
         <iframe id="f" src="${src}" style="width:360px;height:400px;border:0"></iframe></body>`,
     }));
+    // Record the targetOrigin of every message the frame posts to its
+    // parent (same origin here, so the frame may wrap the parent's method).
+    await page.addInitScript(() => {
+      if (window.parent === window) return;
+      const host = window.parent;
+      const real = host.postMessage;
+      host.postMessage = function (m, origin) {
+        (host.targets ||= []).push(origin);
+        return real.call(host, m, origin);
+      };
+    });
     await page.goto(base + "embed-host.html", { waitUntil: "load" });
     problems.length = 0; // requests of the page we left, cut short
     await page.waitForFunction(() => msgs.some((m) => m.type === "ready"), null, { timeout: 30_000 });
+    const targets = await page.evaluate(() => window.targets ?? []);
+    const origin = await page.evaluate(() => location.origin);
+    assert(targets.length > 0 && targets.every((t) => t === origin),
+      `messages were posted to ${JSON.stringify(targets)}, not only to the parent's origin ${origin}`);
     await page.waitForFunction(() => msgs.some((m) => m.type === "height" && m.height > 200), null, { timeout: 5_000 });
     const frame = page.frame({ url: /embed=1/ });
     assert(frame, "no embed frame");
@@ -272,6 +288,36 @@ export default function register({ test, assert, shots }) {
     await page.evaluate(() => { const f = document.querySelector("#f"); const h = msgs.filter((m) => m.type === "height").pop().height; f.style.height = h + "px"; });
     await shot(page, "shell-embed");
     noProblems(problems);
+  });
+
+  test("shell: embedded in a page of another origin, messages reach that page", async ({ page, problems }) => {
+    // The host page is served from another port: another origin. Messages
+    // posted to the frame's own origin (or to any origin but the host's)
+    // would never arrive. (Both on 127.0.0.1: Chromium blocks a frame on a
+    // loopback address in a page it does not know to be local.)
+    const frameUrl = new URL(page.url().split("#")[0].split("?")[0]);
+    const src = `${frameUrl.href}?embed=1&panels=terminal`;
+    const host = createServer((req, res) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(`<!doctype html><body style="margin:0">
+        <script>window.msgs = []; addEventListener("message", (e) => msgs.push({ origin: e.origin, ...e.data }));</script>
+        <iframe id="f" src="${src}" style="width:360px;height:400px;border:0"></iframe></body>`);
+    });
+    await new Promise((ok) => host.listen(0, "127.0.0.1", ok));
+    try {
+      const hostOrigin = `http://127.0.0.1:${host.address().port}`;
+      assert(hostOrigin !== frameUrl.origin, "the host page is on the frame's origin");
+      await page.goto(`${hostOrigin}/lesson.html`, { waitUntil: "load" });
+      problems.length = 0;
+      await page.waitForFunction(() => msgs.some((m) => m.type === "ready"), null, { timeout: 30_000 });
+      const from = await page.evaluate(() => [...new Set(msgs.map((m) => m.origin))]);
+      assert(from.length === 1 && from[0] === frameUrl.origin, `messages came from ${from}`);
+      await page.evaluate(() => document.querySelector("#f").contentWindow.postMessage({ type: "run", command: "kubectl get nodes" }, "*"));
+      await page.waitForFunction(() => msgs.some((m) => m.type === "progress" && m.command === "kubectl get nodes"), null, { timeout: 5_000 });
+      noProblems(problems);
+    } finally {
+      host.close();
+    }
   });
 
   test("shell: one navigation: a single tab list with unique ids, keys, and the layout kept", async ({ page, problems }) => {
@@ -354,6 +400,72 @@ export default function register({ test, assert, shots }) {
     noProblems(problems);
   });
 
+  test("shell: the new-session form lists the shipped scenarios and starts one on N nodes, kept and shared", async ({ page, problems }) => {
+    await fresh(page);
+    await page.click("#new-session");
+    assert(await page.getAttribute("#new-session", "aria-expanded") === "true", "the form's button is not expanded");
+    assert(await page.evaluate(() => document.activeElement.id) === "new-scenario", "focus did not move into the form");
+    // The picker lists exactly the transcripts shipped in dist/scenarios/.
+    const files = (await readdir(join(dist, "scenarios"))).filter((f) => f.endsWith(".sh")).map((f) => f.slice(0, -3)).sort();
+    const options = await page.$$eval("#new-scenario option", (os) => os.map((o) => o.value));
+    assert(JSON.stringify(options) === JSON.stringify(["", ...files]), `picker: ${options} vs files ${files}`);
+    await page.selectOption("#new-scenario", "node-failure");
+    await page.locator("#new-scenario-summary", { hasText: "A node loses power" }).waitFor({ timeout: 2_000 });
+    // Out of bounds: Start is disabled.
+    await page.fill("#new-nodes", "0");
+    assert(await page.isDisabled("#new-start"), "Start is enabled for 0 nodes");
+    await page.fill("#new-nodes", "4");
+    await shot(page, "shell-new-session");
+    await page.click("#new-start");
+    assert(await page.locator("#new-session-form").count() === 0, "the form stays open after Start");
+    await page.locator(".term-command", { hasText: "$ kubarium node stop node-1" }).waitFor({ timeout: 30_000 });
+    await page.click("#pause");
+    for (const n of ["node-1", "node-2", "node-3", "node-4"]) {
+      await page.locator(`[data-node='${n}']`).waitFor({ timeout: 5_000 });
+    }
+    assert(await page.locator("[data-node='node-5']").count() === 0, "a fifth worker");
+    const pods = await podNames(page);
+    // Kept across a reload, with its four workers.
+    await page.reload({ waitUntil: "load" });
+    await page.locator("[data-node='node-4']").waitFor({ timeout: 30_000 });
+    await page.click("#pause");
+    assert(JSON.stringify(await podNames(page)) === JSON.stringify(pods), "the reload changed the cluster");
+    // A share link carries the shape.
+    await page.click("#share");
+    const link = await page.locator("#share-link").inputValue();
+    await page.evaluate(() => localStorage.clear());
+    const page2 = await page.context().newPage();
+    await page2.goto(link, { waitUntil: "load" });
+    await page2.locator("[data-node='node-4']").waitFor({ timeout: 30_000 });
+    await page2.click("#pause");
+    assert(JSON.stringify(await podNames(page2)) === JSON.stringify(pods), "the shared session differs");
+    await page2.close();
+    await page.evaluate(() => localStorage.clear());
+    noProblems(problems);
+  });
+
+  test("shell: ?nodes=N starts a playground of N workers; a bad count gives a notice", async ({ page, problems }) => {
+    await fresh(page);
+    const base = page.url().split("#")[0].split("?")[0];
+    await page.goto(`${base}?nodes=3`, { waitUntil: "load" });
+    problems.length = 0; // requests of the page we left, cut short
+    await page.locator("[data-node='node-3']").waitFor({ timeout: 30_000 });
+    assert(await page.locator("[data-node='node-4']").count() === 0, "more than three workers");
+    assert(!page.url().includes("nodes="), `nodes stays in the address bar: ${page.url()}`);
+    await type(page, "kubectl get nodes --no-headers -o name");
+    await page.locator(".term-stdout", { hasText: "node/node-3" }).waitFor({ timeout: 5_000 });
+    // Kept: a reload shows the same three workers and the command.
+    await page.reload({ waitUntil: "load" });
+    await page.locator("[data-node='node-3']").waitFor({ timeout: 30_000 });
+    await page.locator(".term-command", { hasText: "$ kubectl get nodes --no-headers -o name" }).waitFor({ timeout: 5_000 });
+    await page.goto(`${base}?nodes=500`, { waitUntil: "load" });
+    problems.length = 0;
+    await page.locator("#notice", { hasText: "nodes=500" }).waitFor({ timeout: 30_000 });
+    await page.locator("[data-node='node-3']").waitFor({ timeout: 5_000 }); // the kept session
+    await page.evaluate(() => localStorage.clear());
+    noProblems(problems);
+  });
+
   test("shell: 360 px wide, light and dark, keyboard focus visible", async ({ page, problems }) => {
     await fresh(page);
     await page.setViewportSize({ width: 360, height: 740 });
@@ -361,6 +473,13 @@ export default function register({ test, assert, shots }) {
     await page.click("#settle");
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert(width <= 360, `page is ${width} px wide at 360`);
+    // Long output lines wrap, as in a terminal: nothing is hidden to the right.
+    await type(page, "echo " + "0123456789".repeat(12));
+    await page.locator(".term-stdout", { hasText: "0123456789".repeat(12) }).waitFor({ timeout: 5_000 });
+    await type(page, "kubectl get pods -A -o wide");
+    await page.locator(".term-stdout", { hasText: "NOMINATED NODE" }).waitFor({ timeout: 5_000 });
+    const term = await page.$eval("#terminal-output", (el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    assert(term.scroll <= term.client, `the terminal scrolls sideways: ${JSON.stringify(term)}`);
     // One column: the terminal shows, the cluster does not, until picked.
     assert(await page.locator("#terminal-output").isVisible(), "terminal hidden at 360");
     assert(!(await page.locator(".view-col").isVisible()), "both columns show at 360");

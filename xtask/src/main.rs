@@ -6,6 +6,8 @@
 //! cargo xtask build [--public-url /]                 release build into dist/, sizes
 //! cargo xtask test                                   everything CI checks
 //! cargo xtask bench [ARGS...]                        cargo bench -p kubarium-engine
+//! cargo xtask bench-wasm [NODES PODS] [--profile P] [--runs N]
+//!                                                    engine throughput: WASM in Chromium vs native
 //! cargo xtask size [WASM]                            what costs what in the last build
 //! ```
 
@@ -29,8 +31,15 @@ commands:
   serve [--port N] [--public-url URL]   build the release site and serve dist/ on http://127.0.0.1:N (default 8080)
         [--watch]                       instead: `trunk serve --release` (rebuilds on change; reload by hand)
   build [--public-url URL]              release build into dist/ (URL: where the site is served, default /)
-  test                                  fmt, clippy, tests, wasm check, dependency check, release build, browser e2e
+  test                                  fmt, clippy, tests, wasm checks, component tests in Chromium,
+                                        dependency check, release build, browser e2e
   bench [ARGS...]                       cargo bench -p kubarium-engine [ARGS...]
+  bench-wasm [NODES PODS] [--profile P] [--runs N]
+                                        the engine's throughput on one scenario (PODS pods through
+                                        ReplicaSets on NODES workers, default 100 1000), natively and
+                                        in WASM in headless Chromium, median of N runs (default 3);
+                                        P: cargo profile of the WASM build (default release, as the
+                                        site ships; `bench` is opt-level 3)
   size [WASM]                           what costs what in the wasm of the last build (default:
                                         target/wasm-bindgen/release/kubarium-web_bg.wasm, which has names)
   csp [INDEX_HTML]                      (Trunk post_build hook) add the inline scripts' hashes to the page's CSP
@@ -47,6 +56,7 @@ fn main() -> ExitCode {
         "build" => build_cmd(rest),
         "test" => test_cmd(rest),
         "bench" => bench_cmd(rest),
+        "bench-wasm" => bench_wasm_cmd(rest),
         "size" => size_cmd(rest),
         "csp" => csp::hook(rest.first().map(PathBuf::from)),
         "help" | "-h" | "--help" => {
@@ -229,6 +239,161 @@ fn bench_cmd(args: &[String]) -> Result<(), Error> {
         .run()
 }
 
+/// One run of the throughput scenario, as `examples/scale.rs` and
+/// `crates/engine/tests/wasm_throughput.rs` print it.
+#[derive(Debug, PartialEq)]
+struct ScaleRun {
+    bootstrap_s: f64,
+    virtual_s: u64,
+    wall_s: f64,
+    pods_per_s: f64,
+    hash: String,
+}
+
+/// The run with the median wall time (the lower middle one of an even count).
+fn median(mut runs: Vec<ScaleRun>) -> ScaleRun {
+    runs.sort_by(|a, b| a.wall_s.total_cmp(&b.wall_s));
+    let mid = (runs.len() - 1) / 2;
+    runs.swap_remove(mid)
+}
+
+/// Parses `N nodes, P pods: bootstrap Bs, pods Running after Vs virtual in
+/// Ws wall (R pods/s), trace hash H` (after any `wasm: ` prefix).
+fn parse_scale_line(line: &str) -> Option<ScaleRun> {
+    let num = |after: &str, until: &str| -> Option<&str> {
+        let start = line.find(after)? + after.len();
+        let rest = &line[start..];
+        Some(rest[..rest.find(until)?].trim())
+    };
+    Some(ScaleRun {
+        bootstrap_s: num("bootstrap ", "s,")?.parse().ok()?,
+        virtual_s: num("Running after ", "s virtual")?.parse().ok()?,
+        wall_s: num("virtual in ", "s wall")?.parse().ok()?,
+        pods_per_s: num("wall (", " pods/s")?.parse().ok()?,
+        hash: line[line.find("trace hash ")? + "trace hash ".len()..]
+            .trim()
+            .to_string(),
+    })
+}
+
+fn bench_wasm_cmd(args: &[String]) -> Result<(), Error> {
+    let mut profile = "release".to_string();
+    let mut runs = 3u64;
+    let mut sizes = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--profile" => {
+                profile = it
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| Error::Usage("--profile needs a value".into()))?
+            }
+            "--runs" => {
+                runs = it
+                    .next()
+                    .and_then(|r| r.parse().ok())
+                    .filter(|&r| r > 0)
+                    .ok_or_else(|| Error::Usage("--runs needs a count".into()))?
+            }
+            n => sizes.push(
+                n.parse::<u64>()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| Error::Usage(format!("not a count: `{n}`")))?,
+            ),
+        }
+    }
+    let (nodes, pods) = match sizes.as_slice() {
+        [] => (100, 1000),
+        [n, p] => (*n, *p),
+        _ => {
+            return Err(Error::Usage(
+                "bench-wasm takes NODES and PODS, or neither".into(),
+            ))
+        }
+    };
+    tools::ensure_build_tools()?;
+    tools::ensure_browser_test_tools()?;
+
+    println!(
+        "xtask: native: the `scale` example (profile native: opt-level 3, thin LTO, mimalloc)"
+    );
+    cargo()
+        .args([
+            "build",
+            "--profile",
+            "native",
+            "-p",
+            "kubarium-engine",
+            "--example",
+            "scale",
+        ])
+        .run()?;
+    let mut native_runs = Vec::new();
+    for _ in 0..runs {
+        let out = run::Cmd::new(root().join("target/native/examples/scale"))
+            .args([nodes.to_string(), pods.to_string()])
+            .output()?;
+        print!("native: {out}");
+        native_runs.push(
+            out.lines()
+                .find_map(parse_scale_line)
+                .ok_or_else(|| fail(format!("unexpected output of the scale example:\n{out}")))?,
+        );
+    }
+    let native = median(native_runs);
+
+    println!("xtask: wasm: tests/wasm_throughput.rs in headless Chromium (profile {profile})");
+    let wasm_out = tools::browser_wasm_test("kubarium-engine", "wasm_throughput", Some(&profile))?
+        .env("KUBARIUM_WASM_BENCH", format!("{nodes} {pods} {runs}"))
+        .args(["--", "--nocapture"])
+        .output()?;
+    let wasm_runs: Vec<ScaleRun> = wasm_out
+        .lines()
+        .filter_map(|l| l.split_once("wasm: ").map(|(_, rest)| rest))
+        .filter_map(parse_scale_line)
+        .collect();
+    for r in &wasm_runs {
+        println!("wasm: {r:?}");
+    }
+    if wasm_runs.len() as u64 != runs {
+        return Err(fail(format!(
+            "{} result lines in the wasm run's output, expected {runs}:\n{wasm_out}",
+            wasm_runs.len()
+        )));
+    }
+    let wasm = median(wasm_runs);
+
+    println!(
+        "\n{nodes} nodes, {pods} pods through ReplicaSets of 100, from the first create until all \
+         Running (median of {runs} runs):"
+    );
+    println!("| platform | bootstrap | create → all Running | pods/s | virtual time |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, r) in [
+        ("native (opt-level 3)".to_string(), &native),
+        (format!("WASM in Chromium ({profile} profile)"), &wasm),
+    ] {
+        println!(
+            "| {name} | {:.2} s | {:.2} s | {:.0} | {} s |",
+            r.bootstrap_s, r.wall_s, r.pods_per_s, r.virtual_s
+        );
+    }
+    println!(
+        "WASM takes {:.2}× the native time; trace hash {} natively, {} in WASM",
+        wasm.wall_s / native.wall_s,
+        native.hash,
+        wasm.hash
+    );
+    if native.hash != wasm.hash || native.virtual_s != wasm.virtual_s {
+        return Err(fail(
+            "the same scenario gave a different cluster in WASM than natively (determinism)",
+        ));
+    }
+    Ok(())
+}
+
 /// The sub-path the test suite builds and serves the site under.
 const SUBPATH: &str = "/kubarium/preview/";
 
@@ -342,6 +507,15 @@ fn test_cmd(args: &[String]) -> Result<(), Error> {
             .env("PATH", tools::tool_path())
             .run()
     })?;
+    stage(
+        "web components in Chromium (wasm-bindgen-test)",
+        &mut || tools::run_component_tests(),
+    )?;
+    stage("engine throughput harness in Chromium (small)", &mut || {
+        // `cargo xtask bench-wasm` at its smallest, in a debug build: keeps
+        // the benchmark harness working; the figures mean nothing here.
+        tools::browser_wasm_test("kubarium-engine", "wasm_throughput", None)?.run()
+    })?;
     stage("dependency direction", &mut || {
         check_deps("kubarium-engine", ENGINE_FORBIDDEN)?;
         check_deps("kubarium-kubectl", KUBECTL_FORBIDDEN)
@@ -421,6 +595,31 @@ mod tests {
     fn build_options_default_to_root_url_and_port_8080() {
         let o = parse_build_opts(&[], true).unwrap();
         assert_eq!((o.public_url.as_str(), o.port, o.watch), ("/", 8080, false));
+    }
+
+    #[test]
+    fn scale_lines_of_both_platforms_parse() {
+        let line = "100 nodes, 1000 pods: bootstrap 0.05s, pods Running after 12s virtual in 0.47s wall (2128 pods/s), trace hash 00ab12cd34ef5678";
+        assert_eq!(
+            parse_scale_line(line),
+            Some(ScaleRun {
+                bootstrap_s: 0.05,
+                virtual_s: 12,
+                wall_s: 0.47,
+                pods_per_s: 2128.0,
+                hash: "00ab12cd34ef5678".into()
+            })
+        );
+        assert!(parse_scale_line("running 1 test").is_none());
+        let run = |wall_s| ScaleRun {
+            bootstrap_s: 0.0,
+            virtual_s: 5,
+            wall_s,
+            pods_per_s: 0.0,
+            hash: String::new(),
+        };
+        assert_eq!(median(vec![run(3.0), run(1.0), run(2.0)]).wall_s, 2.0);
+        assert_eq!(median(vec![run(4.0), run(1.0)]).wall_s, 1.0);
     }
 
     #[test]

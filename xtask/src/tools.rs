@@ -282,9 +282,10 @@ fn lock_versions(lock: &str, package: &str) -> Vec<String> {
     out
 }
 
-/// Chromium for the browser tests, and the tests' npm packages.
+/// Chromium and ChromeDriver for the browser tests, and the tests' npm
+/// packages.
 pub fn ensure_browser_test_tools() -> Result<(), Error> {
-    if chromium().is_none() {
+    if chromium().is_none() || chromedriver().is_none() {
         println!("xtask: installing chromium and chromium-driver (apt-get)");
         let apt = |args: &[&str]| {
             let mut c = if is_root() {
@@ -300,8 +301,10 @@ pub fn ensure_browser_test_tools() -> Result<(), Error> {
             apt(&["update"])?;
             apt(&install)?;
         }
-        if chromium().is_none() {
-            return Err(fail("chromium is still not on PATH after apt-get install"));
+        if chromium().is_none() || chromedriver().is_none() {
+            return Err(fail(
+                "chromium or chromedriver is still not on PATH after apt-get install",
+            ));
         }
     }
     let e2e = root().join("tests").join("e2e");
@@ -329,6 +332,80 @@ pub fn chromium() -> Option<String> {
         .probe()
         .and_then(|s| s.lines().next().map(str::to_string))
         .filter(|s| !s.is_empty())
+}
+
+/// ChromeDriver (`command -v chromedriver`), which wasm-bindgen-test-runner
+/// drives Chromium with.
+pub fn chromedriver() -> Option<String> {
+    Cmd::new("sh")
+        .args(["-c", "command -v chromedriver"])
+        .probe()
+        .and_then(|s| s.lines().next().map(str::to_string))
+        .filter(|s| !s.is_empty())
+}
+
+/// Chromium's flags for the component tests, beside the ones
+/// wasm-bindgen-test-runner adds itself (`headless`, `no-sandbox`,
+/// `disable-dev-shm-usage`): no GPU, and no attempt to reach the network.
+const COMPONENT_TEST_CHROMIUM_ARGS: &[&str] = &[
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+];
+
+/// The WebDriver capabilities file wasm-bindgen-test-runner reads
+/// (`WASM_BINDGEN_TEST_WEBDRIVER_JSON`): Debian's Chromium and its flags.
+fn webdriver_json(browser: &str) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let args: Vec<String> = COMPONENT_TEST_CHROMIUM_ARGS
+        .iter()
+        .map(|a| quote(a))
+        .collect();
+    format!(
+        "{{\"goog:chromeOptions\": {{\"binary\": {}, \"args\": [{}]}}}}\n",
+        quote(browser),
+        args.join(", ")
+    )
+}
+
+/// `cargo test -p PACKAGE --target wasm32-unknown-unknown --test TEST
+/// [--profile PROFILE]`, run by wasm-bindgen-test-runner in headless
+/// Chromium through ChromeDriver (the test configures `run_in_browser`).
+pub fn browser_wasm_test(package: &str, test: &str, profile: Option<&str>) -> Result<Cmd, Error> {
+    let browser = chromium().ok_or_else(|| fail("chromium not found"))?;
+    if chromedriver().is_none() {
+        return Err(fail(
+            "chromedriver not found (Debian package chromium-driver)",
+        ));
+    }
+    let caps = root().join("target").join("webdriver.json");
+    std::fs::create_dir_all(root().join("target"))
+        .and_then(|()| std::fs::write(&caps, webdriver_json(&browser)))
+        .map_err(|e| fail(format!("cannot write {}: {e}", caps.display())))?;
+    let mut cmd = cargo()
+        .args(["test", "-p", package, "--target", WASM_TARGET])
+        .args(["--test", test]);
+    if let Some(p) = profile {
+        cmd = cmd.args(["--profile", p]);
+    }
+    Ok(cmd
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &caps)
+        // The runner's default (20 s for the whole run) is short for a
+        // debug build on a busy 2-core machine, or a large benchmark.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
+        .env("PATH", tool_path()))
+}
+
+/// The component tests (`tests/components.rs`): the app's Yew components
+/// mounted in headless Chromium by wasm-bindgen-test, through ChromeDriver.
+pub fn run_component_tests() -> Result<(), Error> {
+    browser_wasm_test("kubarium-web", "components", None)?.run()
 }
 
 /// Runs the browser end-to-end tests against `dist`, served under `base`.
@@ -366,6 +443,17 @@ mod tests {
         let lock = "[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n\n\
                     [[package]]\nname = \"wasm-bindgen-shared\"\nversion = \"0.2.130\"\n";
         assert_eq!(lock_versions(lock, "wasm-bindgen"), vec!["0.2.130"]);
+    }
+
+    #[test]
+    fn the_webdriver_capabilities_name_the_browser_and_its_flags() {
+        assert_eq!(
+            webdriver_json("/usr/bin/chromium"),
+            "{\"goog:chromeOptions\": {\"binary\": \"/usr/bin/chromium\", \"args\": [\"--disable-gpu\", \
+             \"--disable-background-networking\", \"--disable-component-update\", \"--disable-sync\", \
+             \"--no-first-run\"]}}\n"
+        );
+        assert!(webdriver_json("/opt/a \"b\"").contains("\"/opt/a \\\"b\\\"\""));
     }
 
     #[test]
