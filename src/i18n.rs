@@ -34,6 +34,43 @@ pub struct PanelNames {
     pub editor: &'static str,
 }
 
+/// Why a share link could not be opened.
+#[derive(Debug)]
+pub struct LinkErrors {
+    /// `{n}` characters, at most `{max}`.
+    pub too_long: &'static str,
+    /// Not a session link at all.
+    pub not_a_link: &'static str,
+    /// Not base64.
+    pub base64: &'static str,
+    /// Damaged or a decompression bomb.
+    pub inflate: &'static str,
+    /// Unpacks but holds no session; `{why}` is the decoder's message.
+    pub json: &'static str,
+}
+
+/// Why the stored session could not be restored.
+#[derive(Debug)]
+pub struct StorageErrors {
+    /// Over the size cap.
+    pub too_large: &'static str,
+    /// Not a session; `{why}` is the decoder's message.
+    pub unreadable: &'static str,
+    /// An unknown format `{version}`.
+    pub version: &'static str,
+}
+
+/// What the terminal refuses, and why.
+#[derive(Debug)]
+pub struct SessionLimits {
+    /// The input log is full (`{max}` inputs).
+    pub full: &'static str,
+    /// The session's cluster time is used up (`{hours}`).
+    pub time: &'static str,
+    /// One `sleep` longer than `{hours}`.
+    pub sleep: &'static str,
+}
+
 /// The user-visible strings of one language.
 #[derive(Debug)]
 pub struct Strings {
@@ -81,6 +118,12 @@ pub struct Strings {
     /// Notice when `?nodes=` is not a worker count; `{value}` and `{max}`
     /// are filled in.
     pub nodes_notice: &'static str,
+    /// Why a share link could not be opened (the notice's `{why}`).
+    pub link_errors: LinkErrors,
+    /// Why the stored session could not be restored (the notice's `{why}`).
+    pub storage_errors: StorageErrors,
+    /// The terminal's refusals, printed as `kubarium: ...` on stderr.
+    pub session_limits: SessionLimits,
 
     // ---- New session: a scenario and the cluster's shape.
     /// The button that opens the form.
@@ -401,6 +444,23 @@ pub const EN: Strings = Strings {
     rewind_notice: "Could not rewind: {why}.",
     nodes_notice:
         "\u{201c}nodes={value}\u{201d} was ignored: the number of worker nodes is a whole number from 1 to {max}.",
+    link_errors: LinkErrors {
+        too_long: "the link is {n} characters long (at most {max})",
+        not_a_link: "the link is not a Kubarium session link",
+        base64: "the link is damaged (not base64)",
+        inflate: "the link is damaged or too large once unpacked",
+        json: "the link does not hold a session ({why})",
+    },
+    storage_errors: StorageErrors {
+        too_large: "it is too large",
+        unreadable: "it is unreadable ({why})",
+        version: "it has an unknown format (version {version})",
+    },
+    session_limits: SessionLimits {
+        full: "kubarium: this session is full ({max} inputs); reset to go on",
+        time: "kubarium: a playground session runs at most {hours} h of cluster time; reset to go on",
+        sleep: "kubarium: the playground sleeps at most {hours} h at once",
+    },
 
     new_session: "New session…",
     new_session_title: "Start again from a shipped scenario, on as many worker nodes as you like",

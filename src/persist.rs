@@ -143,10 +143,12 @@ pub enum RestoreError {
 
 impl std::fmt::Display for RestoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::i18n::{fill, strings};
+        let t = &strings().storage_errors;
         match self {
-            RestoreError::TooLarge => f.write_str("it is too large"),
-            RestoreError::Unreadable(e) => write!(f, "it is unreadable ({e})"),
-            RestoreError::Version(v) => write!(f, "it has an unknown format (version {v})"),
+            RestoreError::TooLarge => f.write_str(t.too_large),
+            RestoreError::Unreadable(e) => f.write_str(&fill(t.unreadable, &[("why", e)])),
+            RestoreError::Version(v) => f.write_str(&fill(t.version, &[("version", v)])),
             RestoreError::Replay(e) => write!(f, "{e}"),
         }
     }

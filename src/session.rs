@@ -267,19 +267,16 @@ impl Live {
                 exit_code: 1,
                 ..Output::default()
             };
-            o.stderr = if self.log.entries.len() >= MAX_ENTRIES {
-                format!("kubarium: this session is full ({MAX_ENTRIES} inputs); reset to go on\n")
+            let t = &crate::i18n::strings().session_limits;
+            let mut msg = if self.log.entries.len() >= MAX_ENTRIES {
+                crate::i18n::fill(t.full, &[("max", &MAX_ENTRIES)])
             } else if sleep_of(line).is_some_and(|ms| ms > left) {
-                format!(
-                    "kubarium: a playground session runs at most {} h of cluster time; reset to go on\n",
-                    MAX_TIME / HOUR
-                )
+                crate::i18n::fill(t.time, &[("hours", &(MAX_TIME / HOUR))])
             } else {
-                format!(
-                    "kubarium: the playground sleeps at most {} h at once\n",
-                    MAX_SLEEP / HOUR
-                )
+                crate::i18n::fill(t.sleep, &[("hours", &(MAX_SLEEP / HOUR))])
             };
+            msg.push('\n');
+            o.stderr = msg;
             o
         } else {
             self.log.entries.push(Entry {

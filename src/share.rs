@@ -39,15 +39,16 @@ pub enum ShareError {
 
 impl std::fmt::Display for ShareError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::i18n::{fill, strings};
+        let t = &strings().link_errors;
         match self {
-            ShareError::TooLong(n) => write!(
-                f,
-                "the link is {n} characters long (at most {MAX_FRAGMENT})"
-            ),
-            ShareError::NotALink => f.write_str("the link is not a Kubarium session link"),
-            ShareError::Base64 => f.write_str("the link is damaged (not base64)"),
-            ShareError::Inflate => f.write_str("the link is damaged or too large once unpacked"),
-            ShareError::Json(e) => write!(f, "the link does not hold a session ({e})"),
+            ShareError::TooLong(n) => {
+                f.write_str(&fill(t.too_long, &[("n", n), ("max", &MAX_FRAGMENT)]))
+            }
+            ShareError::NotALink => f.write_str(t.not_a_link),
+            ShareError::Base64 => f.write_str(t.base64),
+            ShareError::Inflate => f.write_str(t.inflate),
+            ShareError::Json(e) => f.write_str(&fill(t.json, &[("why", e)])),
             ShareError::Replay(e) => write!(f, "{e}"),
         }
     }

@@ -352,9 +352,9 @@ impl ApiServer {
                                     .insert(key.clone(), ev.object.clone());
                             }
                         }
-                        if !self.pod_controller.contains_key(&key) {
-                            self.pod_controller.insert(key, uid.to_string());
-                        }
+                        self.pod_controller
+                            .entry(key)
+                            .or_insert_with(|| uid.to_string());
                     }
                     None => {
                         self.orphan_pods.insert(key, ev.object.clone());
